@@ -1,0 +1,27 @@
+/** The requests a virtual user makes; the names used in results and per-endpoint histograms. */
+export type Endpoint = 'login' | 'add' | 'read' | 'checkout' | 'logout';
+export const ENDPOINTS: readonly Endpoint[] = ['login', 'add', 'read', 'checkout', 'logout'];
+
+/**
+ * What became of one request. A failure is data, not an exception.
+ * - `refused`: connection refused (replica down) or no live replica to route to
+ * - `reset`: connection reset / closed mid-request
+ * - `timeout`: no response within the request timeout
+ * - `http-4xx` / `http-5xx`: an error status other than a lost session
+ * - `session-lost`: 401 for a session the client holds
+ * - `update-lost`: a cart read lacking items the server had acknowledged
+ */
+export type OutcomeKind =
+  | 'ok'
+  | 'refused'
+  | 'reset'
+  | 'timeout'
+  | 'http-4xx'
+  | 'http-5xx'
+  | 'session-lost'
+  | 'update-lost';
+export const OUTCOME_KINDS: readonly OutcomeKind[] = [
+  'ok', 'refused', 'reset', 'timeout', 'http-4xx', 'http-5xx', 'session-lost', 'update-lost',
+];
+export type ErrorKind = Exclude<OutcomeKind, 'ok'>;
+export const ERROR_KINDS = OUTCOME_KINDS.filter((k) => k !== 'ok') as readonly ErrorKind[];

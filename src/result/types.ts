@@ -1,0 +1,174 @@
+import type { Endpoint, ErrorKind } from '../load/outcome.js';
+import type { Scenario } from '../scenario/types.js';
+
+/** Bumped whenever a field changes meaning or disappears; readers refuse versions they do not know. */
+export const SCHEMA_VERSION = 1;
+
+/** The saved result of `statebench run`: the contract every report and compare reads. */
+export interface RunResult {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'statebench'; version: string };
+  /** False when the run was interrupted or an architecture failed; what was measured is still here. */
+  complete: boolean;
+  /** Why the run is incomplete, when it is. */
+  incompleteReason?: string;
+  startedAt: string;
+  finishedAt: string;
+  scenarioFile?: string;
+  scenario: Scenario;
+  environment: Environment;
+  /** One entry per architecture per repetition, in run order. */
+  architectures: ArchitectureResult[];
+  thresholds: ThresholdResult[];
+  /** Architectures that were not run, and why (e.g. redis-server not installed). */
+  skipped: { architecture: string; reason: string }[];
+}
+
+export interface Environment {
+  statebenchVersion: string;
+  node: string;
+  platform: string;
+  arch: string;
+  cpuModel: string;
+  cpus: number;
+  totalMemoryBytes: number;
+  gitCommit?: string;
+  redisVersion?: string;
+}
+
+/** Latency figures in integer microseconds (mean is for Little's law checks only). */
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+export interface RequestCounts {
+  /** Requests handed to the network (or counted as sent when no replica could take them). */
+  sent: number;
+  ok: number;
+  /** Errors by kind (every ErrorKind present, 0 when none). */
+  errors: Record<ErrorKind, number>;
+  /** Total of `errors`. */
+  failed: number;
+  /** Due requests that never got sent because the backlog was full (open model). */
+  dropped: number;
+  /** Still in flight when the grace period ended. sent = ok + failed + unfinished. */
+  unfinished: number;
+}
+
+export interface ArchitectureResult {
+  architecture: string;
+  /** 1-based repetition number (`run --repeat N`). */
+  repetition: number;
+  complete: boolean;
+  error?: string;
+  replicas: number;
+  /** Length of the measured window actually run. */
+  measuredMs: number;
+  requests: RequestCounts;
+  /** Completed requests (ok or failed) per second of measured window. */
+  throughputRps: number;
+  /** Open model: the rate asked for (mean over the window) and the rate at which requests were sent. */
+  targetRps?: number;
+  achievedRps?: number;
+  /** From the intended send time (open model) or the actual send (closed). */
+  latencyUs: Percentiles;
+  /** From the actual send time; only differs from latencyUs under the open model. */
+  uncorrectedLatencyUs?: Percentiles;
+  byEndpoint: Partial<Record<Endpoint, Percentiles>>;
+  sessions: {
+    /** Logins that succeeded in the measured window. */
+    started: number;
+    /** Distinct sessions lost (a 401 for a held session). */
+    lost: number;
+  };
+  /** Acknowledged cart items missing from a later read, or from a lost session. */
+  updatesLost: number;
+  store: {
+    /** Time replicas spent waiting on the store per request (from Server-Timing); null when the architecture has none. */
+    roundTripUs: Percentiles | null;
+    /** Sum of store time / sum of server-side... total latency, 0..1; null when no store. */
+    shareOfLatency: number | null;
+  };
+  /** Completed requests per replica name (from X-Replica). */
+  perReplica: Record<string, number>;
+  faults: FaultEvent[];
+  faultWindows: FaultWindow[];
+  timeline: TimelineSecond[];
+  cpu: CpuUsage[];
+  histograms: EncodedHistograms;
+}
+
+export interface FaultEvent {
+  /** Relative to the start of the measured window. */
+  atMs: number;
+  kind: string;
+  target?: string;
+  /** How long the operation took to take effect. */
+  tookMs: number;
+  ok: boolean;
+  error?: string;
+  detail?: string;
+}
+
+export interface FaultWindow {
+  kind: string;
+  target?: string;
+  startMs: number;
+  /** When errors stopped and p99 came back within 20% of the steady state before; null if never. */
+  recoveredAtMs: number | null;
+  timeToRecoverMs: number | null;
+  errors: Partial<Record<ErrorKind, number>>;
+  sessionsLost: number;
+  updatesLost: number;
+  p99Us: number;
+}
+
+export interface TimelineSecond {
+  /** Second index from the start of the measured window. */
+  second: number;
+  completed: number;
+  ok: number;
+  errors: Partial<Record<ErrorKind, number>>;
+  sessionsLost: number;
+  updatesLost: number;
+  dropped: number;
+  p50Us: number;
+  p99Us: number;
+  storeP50Us: number;
+  byReplica: Record<string, number>;
+  /** Fault kinds that fired in this second (e.g. `kill replica-2`). */
+  faults: string[];
+}
+
+export interface CpuUsage {
+  /** `generator`, `replica-1`, ..., `store`. */
+  component: string;
+  cpuMs: number;
+  /** CPU time per completed request, in microseconds. */
+  cpuUsPerRequest: number;
+  /** cpuMs / measuredMs: 1.0 is one full core. */
+  cores: number;
+}
+
+/** hdr-histogram-js `encodeIntoCompressedBase64`, settings from src/metrics/histogram.ts. */
+export interface EncodedHistograms {
+  latency: string;
+  uncorrected?: string;
+  store?: string;
+  byEndpoint: Partial<Record<Endpoint, string>>;
+}
+
+export interface ThresholdResult {
+  source: string;
+  architecture: string;
+  metric: string;
+  expression: string;
+  actual: number;
+  passed: boolean;
+}

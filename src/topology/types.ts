@@ -1,0 +1,68 @@
+import type { EventEmitter } from 'node:events';
+
+/** The names users write in a scenario's `architectures:` list. */
+export type ArchitectureName = 'sticky' | 'redis' | 'sqlite' | 'cookie';
+export const ARCHITECTURES: readonly ArchitectureName[] = ['sticky', 'redis', 'sqlite', 'cookie'];
+
+/** What statebench believes about a replica process (not what the router has observed). */
+export type ReplicaState = 'starting' | 'up' | 'paused' | 'killed' | 'stopped';
+
+export interface Replica {
+  readonly name: string;
+  /** Origin, e.g. `http://127.0.0.1:41234`; can change when a restart cannot rebind the port. */
+  url: string;
+  pid: number | undefined;
+  state: ReplicaState;
+}
+
+/** The external store process (Redis) or file (SQLite), when the architecture has one. */
+export interface StoreHandle {
+  readonly kind: 'redis' | 'sqlite';
+  /** `redis://127.0.0.1:PORT` or the SQLite file path. */
+  readonly url: string;
+  /** Present when statebench started the process itself (so it can kill and measure it). */
+  readonly pid: number | undefined;
+}
+
+/**
+ * Emitted events: `replica-added` (Replica), `replica-removed` (Replica), `replica-state` (Replica).
+ * The router listens to learn about new replicas; it must NOT learn about kills this way
+ * (a real balancer only sees refused connections and failing health checks).
+ */
+export interface Topology extends EventEmitter {
+  readonly architecture: ArchitectureName;
+  /** Current replicas, in creation order; removed replicas are dropped from the list. */
+  readonly replicas: readonly Replica[];
+  readonly store: StoreHandle | undefined;
+  /** PIDs of every process this topology runs now, by component name (`replica-1`, `store`). */
+  processes(): Map<string, number>;
+
+  /** SIGKILL; resolves once the process has exited. `name` omitted: a random live replica. */
+  kill(name?: string): Promise<Replica>;
+  /** Starts a killed or stopped replica again (same name, same port when possible); resolves when healthy. */
+  restart(name?: string): Promise<Replica>;
+  /** SIGSTOP; resolves once the kernel reports the process stopped. */
+  pause(name?: string): Promise<Replica>;
+  /** SIGCONT; resolves once `/healthz` answers. */
+  resume(name?: string): Promise<Replica>;
+  addReplica(): Promise<Replica>;
+  /** Stops the newest live replica (SIGTERM, then SIGKILL) and removes it. */
+  removeReplica(name?: string): Promise<Replica>;
+  killStore(): Promise<void>;
+  restartStore(): Promise<void>;
+  pauseStore(): Promise<void>;
+  resumeStore(): Promise<void>;
+
+  /** Stops everything and removes temp files. Idempotent; never throws. */
+  stop(): Promise<void>;
+}
+
+export interface TopologyOptions {
+  architecture: ArchitectureName;
+  replicas: number;
+  /** Use this Redis instead of starting one (then store faults are refused). */
+  redisUrl?: string;
+  /** Keep Redis persistence on (`appendonly yes`); off by default. */
+  redisPersistence?: boolean;
+  sessionTtlS?: number;
+}

@@ -1,0 +1,33 @@
+/**
+ * The contract between statebench and a replica process. The parent forks
+ * `dist/targets/server.js` with an IPC channel and `--config <json>`; the replica binds
+ * 127.0.0.1 (the given port, or 0) and sends `{ type: 'ready', port, pid }`. Without an IPC
+ * channel (started by hand) it prints `listening http://127.0.0.1:<port>` as its first stdout
+ * line. A replica exits when its IPC channel closes, so it never outlives statebench.
+ */
+export interface ReplicaConfig {
+  /** Shown in `X-Replica`, e.g. `replica-1`. */
+  name: string;
+  /** Store kind, e.g. `memory`, `redis`, `sqlite`, `cookie` (see targets/stores). */
+  store: string;
+  /** 0 picks a free port. */
+  port: number;
+  redisUrl?: string;
+  sqlitePath?: string;
+  /** HMAC key for the cookie store; all replicas of a topology share it. */
+  cookieSecret?: string;
+  /** Session time to live, in seconds. */
+  sessionTtlS: number;
+}
+
+export type ReplicaMessage = { type: 'ready'; port: number; pid: number } | { type: 'fatal'; message: string };
+
+export const HEADER_REPLICA = 'x-replica';
+export const HEADER_SERVER_TIMING = 'server-timing';
+export const SESSION_COOKIE = 'sid';
+export const DEFAULT_SESSION_TTL_S = 1800;
+
+/** `Server-Timing: store;dur=0.123, app;dur=0.456` (milliseconds, as the standard says). */
+export function formatServerTiming(storeMs: number, appMs: number): string {
+  return `store;dur=${storeMs.toFixed(3)}, app;dur=${appMs.toFixed(3)}`;
+}

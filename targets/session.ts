@@ -1,0 +1,42 @@
+/** One item in a cart. `payload` is opaque filler whose size the client chooses, so state size costs what it costs. */
+export interface CartItem {
+  sku: string;
+  qty: number;
+  payload: string;
+}
+
+/** The whole session, as the ordinary session-store pattern loads and saves it. */
+export interface Session {
+  user: string;
+  items: CartItem[];
+  /** Incremented by every save; lets clients and tests see overwrites. */
+  version: number;
+  createdAtMs: number;
+}
+
+/**
+ * Where a replica keeps sessions. `token` is what travels in the `sid` cookie: an opaque id for
+ * server-side stores, the signed session itself for the cookie store.
+ */
+export interface SessionStore {
+  readonly kind: string;
+  /** The session for a token, or undefined when unknown, expired or (cookie) not authentic. */
+  load(token: string): Promise<Session | undefined>;
+  /** Persists the session and returns the token the client must send from now on. */
+  save(token: string | undefined, session: Session): Promise<string>;
+  destroy(token: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Thrown by `save` when a store cannot hold a session this large (the cookie store's 4 KiB). */
+export class SessionTooLargeError extends Error {
+  readonly code = 'SESSION_TOO_LARGE';
+  constructor(readonly bytes: number, readonly limitBytes: number) {
+    super(`session of ${bytes} bytes exceeds the store limit of ${limitBytes} bytes`);
+  }
+}
+
+/** Thrown (or wrapped) when the store cannot be reached; the server answers 503. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+}
