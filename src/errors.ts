@@ -1,0 +1,56 @@
+/**
+ * Setup errors: typed, with a stable code and the exit code the CLI maps them to.
+ * Failed requests are never errors (they are outcomes); these are for things that stop a run
+ * or a command before or outside the measurement.
+ */
+export const EXIT = {
+  ok: 0,
+  /** The run failed: a target could not start, a store died and could not be restarted. */
+  runFailed: 1,
+  /** Invalid input or usage: a bad scenario, an unknown metric, unreadable result file. */
+  invalidInput: 2,
+  /** A threshold or compare tolerance was exceeded. */
+  thresholdsFailed: 99,
+} as const;
+
+export class StatebenchError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly exitCode: number = EXIT.runFailed,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** One problem in an input file: where it is and what was expected. */
+export interface InputProblem {
+  file: string;
+  /** Dotted field path, e.g. `load.rate` or `faults[1].at`; empty for the whole file. */
+  path: string;
+  message: string;
+}
+
+export class InvalidInputError extends StatebenchError {
+  constructor(readonly problems: InputProblem[], summary?: string) {
+    super(
+      summary ??
+        problems.map((p) => `${p.file}${p.path ? `: ${p.path}` : ''}: ${p.message}`).join('\n'),
+      'STATEBENCH_INVALID_INPUT',
+      EXIT.invalidInput,
+    );
+  }
+}
+
+export class TargetStartError extends StatebenchError {
+  constructor(message: string) {
+    super(message, 'STATEBENCH_TARGET_START', EXIT.runFailed);
+  }
+}
+
+export class StoreUnavailableError extends StatebenchError {
+  constructor(message: string) {
+    super(message, 'STATEBENCH_STORE_UNAVAILABLE', EXIT.runFailed);
+  }
+}
