@@ -66,3 +66,26 @@ export interface TopologyOptions {
   redisPersistence?: boolean;
   sessionTtlS?: number;
 }
+
+/**
+ * The load balancer, done inside the load engine so it adds no network hop. Implemented in
+ * src/topology/router.ts (`createRouter(topology, { sticky })`).
+ */
+export interface Router {
+  readonly sticky: boolean;
+  /**
+   * The replica for the next request. `pinned` is the replica a session last talked to: a sticky
+   * router returns it while it is believed up, otherwise (and always for non-sticky routers) the
+   * next replica believed up, round robin. Undefined when no replica is believed up.
+   * Must not allocate: it runs once per request.
+   */
+  pick(pinned?: Replica): Replica | undefined;
+  /**
+   * Passive health checking: the engine reports a refused, reset or timed-out request. The
+   * replica is marked down until its `/healthz` answers again (polled in the background).
+   */
+  reportFailure(replica: Replica): void;
+  isUp(replica: Replica): boolean;
+  /** Stops health polling. */
+  close(): void;
+}
