@@ -1,0 +1,82 @@
+import type { FaultEvent } from '../result/types.js';
+import type { FaultSpec } from '../scenario/types.js';
+import type { Topology } from '../topology/types.js';
+import { FAULTS } from './index.js';
+
+export interface FaultTimeline {
+  /** Fault events so far, with times relative to the window start. */
+  readonly events: FaultEvent[];
+  /** Cancels faults not yet due and waits for running ones to settle. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Fires each fault at its time after `windowStartMs` (performance.now() ms). A fault that fails
+ * (e.g. killing a replica that is already down) is recorded as a failed event, not thrown:
+ * the run goes on, as the load would in production.
+ */
+export function startFaultTimeline(
+  topology: Topology,
+  faults: FaultSpec[],
+  windowStartMs: number,
+  onFault?: (event: FaultEvent, label: string) => void,
+): FaultTimeline {
+  const events: FaultEvent[] = [];
+  const running = new Set<Promise<void>>();
+  const timers = new Set<NodeJS.Timeout>();
+  const abort = new AbortController();
+
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        abort.signal.removeEventListener('abort', done);
+        resolve();
+      }
+      abort.signal.addEventListener('abort', done, { once: true });
+    });
+
+  const fire = async (spec: FaultSpec): Promise<void> => {
+    const fault = FAULTS.get(spec.kind);
+    const startedMs = performance.now();
+    const event: FaultEvent = { atMs: Math.round(startedMs - windowStartMs), kind: spec.kind, target: spec.target, tookMs: 0, ok: true };
+    // Stamped when it fires, so the timeline shows the fault where users started to feel it.
+    onFault?.(event, label(spec.kind, spec.target));
+    try {
+      if (!fault) throw new Error(`unknown fault kind ${spec.kind}`);
+      const effect = await fault.apply({ topology, spec, sleep });
+      event.target = effect.target ?? event.target;
+      if (effect.detail) event.detail = effect.detail;
+    } catch (err) {
+      event.ok = false;
+      event.error = (err as Error).message;
+    }
+    event.tookMs = Math.round(performance.now() - startedMs);
+    events.push(event);
+  };
+
+  for (const spec of faults) {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      const p = fire(spec).finally(() => running.delete(p));
+      running.add(p);
+    }, Math.max(0, windowStartMs + spec.atMs - performance.now()));
+    timers.add(t);
+  }
+
+  return {
+    events,
+    async stop() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      abort.abort();
+      await Promise.allSettled([...running]);
+      events.sort((a, b) => a.atMs - b.atMs);
+    },
+  };
+}
+
+function label(kind: string, target: string | undefined): string {
+  return target ? `${kind} ${target}` : kind;
+}

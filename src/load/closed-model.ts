@@ -1,0 +1,60 @@
+import type { ClosedLoad, SessionMix } from '../scenario/types.js';
+import type { Engine } from './engine.js';
+import type { OutcomeKind } from './outcome.js';
+import type { VirtualUser } from './virtual-user.js';
+
+/**
+ * After a refusal (no replica up, or connection refused) a user waits this long before its next
+ * request, as a person retrying would; without it a closed loop spins on instant failures and
+ * the error count measures the generator's speed, not the outage.
+ */
+export const REFUSED_BACKOFF_MS = 20;
+
+/**
+ * A fixed number of users, each sending its next request as soon as the last one completed
+ * (after think time), as autocannon and wrk do. Latency is from the actual send.
+ */
+export function startClosedModel(engine: Engine, load: ClosedLoad, mix: SessionMix, startMs: number): () => void {
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+
+  const fill = (vu: VirtualUser): void => {
+    while (!stopped && vu.canIssue()) {
+      const now = performance.now();
+      if (now >= engine.windowEndMs) {
+        stopped = true;
+        return;
+      }
+      engine.issue(vu, now);
+    }
+  };
+
+  const later = (vu: VirtualUser, delayMs: number): void => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fill(vu);
+    }, delayMs);
+    timers.add(t);
+  };
+
+  engine.onUserFree = (vu: VirtualUser, kind: OutcomeKind) => {
+    if (stopped) return;
+    if (kind === 'refused') later(vu, REFUSED_BACKOFF_MS);
+    else if (mix.thinkTimeMs > 0) later(vu, mix.thinkTimeMs);
+    else fill(vu);
+  };
+
+  const users = engine.users;
+  for (let i = 0; i < users.length; i++) {
+    const delay = load.rampUpMs > 0 ? (load.rampUpMs * i) / users.length : 0;
+    const at = startMs + delay - performance.now();
+    if (at <= 0) fill(users[i]);
+    else later(users[i], at);
+  }
+
+  return () => {
+    stopped = true;
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+  };
+}

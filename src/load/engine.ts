@@ -1,0 +1,212 @@
+import type { SessionMix } from '../scenario/types.js';
+import type { Replica, Router } from '../topology/types.js';
+import type { LoadRecorder } from './load-recorder.js';
+import type { Endpoint, OutcomeKind } from './outcome.js';
+import { Exchange, type ExchangeSink } from './exchange.js';
+import { ReplicaPools } from './replica-pools.js';
+import { VirtualUser } from './virtual-user.js';
+
+const PATHS: Record<Endpoint, { method: 'GET' | 'POST'; path: string }> = {
+  login: { method: 'POST', path: '/login' },
+  add: { method: 'POST', path: '/cart/items' },
+  read: { method: 'GET', path: '/cart' },
+  checkout: { method: 'POST', path: '/checkout' },
+  logout: { method: 'POST', path: '/logout' },
+};
+
+export interface EngineOptions {
+  router: Router;
+  recorder: LoadRecorder;
+  mix: SessionMix;
+  users: number;
+  parallelPerSession: number;
+  timeoutMs: number;
+}
+
+/**
+ * Issues requests for virtual users and turns their answers into recorded outcomes and session
+ * state. The load models (closed-model.ts, open-model.ts) decide *when* a user sends; the
+ * engine decides *what* it sends and what the answer means.
+ */
+export class Engine implements ExchangeSink {
+  readonly users: VirtualUser[];
+  readonly pools: ReplicaPools;
+  /** Measured window, performance.now() ms; a request counts when its intended time is inside. */
+  windowStartMs = Number.POSITIVE_INFINITY;
+  windowEndMs = Number.POSITIVE_INFINITY;
+  /** Counted requests not yet completed. */
+  countedInFlight = 0;
+  /** After the grace period nothing more is recorded. */
+  closed = false;
+  /** The model's continuation: what a user does once one of its requests completed. */
+  onUserFree: (vu: VirtualUser, kind: OutcomeKind) => void = () => {};
+
+  private readonly exchanges: Exchange[][];
+  private readonly payload: string;
+  private readonly addBodyHead = '{"qty":1,"payload":"';
+
+  constructor(private readonly opts: EngineOptions) {
+    this.pools = new ReplicaPools(opts.users * opts.parallelPerSession, opts.timeoutMs);
+    this.users = [];
+    this.exchanges = [];
+    for (let i = 0; i < opts.users; i++) {
+      this.users.push(new VirtualUser(i, opts.mix, opts.parallelPerSession));
+      const own: Exchange[] = [];
+      for (let t = 0; t < opts.parallelPerSession; t++) own.push(new Exchange(this));
+      this.exchanges.push(own);
+    }
+    this.payload = 'x'.repeat(opts.mix.payloadBytes);
+  }
+
+  /** Sends the user's next request; `intendedMs` is when it was due (open) or now (closed). */
+  issue(vu: VirtualUser, intendedMs: number): void {
+    const ex = this.exchanges[vu.id].pop();
+    if (ex === undefined) throw new Error(`virtual user ${vu.id} has no free tab`); // a model bug
+    const endpoint = vu.next();
+    const replica = this.opts.router.pick(vu.pinned);
+    ex.vu = vu;
+    ex.endpoint = endpoint;
+    ex.generation = vu.generation;
+    ex.intendedMs = intendedMs;
+    ex.counted = intendedMs >= this.windowStartMs && intendedMs < this.windowEndMs;
+    ex.sku = endpoint === 'add' ? vu.nextSku() : undefined;
+    ex.begin(endpoint === 'read' || endpoint === 'checkout');
+    vu.inFlight++;
+    if (ex.counted) {
+      this.countedInFlight++;
+      this.opts.recorder.sent(intendedMs);
+    }
+    ex.sentMs = performance.now();
+    if (replica === undefined) {
+      // No replica believed up: what a balancer answers with a 503 and no backend, counted as refused.
+      ex.fail('refused');
+      return;
+    }
+    ex.replica = replica;
+    const route = PATHS[endpoint];
+    const headers: string[] = [];
+    if (vu.token !== undefined) headers.push('cookie', `sid=${vu.token}`);
+    let body: string | undefined;
+    if (ex.sku !== undefined) {
+      headers.push('content-type', 'application/json');
+      body = `${this.addBodyHead}${this.payload}","sku":"${ex.sku}"}`;
+    }
+    this.pools.get(replica).dispatch(
+      {
+        origin: replica.url,
+        method: route.method,
+        path: route.path,
+        headers,
+        body,
+        headersTimeout: this.opts.timeoutMs,
+        bodyTimeout: this.opts.timeoutMs,
+      },
+      ex,
+    );
+  }
+
+  complete(ex: Exchange, transportKind: OutcomeKind): void {
+    const vu = ex.vu;
+    vu.inFlight--;
+    this.exchanges[vu.id].push(ex);
+    const nowMs = performance.now();
+    const record = ex.counted && !this.closed;
+    if (ex.counted) this.countedInFlight--;
+    const kind = this.interpret(ex, transportKind, nowMs, record);
+    if (record) {
+      this.opts.recorder.request(
+        ex.endpoint,
+        kind,
+        (nowMs - ex.intendedMs) * 1000,
+        (nowMs - ex.sentMs) * 1000,
+        ex.storeUs,
+        ex.replica?.name,
+        nowMs,
+      );
+    }
+    if ((kind === 'refused' || kind === 'reset' || kind === 'timeout') && ex.replica !== undefined) {
+      this.opts.router.reportFailure(ex.replica);
+    }
+    ex.replica = undefined as unknown as Replica;
+    if (!this.closed) this.onUserFree(vu, kind);
+  }
+
+  /**
+   * What the answer means for the session, and the final outcome kind: a 2xx read that lacks
+   * acknowledged items becomes `update-lost`.
+   */
+  private interpret(ex: Exchange, kind: OutcomeKind, nowMs: number, record: boolean): OutcomeKind {
+    const vu = ex.vu;
+    const current = ex.generation === vu.generation;
+    const recorder = this.opts.recorder;
+    if (ex.endpoint === 'login') {
+      if (kind === 'ok' && ex.setCookie !== undefined && vu.phase === 'login') {
+        vu.loggedIn(ex.setCookie, ex.replica);
+        if (record) recorder.sessionStarted(nowMs);
+      }
+      return kind;
+    }
+    if (!current) return kind; // an answer about a session this user has already left
+    if (ex.replica !== undefined && this.opts.router.sticky) vu.pinned = ex.replica;
+    if (kind === 'session-lost') {
+      if (record) recorder.sessionLost(nowMs, vu.cart.acknowledgedCount());
+      vu.startOver();
+      return kind;
+    }
+    if (ex.setCookie !== undefined) vu.token = ex.setCookie; // the cookie architecture: last answer wins
+    switch (ex.endpoint) {
+      case 'add':
+        if (kind === 'ok') vu.cart.addAcknowledged(ex.sku!, ex.sentMs, nowMs);
+        else vu.cart.addIndeterminate(ex.sku!);
+        return kind;
+      case 'read': {
+        if (kind !== 'ok' || ex.body === undefined) return kind;
+        const lost = vu.cart.checkRead(skusOf(ex.body), ex.sentMs, nowMs);
+        if (lost > 0) {
+          if (record) recorder.updateLost(nowMs, lost);
+          return 'update-lost';
+        }
+        return kind;
+      }
+      case 'checkout':
+        if (kind === 'ok' && ex.body !== undefined) {
+          const lost = vu.cart.checkCount(countOf(ex.body));
+          if (lost > 0) {
+            if (record) recorder.updateLost(nowMs, lost);
+            kind = 'update-lost';
+          }
+        }
+        vu.phase = 'logout';
+        return kind;
+      case 'logout':
+        vu.startOver();
+        return kind;
+    }
+    return kind;
+  }
+
+  async destroy(): Promise<void> {
+    this.closed = true;
+    await this.pools.destroy();
+  }
+}
+
+/** `{"items":[{"sku":"a","qty":1}],"version":3}` → `["a"]`. */
+function skusOf(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as { items?: { sku: string }[] };
+    return parsed.items?.map((i) => i.sku) ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** `{"ok":true,"items":3}` → 3. */
+function countOf(body: string): number {
+  try {
+    const n = (JSON.parse(body) as { items?: unknown }).items;
+    return typeof n === 'number' ? n : Array.isArray(n) ? n.length : -1;
+  } catch {
+    return -1;
+  }
+}

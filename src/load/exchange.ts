@@ -1,0 +1,114 @@
+import type { Dispatcher } from 'undici';
+import type { Replica } from '../topology/types.js';
+import type { Endpoint, OutcomeKind } from './outcome.js';
+import type { VirtualUser } from './virtual-user.js';
+import { classifyError, classifyStatus } from './classify-error.js';
+
+/** Receives finished exchanges; implemented by the engine. */
+export interface ExchangeSink {
+  complete(exchange: Exchange, kind: OutcomeKind): void;
+}
+
+const SET_COOKIE = 'set-cookie';
+const SERVER_TIMING = 'server-timing';
+const STORE_DUR = 'store;dur=';
+
+/**
+ * One request in flight, and its undici handler. Exchanges are reused (a user keeps one per
+ * tab), so a request costs no handler allocation. Uses undici's native (raw-header) handler
+ * interface: headers are scanned as buffers, and only the two the engine needs are decoded.
+ */
+export class Exchange implements Dispatcher.DispatchHandler {
+  vu!: VirtualUser;
+  endpoint: Endpoint = 'login';
+  replica!: Replica;
+  generation = 0;
+  /** Intended send time (open model) or actual send time (closed), performance.now() ms. */
+  intendedMs = 0;
+  sentMs = 0;
+  /** Sent inside the measured window, so its outcome is recorded. */
+  counted = false;
+  sku: string | undefined;
+  status = 0;
+  /** Store time from Server-Timing, µs; -1 when absent. */
+  storeUs = -1;
+  setCookie: string | undefined;
+  body: string | undefined;
+  private wantBody = false;
+  private chunks: Buffer[] = [];
+  private done = true;
+
+  constructor(private readonly sink: ExchangeSink) {}
+
+  /** Resets per-request state; the engine fills the rest. */
+  begin(wantBody: boolean): void {
+    this.status = 0;
+    this.storeUs = -1;
+    this.setCookie = undefined;
+    this.body = undefined;
+    this.wantBody = wantBody;
+    this.chunks.length = 0;
+    this.done = false;
+  }
+
+  onConnect(): void {}
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null): boolean {
+    this.status = statusCode;
+    if (rawHeaders) {
+      for (let i = 0; i < rawHeaders.length; i += 2) {
+        const name = rawHeaders[i];
+        // Compare lengths first so most headers are never decoded.
+        if (name.length === SET_COOKIE.length && name.toString().toLowerCase() === SET_COOKIE) {
+          this.setCookie = parseSid(rawHeaders[i + 1].toString());
+        } else if (name.length === SERVER_TIMING.length && name.toString().toLowerCase() === SERVER_TIMING) {
+          this.storeUs = parseStoreUs(rawHeaders[i + 1].toString());
+        }
+      }
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.wantBody) this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.wantBody) {
+      this.body = this.chunks.length === 1 ? this.chunks[0].toString() : Buffer.concat(this.chunks).toString();
+      this.chunks.length = 0;
+    }
+    this.sink.complete(this, classifyStatus(this.status));
+  }
+
+  onError(err: Error): void {
+    if (this.done) return;
+    this.done = true;
+    this.chunks.length = 0;
+    this.sink.complete(this, classifyError(err));
+  }
+
+  /** Completes without touching the network (no replica to route to). */
+  fail(kind: OutcomeKind): void {
+    this.done = true;
+    this.sink.complete(this, kind);
+  }
+}
+
+/** `sid=TOKEN; Path=/; HttpOnly` → `TOKEN`. */
+function parseSid(value: string): string | undefined {
+  if (!value.startsWith('sid=')) return undefined;
+  const end = value.indexOf(';');
+  return value.slice(4, end < 0 ? undefined : end);
+}
+
+/** `store;dur=0.123, app;dur=0.456` → 123 (µs). */
+function parseStoreUs(value: string): number {
+  const at = value.indexOf(STORE_DUR);
+  if (at < 0) return -1;
+  const ms = Number.parseFloat(value.slice(at + STORE_DUR.length));
+  return Number.isFinite(ms) ? Math.round(ms * 1000) : -1;
+}

@@ -1,0 +1,23 @@
+import type { Endpoint, OutcomeKind } from './outcome.js';
+
+/**
+ * What the engine tells the recorder (src/metrics/recorder.ts implements it). Called from the
+ * hot loop: positional arguments, no objects. Times are performance.now() milliseconds; the
+ * engine reports only requests sent inside the measured window.
+ */
+export interface LoadRecorder {
+  sent(nowMs: number): void;
+  dropped(nowMs: number): void;
+  request(
+    endpoint: Endpoint,
+    kind: OutcomeKind,
+    latencyUs: number,
+    uncorrectedUs: number,
+    storeUs: number,
+    replica: string | undefined,
+    nowMs: number,
+  ): void;
+  sessionStarted(nowMs: number): void;
+  sessionLost(nowMs: number, itemsLost: number): void;
+  updateLost(nowMs: number, items: number): void;
+}

@@ -1,0 +1,141 @@
+import type { OpenLoad } from '../scenario/types.js';
+import type { Engine } from './engine.js';
+import type { LoadRecorder } from './load-recorder.js';
+import { createPacer, type Pacer } from './pacer.js';
+import type { VirtualUser } from './virtual-user.js';
+
+/** Counters the runner reports beside the target rate. */
+export interface OpenModelStats {
+  /** Due inside the measured window. */
+  due: number;
+  dropped: number;
+  /** Mean rate asked for over the window, req/s. */
+  targetRps: number;
+  /** Most requests that waited for a free session at once. */
+  maxBacklog: number;
+}
+
+/**
+ * Requests arrive at a target rate whatever the system does (wrk2's model). Each is due at a
+ * computed instant; its latency counts from that instant, so a stall shows in the percentiles.
+ * A due request takes a free session; when none is free it waits in a bounded backlog (its
+ * clock already running), and beyond that it is dropped and counted.
+ */
+export function startOpenModel(
+  engine: Engine,
+  load: OpenLoad,
+  recorder: LoadRecorder,
+  warmupStartMs: number,
+): { stop: () => void; stats: () => OpenModelStats } {
+  const idle: VirtualUser[] = [];
+  const makeIdle = (vu: VirtualUser): void => {
+    if (!vu.idle && vu.canIssue()) {
+      vu.idle = true;
+      idle.push(vu);
+    }
+  };
+  for (let i = engine.users.length - 1; i >= 0; i--) makeIdle(engine.users[i]);
+
+  // Backlog of intended send times: a ring buffer, so a long stall allocates nothing.
+  const backlog = new Float64Array(Math.max(1, load.maxBacklog));
+  let head = 0;
+  let size = 0;
+  let maxBacklog = 0;
+  let dueInWindow = 0;
+  let dropped = 0;
+
+  /** Takes an idle user that can still send, or undefined. */
+  const takeIdle = (): VirtualUser | undefined => {
+    while (idle.length > 0) {
+      const vu = idle.pop()!;
+      vu.idle = false;
+      if (vu.canIssue()) return vu;
+    }
+    return undefined;
+  };
+
+  const send = (vu: VirtualUser, intendedMs: number): void => {
+    engine.issue(vu, intendedMs);
+    makeIdle(vu); // with several tabs a session may take more
+  };
+
+  const arrive = (intendedMs: number): void => {
+    const counted = intendedMs >= engine.windowStartMs && intendedMs < engine.windowEndMs;
+    if (counted) dueInWindow++;
+    const vu = size === 0 ? takeIdle() : undefined;
+    if (vu !== undefined) {
+      send(vu, intendedMs);
+    } else if (size < backlog.length) {
+      backlog[(head + size) % backlog.length] = intendedMs;
+      size++;
+      if (size > maxBacklog) maxBacklog = size;
+    } else if (counted) {
+      dropped++;
+      recorder.dropped(intendedMs);
+    }
+  };
+
+  engine.onUserFree = (vu: VirtualUser) => {
+    while (size > 0 && vu.canIssue()) {
+      const intendedMs = backlog[head];
+      head = (head + 1) % backlog.length;
+      size--;
+      engine.issue(vu, intendedMs);
+    }
+    makeIdle(vu);
+  };
+
+  // Warm-up at the starting rate, then the measured window's (possibly ramping) pacer.
+  const warmupPacer = createPacer(load.rateRps);
+  const windowPacer = createPacer(load.rateRps, load.rampToRps ?? load.rateRps, engine.windowEndMs - engine.windowStartMs);
+  let pacer: Pacer = warmupPacer;
+  let pacerStartMs = warmupStartMs;
+  let n = 0;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const tick = (): void => {
+    timer = undefined;
+    if (stopped) return;
+    const now = performance.now();
+    if (pacer === warmupPacer && now >= engine.windowStartMs) {
+      // Requests due in warm-up but not yet sent are sent first; then the window's clock starts.
+      const due = warmupPacer.dueBy(engine.windowStartMs - pacerStartMs);
+      while (n < due) arrive(pacerStartMs + warmupPacer.dueAtMs(n++));
+      pacer = windowPacer;
+      pacerStartMs = engine.windowStartMs;
+      n = 0;
+    }
+    const limit = Math.min(now, engine.windowEndMs) - pacerStartMs;
+    const due = pacer.dueBy(limit);
+    while (n < due) {
+      const intendedMs = pacerStartMs + pacer.dueAtMs(n++);
+      if (intendedMs >= engine.windowEndMs) break;
+      arrive(intendedMs);
+    }
+    if (now >= engine.windowEndMs) return;
+    // Sleep until the next request is due; timers fire about 1 ms late at best, and each
+    // request keeps its exact intended time, so lateness is measured rather than hidden.
+    const nextMs = pacerStartMs + pacer.dueAtMs(n);
+    timer = setTimeout(tick, Math.max(0, Math.min(nextMs, engine.windowEndMs) - performance.now()));
+  };
+  tick();
+
+  return {
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      // Still waiting for a session when the window closed: due, never sent, so unfinished.
+      for (; size > 0; size--, head = (head + 1) % backlog.length) {
+        const intendedMs = backlog[head];
+        if (intendedMs >= engine.windowStartMs && intendedMs < engine.windowEndMs) recorder.sent(intendedMs);
+      }
+    },
+    stats: () => ({
+      due: dueInWindow,
+      dropped,
+      targetRps: windowPacer.meanRateRps(engine.windowEndMs - engine.windowStartMs),
+      maxBacklog,
+    }),
+  };
+}

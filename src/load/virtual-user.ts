@@ -1,0 +1,83 @@
+import type { SessionMix } from '../scenario/types.js';
+import type { Replica } from '../topology/types.js';
+import type { Endpoint } from './outcome.js';
+import { CartChecker } from '../metrics/cart-checker.js';
+
+type Phase = 'login' | 'cart' | 'checkout' | 'logout';
+
+/**
+ * One user session: login, a mix of cart adds and reads, checkout, logout, then a fresh user
+ * takes its place. With `parallelPerSession` > 1, cart operations overlap as several browser
+ * tabs would; login, checkout and logout wait until the session is quiet.
+ */
+export class VirtualUser {
+  phase: Phase = 'login';
+  /** Value of the `sid` cookie; for the cookie architecture, the whole signed session. */
+  token: string | undefined;
+  /** The replica this session last talked to; a sticky router keeps it there. */
+  pinned: Replica | undefined;
+  /** Bumped whenever the session is replaced, so late answers for an old session change nothing. */
+  generation = 0;
+  inFlight = 0;
+  addsIssued = 0;
+  itemSeq = 0;
+  readonly cart = new CartChecker();
+  /** Whether the open model's idle stack holds this user. */
+  idle = false;
+
+  constructor(
+    readonly id: number,
+    private readonly mix: SessionMix,
+    private readonly parallel: number,
+  ) {}
+
+  /** Whether the session can start another request now. */
+  canIssue(): boolean {
+    if (this.phase !== 'cart') return this.inFlight === 0;
+    if (this.addsIssued < this.mix.adds) return this.inFlight < this.parallel;
+    return this.inFlight === 0; // checkout comes next
+  }
+
+  /** Chooses the next request and advances the plan; call only when `canIssue()`. */
+  next(): Endpoint {
+    switch (this.phase) {
+      case 'login':
+        return 'login';
+      case 'cart':
+        if (this.addsIssued >= this.mix.adds) {
+          this.phase = 'checkout';
+          return 'checkout';
+        }
+        if (Math.random() < this.mix.readRatio) return 'read';
+        this.addsIssued++;
+        return 'add';
+      case 'checkout':
+        return 'checkout';
+      case 'logout':
+        return 'logout';
+    }
+  }
+
+  /** A successful login: a new session, a new cart model. */
+  loggedIn(token: string, replica: Replica): void {
+    this.token = token;
+    this.pinned = replica;
+    this.generation++;
+    this.phase = 'cart';
+    this.addsIssued = 0;
+    this.cart.reset();
+  }
+
+  /** Drops the session (lost, or logged out): the next request logs a new user in. */
+  startOver(): void {
+    this.token = undefined;
+    this.generation++;
+    this.phase = 'login';
+    this.addsIssued = 0;
+    this.cart.reset();
+  }
+
+  nextSku(): string {
+    return `u${this.id}-${this.generation}-${this.itemSeq++}`;
+  }
+}
