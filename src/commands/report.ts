@@ -1,0 +1,33 @@
+import { writeFile } from 'node:fs/promises';
+import { readResultFile } from '../report/read-result.js';
+import { renderTerminalReport } from '../report/terminal-table.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { useColor, type CliIO } from './io.js';
+
+export interface ReportCommandOptions {
+  markdown?: string | boolean;
+  html?: string | boolean;
+  json?: boolean;
+  color?: boolean;
+}
+
+/** `statebench report FILE.json`: rebuilds reports from a saved result, without re-running load. */
+export async function reportCommand(file: string, options: ReportCommandOptions, io: CliIO): Promise<number> {
+  const result = await readResultFile(file);
+  const target = (flag: string | boolean | undefined, ext: string): string | undefined =>
+    flag === undefined || flag === false ? undefined : typeof flag === 'string' ? flag : file.replace(/\.json$/, ext);
+  const md = target(options.markdown, '.md');
+  if (md) {
+    await writeFile(md, renderMarkdown(result));
+    io.stderr.write(`markdown: ${md}\n`);
+  }
+  const html = target(options.html, '.html');
+  if (html) {
+    const { renderHtml } = await import('../report/html.js');
+    await writeFile(html, renderHtml(result));
+    io.stderr.write(`html: ${html}\n`);
+  }
+  if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
+  return 0;
+}

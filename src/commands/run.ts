@@ -1,0 +1,89 @@
+import { writeFile } from 'node:fs/promises';
+import type { RunResult } from '../result/types.js';
+import { EXIT } from '../errors.js';
+import { loadScenarioFile, resolveBuiltinScenario } from '../scenario/load-scenario.js';
+import { ARCHITECTURES, type ArchitectureName } from '../topology/types.js';
+import { InvalidInputError } from '../errors.js';
+import { runScenario } from '../run/run-scenario.js';
+import { defaultResultPath, writeResultFile } from '../run/write-result.js';
+import { renderTerminalReport } from '../report/terminal-table.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderJUnit } from '../report/junit.js';
+import { progressListener } from './progress.js';
+import { useColor, type CliIO } from './io.js';
+
+export interface RunCommandOptions {
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  redisUrl?: string;
+  repeat?: number;
+  arch?: string;
+  markdown?: string | boolean;
+  html?: string | boolean;
+  junit?: string;
+}
+
+/** `statebench run [SCENARIO]`: validate, run every architecture, save, report; returns the exit code. */
+export async function runCommand(scenarioArg: string | undefined, options: RunCommandOptions, io: CliIO): Promise<number> {
+  const file = resolveBuiltinScenario(scenarioArg ?? 'kill-one-replica');
+  const { scenario } = await loadScenarioFile(file);
+  if (options.arch) scenario.architectures = parseArchList(options.arch);
+
+  const listener = options.quiet || options.json
+    ? { notice: (m: string) => io.stderr.write(`notice: ${m}\n`) }
+    : progressListener(io.stderr, { tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr', options.color) });
+  const result = await runScenario(scenario, {
+    scenarioFile: file,
+    redisUrl: options.redisUrl,
+    repeat: options.repeat,
+    signal: io.signal,
+    listener,
+  });
+
+  const out = options.out ?? defaultResultPath(result);
+  await writeResultFile(result, out);
+  await writeSideReports(result, options, out);
+
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
+    io.stdout.write(`\nresult: ${out}\n`);
+  }
+  return exitCodeFor(result, io.signal.aborted);
+}
+
+/** 130 after Ctrl-C (the shell convention), 1 when an architecture failed, 99 when a threshold did. */
+export function exitCodeFor(result: RunResult, interrupted: boolean): number {
+  if (interrupted) return 130;
+  if (result.architectures.some((a) => a.error !== undefined)) return EXIT.runFailed;
+  if (result.thresholds.some((t) => !t.passed)) return EXIT.thresholdsFailed;
+  return EXIT.ok;
+}
+
+async function writeSideReports(result: RunResult, options: RunCommandOptions, out: string): Promise<void> {
+  const beside = (ext: string, flag: string | boolean | undefined): string | undefined =>
+    flag === undefined || flag === false ? undefined : typeof flag === 'string' ? flag : out.replace(/\.json$/, ext);
+  const md = beside('.md', options.markdown);
+  if (md) await writeFile(md, renderMarkdown(result));
+  if (options.junit) await writeFile(options.junit, renderJUnit(result));
+  const html = beside('.html', options.html);
+  if (html) {
+    // The HTML reporter inlines a chart library: loaded only when asked for.
+    const { renderHtml } = await import('../report/html.js');
+    await writeFile(html, renderHtml(result));
+  }
+}
+
+function parseArchList(list: string): ArchitectureName[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = names.filter((n) => !ARCHITECTURES.includes(n as ArchitectureName));
+  if (bad.length > 0 || names.length === 0) {
+    throw new InvalidInputError([
+      { file: '--arch', path: '', message: `expected a comma-separated list of ${ARCHITECTURES.join(', ')}; got ${bad.join(', ') || 'nothing'}` },
+    ]);
+  }
+  return names as ArchitectureName[];
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { runCli } from './cli.js';
+import { stopAllTopologies } from './topology/topology.js';
+
+/**
+ * The process entry: wires signals to the CLI's abort signal and guarantees that every child
+ * is stopped however the process ends. The first Ctrl-C ends the run gracefully (the result is
+ * still written); a second one stops the children and exits at once.
+ */
+const controller = new AbortController();
+let interrupts = 0;
+const onSignal = (signal: NodeJS.Signals): void => {
+  interrupts++;
+  if (interrupts === 1) {
+    controller.abort(signal);
+    return;
+  }
+  void stopAllTopologies().finally(() => process.exit(130));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`statebench: crashed: ${err.stack ?? err.message}\n`);
+  void stopAllTopologies().finally(() => process.exit(1));
+});
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+});
+await stopAllTopologies();
+process.exitCode = code;
