@@ -20,6 +20,12 @@ export interface Session {
  */
 export interface SessionStore {
   readonly kind: string;
+  /**
+   * True when calls leave the process (network or file I/O). Only those count as store time in
+   * `Server-Timing`, so an in-process Map or the cookie's HMAC report `store;dur=0`: there is no
+   * store to wait on, and the CPU they cost shows up in `app` time instead.
+   */
+  readonly external: boolean;
   /** The session for a token, or undefined when unknown, expired or (cookie) not authentic. */
   load(token: string): Promise<Session | undefined>;
   /** Persists the session and returns the token the client must send from now on. */

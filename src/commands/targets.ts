@@ -1,0 +1,70 @@
+import { once } from 'node:events';
+import { startTopology } from '../topology/topology.js';
+import type { ArchitectureName } from '../topology/types.js';
+
+/** What each architecture is, for `statebench targets up --help` and `statebench --help`. */
+export const ARCHITECTURE_HELP = `Architectures:
+  sticky   sessions in the memory of the replica that created them; the router pins each session
+           to its replica (affinity). Killing a replica loses exactly the sessions it held.
+  redis    stateless replicas, sessions in Redis (a redis-server statebench starts on a free
+           port, or --redis-url); requests go round robin to any replica.
+  sqlite   stateless replicas sharing one SQLite file (WAL mode) in a temp directory: the
+           embedded store, no server process; round robin.
+  cookie   no server-side state: the whole session is an HMAC-SHA256-signed cookie (4 KiB
+           limit, larger sessions are refused with 413); round robin.`;
+
+export interface TargetsUpOptions {
+  arch: ArchitectureName;
+  replicas: number;
+  redisUrl?: string;
+}
+
+/**
+ * `statebench targets up`: starts a topology, prints where everything listens and how to poke
+ * it with curl, waits until `signal` aborts (the CLI wires Ctrl-C to it), then stops everything.
+ * Without a signal it runs until the process ends.
+ */
+export async function targetsUp(opts: TargetsUpOptions, out: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
+  const startedMs = performance.now();
+  const topology = await startTopology({ architecture: opts.arch, replicas: opts.replicas, redisUrl: opts.redisUrl });
+  try {
+    const elapsedMs = Math.round(performance.now() - startedMs);
+    out.write(describe(opts.arch, topology.replicas, topology.store, elapsedMs, topology.processes()));
+    if (signal !== undefined && !signal.aborted) await once(signal, 'abort');
+    else if (signal === undefined) await new Promise(() => {});
+  } finally {
+    out.write('stopping…\n');
+    await topology.stop();
+    out.write('stopped\n');
+  }
+}
+
+function describe(
+  arch: ArchitectureName,
+  replicas: readonly { name: string; url: string; pid: number | undefined }[],
+  store: { kind: string; url: string; pid: number | undefined } | undefined,
+  elapsedMs: number,
+  pids: Map<string, number>,
+): string {
+  const width = Math.max(...replicas.map((r) => r.name.length), 5);
+  const lines = [`${arch}: ${replicas.length} replica${replicas.length === 1 ? '' : 's'} up in ${elapsedMs} ms`];
+  for (const r of replicas) lines.push(`  ${r.name.padEnd(width)}  ${r.url}  pid ${r.pid}`);
+  if (store !== undefined) {
+    const pid = pids.get('store');
+    lines.push(`  ${'store'.padEnd(width)}  ${store.url}${pid !== undefined ? `  pid ${pid}` : ''}`);
+  }
+  const a = replicas[0].url;
+  const b = (replicas[1] ?? replicas[0]).url;
+  lines.push(
+    '',
+    'Try (cookies in /tmp/statebench.jar):',
+    `  curl -i -c /tmp/statebench.jar -X POST ${a}/login`,
+    `  curl -i -b /tmp/statebench.jar -c /tmp/statebench.jar -H 'content-type: application/json' \\`,
+    `       -d '{"sku":"A1","qty":1,"payload":"hello"}' ${a}/cart/items`,
+    `  curl -i -b /tmp/statebench.jar ${b}/cart${arch === 'sticky' && b !== a ? '   # another replica: 401, it does not know this session' : ''}`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  );
+  return lines.join('\n');
+}

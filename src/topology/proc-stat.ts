@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+
+/** The few fields of `/proc/<pid>/stat` statebench needs (Linux only). */
+export interface ProcStat {
+  /** `R`, `S`, `T` (stopped), `Z` (zombie)… */
+  state: string;
+  ppid: number;
+  /** Clock ticks since boot; with the pid, identifies a process even after pid reuse. */
+  startTime: string;
+}
+
+/** Reads `/proc/<pid>/stat`; undefined when the process is gone or /proc is not there. */
+export function readProcStat(pid: number): ProcStat | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may contain spaces and parentheses; fields after its closing
+  // parenthesis are plain: state is field 3, ppid 4, starttime 22.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0], ppid: Number(fields[1]), startTime: fields[19] };
+}
+
+/** True when /proc can be read (Linux), so stop states and pid identities can be checked. */
+export function hasProcFs(): boolean {
+  return readProcStat(process.pid) !== undefined;
+}

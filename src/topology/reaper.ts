@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Parent side of the watchdog (see reaper-process.ts): one per statebench process, started on
+ * first use. Every child pid and temp dir is registered here right after it is created and
+ * released once it is gone, so a SIGKILLed statebench leaves nothing behind.
+ */
+
+const pids = new Set<number>();
+const dirs = new Set<string>();
+let watchdog: ChildProcess | undefined;
+
+/** Compiled output sits next to this file; under vitest this file is the .ts source, so use dist. */
+function reaperScript(): string {
+  const here = fileURLToPath(new URL('./reaper-process.js', import.meta.url));
+  return existsSync(here) ? here : fileURLToPath(new URL('../../dist/src/topology/reaper-process.js', import.meta.url));
+}
+
+function ensureWatchdog(): ChildProcess | undefined {
+  if (watchdog !== undefined && watchdog.exitCode === null && watchdog.signalCode === null) return watchdog;
+  const child = spawn(process.execPath, [reaperScript(), String(process.pid)], {
+    // Own process group: a Ctrl-C to the terminal's group must not kill the watchdog before
+    // it is needed. stdio only stdin: its closing is the signal.
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  // The watchdog must never keep statebench alive, nor crash it if it dies first.
+  child.unref();
+  child.stdin?.on('error', () => {});
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  child.on('error', () => {});
+  child.on('exit', () => {
+    if (watchdog === child) watchdog = undefined;
+  });
+  watchdog = child;
+  // A respawned watchdog must learn what its predecessor guarded.
+  let lines = '';
+  for (const pid of pids) lines += `+${pid}\n`;
+  for (const dir of dirs) lines += `+d${dir}\n`;
+  if (lines !== '') child.stdin?.write(lines);
+  return child;
+}
+
+function send(line: string): void {
+  const child = watchdog;
+  if (child !== undefined && child.stdin?.writable) child.stdin.write(line + '\n');
+  else ensureWatchdog();
+}
+
+/** Kill this process (SIGCONT, SIGKILL) if statebench dies without stopping it. */
+export function guardPid(pid: number): void {
+  pids.add(pid);
+  send(`+${pid}`);
+}
+
+/** The process is gone (or stopped by statebench); forget it so a reused pid is never killed. */
+export function releasePid(pid: number): void {
+  if (pids.delete(pid)) send(`-${pid}`);
+}
+
+/** Remove this directory if statebench dies without removing it. */
+export function guardDir(dir: string): void {
+  dirs.add(dir);
+  send(`+d${dir}`);
+}
+
+export function releaseDir(dir: string): void {
+  if (dirs.delete(dir)) send(`-d${dir}`);
+}
+
+/** The watchdog's pid, for tests that check nothing outlives statebench. */
+export function watchdogPid(): number | undefined {
+  return watchdog?.pid;
+}
+
+/** Ends the watchdog (nothing is reaped: callers release everything first). */
+export function stopWatchdog(): void {
+  const child = watchdog;
+  watchdog = undefined;
+  if (child === undefined) return;
+  // Closing stdin with guards left would reap them; ending it with SIGTERM does not.
+  child.kill('SIGTERM');
+}

@@ -1,0 +1,170 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { TargetStartError } from '../errors.js';
+import { freePort } from './free-port.js';
+import { sleep } from './health-check.js';
+import { hasExited, killNow, stopProcess, terminate, waitExit } from './process-signals.js';
+import { guardPid, releasePid } from './reaper.js';
+
+/** How long a starting or resumed redis-server has to answer PING. */
+const READY_TIMEOUT_MS = 10_000;
+const PING_TIMEOUT_MS = 300;
+/** Fresh ports to try when another process grabs ours between probe and bind. */
+const PORT_ATTEMPTS = 3;
+
+let available: boolean | undefined;
+
+/** True when `redis-server` is on the PATH (checked once). */
+export function redisAvailable(): boolean {
+  if (available === undefined) {
+    const r = spawnSync('redis-server', ['--version'], { stdio: 'ignore', timeout: 5000 });
+    available = r.error === undefined && r.status === 0;
+  }
+  return available;
+}
+
+/** `redis-server --version` output, e.g. `7.0.15`, for the result's environment. */
+export function redisVersion(): string | undefined {
+  const r = spawnSync('redis-server', ['--version'], { encoding: 'utf8', timeout: 5000 });
+  return /v=(\S+)/.exec(r.stdout ?? '')?.[1];
+}
+
+/** True when something at 127.0.0.1:port answers an inline PING with +PONG. */
+export function pingRedis(port: number, timeoutMs = PING_TIMEOUT_MS): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    let reply = '';
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (d) => {
+      reply += d.toString('latin1');
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+    });
+    socket.on('error', () => done(false));
+  });
+}
+
+export interface RedisServerOptions {
+  /** Directory for redis-server's working files (owned and removed by the caller). */
+  dir: string;
+  /** `appendonly yes`: data survives `kill` + `restart`. Off by default, like a cache. */
+  persistence?: boolean;
+}
+
+/**
+ * A redis-server process statebench owns: started on a free port, restarted on the same port
+ * (so replicas reconnect to the URL they know), killed, paused and resumed as store faults.
+ */
+export class RedisServer {
+  port = 0;
+  private child: ChildProcess | undefined;
+  private logTail = '';
+
+  constructor(private readonly options: RedisServerOptions) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child !== undefined && !hasExited(this.child) ? this.child.pid : undefined;
+  }
+
+  /** Starts on a free port; resolves when it answers PING. */
+  async start(): Promise<void> {
+    let lastError: Error | undefined;
+    for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+      try {
+        await this.spawnOn(await freePort());
+        return;
+      } catch (err) {
+        lastError = err as Error;
+        if (!/Address already in use/i.test(lastError.message)) break;
+      }
+    }
+    throw lastError ?? new TargetStartError('redis-server did not start');
+  }
+
+  /** SIGKILL; resolves once it has exited. Without persistence every session is gone. */
+  async kill(): Promise<void> {
+    if (this.child !== undefined) await killNow(this.child);
+  }
+
+  /** Starts again on the same port (the one replicas know); resolves when it answers PING. */
+  async restart(): Promise<void> {
+    if (this.child !== undefined && !hasExited(this.child)) await terminate(this.child, 2000);
+    await this.spawnOn(this.port);
+  }
+
+  /** SIGSTOP: connections stay open and commands hang, as with a stalled host. */
+  async pause(): Promise<void> {
+    if (this.child !== undefined && !hasExited(this.child)) await stopProcess(this.child);
+  }
+
+  /** SIGCONT; resolves when it answers PING again. */
+  async resume(): Promise<void> {
+    if (this.child === undefined || hasExited(this.child)) return;
+    this.child.kill('SIGCONT');
+    await this.waitReady(this.child);
+  }
+
+  /** Stops the process; without persistence there is nothing to flush, so SIGKILL is enough. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child === undefined) return;
+    if (this.options.persistence) await terminate(child, 2000);
+    else await killNow(child);
+  }
+
+  private async spawnOn(port: number): Promise<void> {
+    const args = [
+      '--port', String(port),
+      '--bind', '127.0.0.1',
+      '--save', '',
+      '--appendonly', this.options.persistence ? 'yes' : 'no',
+      '--daemonize', 'no',
+      '--dir', this.options.dir,
+      '--logfile', '',
+    ];
+    this.logTail = '';
+    // Own process group, so a terminal Ctrl-C reaches statebench alone and the stop order is ours.
+    const child = spawn('redis-server', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keepTail = (d: Buffer): void => {
+      this.logTail = (this.logTail + d.toString('utf8')).slice(-2000);
+    };
+    child.stdout?.on('data', keepTail);
+    child.stderr?.on('data', keepTail);
+    child.on('error', (err) => keepTail(Buffer.from(String(err))));
+    if (child.pid !== undefined) {
+      const pid = child.pid;
+      guardPid(pid);
+      child.once('exit', () => releasePid(pid));
+    }
+    this.child = child;
+    this.port = port;
+    await this.waitReady(child);
+  }
+
+  private async waitReady(child: ChildProcess): Promise<void> {
+    const deadlineMs = Date.now() + READY_TIMEOUT_MS;
+    while (Date.now() < deadlineMs) {
+      if (hasExited(child) || child.pid === undefined) {
+        await waitExit(child, 100);
+        throw new TargetStartError(`redis-server exited during startup: ${lastLine(this.logTail)}`);
+      }
+      if (await pingRedis(this.port)) return;
+      await sleep(10);
+    }
+    await killNow(child);
+    throw new TargetStartError(`redis-server did not answer PING within ${READY_TIMEOUT_MS} ms`);
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines.slice(-3).join(' | ') || 'no output';
+}

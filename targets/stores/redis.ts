@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { StoreUnavailableError, type Session, type SessionStore } from '../session.js';
+
+/** Key prefix, so a shared Redis given by URL can tell statebench keys apart. */
+const KEY_PREFIX = 'statebench:sess:';
+
+/**
+ * A dead or paused Redis must surface as quick 503s, not as requests that hang: a real app would
+ * rather fail fast than pile up connections. ioredis defaults (offline queue, 20 retries, no
+ * command timeout) would queue every request until Redis came back.
+ */
+const COMMAND_TIMEOUT_MS = 1000;
+const CONNECT_TIMEOUT_MS = 1000;
+/** Reconnect backoff cap: recovery after `restartStore` is bounded by this, so keep it short. */
+const MAX_RECONNECT_DELAY_MS = 200;
+
+/** Sessions as JSON strings in Redis with a TTL, like connect-redis. */
+export class RedisStore implements SessionStore {
+  readonly kind = 'redis';
+  readonly external = true;
+
+  private constructor(
+    private readonly redis: Redis,
+    private readonly ttlS: number,
+  ) {}
+
+  /** Connects before resolving, so a replica reports ready only once it can serve sessions. */
+  static async connect(url: string, ttlS: number): Promise<RedisStore> {
+    const redis = new Redis(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      retryStrategy: (times: number) => Math.min(times * 20, MAX_RECONNECT_DELAY_MS),
+    });
+    // Without a listener ioredis would crash the replica on every reconnect attempt; request
+    // failures are reported to clients as 503s instead.
+    redis.on('error', () => {});
+    try {
+      await redis.connect();
+    } catch (err) {
+      redis.disconnect();
+      throw new StoreUnavailableError(`cannot connect to Redis at ${url}: ${(err as Error).message}`);
+    }
+    return new RedisStore(redis, ttlS);
+  }
+
+  async load(token: string): Promise<Session | undefined> {
+    let json: string | null;
+    try {
+      json = await this.redis.get(KEY_PREFIX + token);
+    } catch (err) {
+      throw unavailable(err);
+    }
+    if (json === null) return undefined;
+    try {
+      return JSON.parse(json) as Session;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async save(token: string | undefined, session: Session): Promise<string> {
+    const id = token ?? randomBytes(18).toString('base64url');
+    try {
+      await this.redis.set(KEY_PREFIX + id, JSON.stringify(session), 'EX', this.ttlS);
+    } catch (err) {
+      throw unavailable(err);
+    }
+    return id;
+  }
+
+  async destroy(token: string): Promise<void> {
+    try {
+      await this.redis.del(KEY_PREFIX + token);
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await Promise.race([this.redis.quit(), new Promise((resolve) => setTimeout(resolve, 200).unref())]);
+    } catch {
+      // Quitting a dead connection fails; disconnect below is all that is left to do.
+    }
+    this.redis.disconnect();
+  }
+}
+
+function unavailable(err: unknown): StoreUnavailableError {
+  return new StoreUnavailableError(`redis: ${(err as Error).message}`);
+}

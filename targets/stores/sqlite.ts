@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { StoreUnavailableError, type Session, type SessionStore } from '../session.js';
+
+/**
+ * How long a writer waits for another replica's write lock. better-sqlite3 is synchronous, so
+ * this wait blocks the replica's event loop, as a lock does in any app embedding SQLite.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 2000;
+/** Expired rows are deleted this often (plus a random jitter, so replicas do not sweep in step). */
+const SWEEP_INTERVAL_MS = 60_000;
+
+const SCHEMA = `CREATE TABLE IF NOT EXISTS sessions (
+  token TEXT PRIMARY KEY,
+  data TEXT NOT NULL,
+  expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID`;
+
+/**
+ * Creates the file in WAL mode with its schema. Switching to WAL needs an exclusive lock, so the
+ * topology does it once before replicas open the file concurrently (WAL mode is stored in the file).
+ */
+export function prepareSqliteFile(path: string): void {
+  const db = new Database(path);
+  try {
+    db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    db.pragma('journal_mode = WAL');
+    db.exec(SCHEMA);
+  } finally {
+    db.close();
+  }
+}
+
+/** Sessions as JSON rows in one SQLite file that every replica opens (better-sqlite3, WAL). */
+export class SqliteStore implements SessionStore {
+  readonly kind = 'sqlite';
+  readonly external = true;
+  private readonly db: Database.Database;
+  private readonly selectStmt: Database.Statement<[string, number], { data: string }>;
+  private readonly upsertStmt: Database.Statement<[string, string, number]>;
+  private readonly deleteStmt: Database.Statement<[string]>;
+  private readonly sweepStmt: Database.Statement<[number]>;
+  private readonly sweepTimer: NodeJS.Timeout;
+
+  constructor(path: string, private readonly ttlMs: number) {
+    try {
+      this.db = new Database(path);
+      this.db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+      this.db.pragma('journal_mode = WAL');
+      // NORMAL is the usual WAL setting: durable across app crashes, not across power loss.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(SCHEMA);
+      this.selectStmt = this.db.prepare('SELECT data FROM sessions WHERE token = ? AND expires_at_ms > ?');
+      this.upsertStmt = this.db.prepare(
+        'INSERT INTO sessions (token, data, expires_at_ms) VALUES (?, ?, ?) ' +
+          'ON CONFLICT(token) DO UPDATE SET data = excluded.data, expires_at_ms = excluded.expires_at_ms',
+      );
+      this.deleteStmt = this.db.prepare('DELETE FROM sessions WHERE token = ?');
+      this.sweepStmt = this.db.prepare('DELETE FROM sessions WHERE expires_at_ms <= ?');
+    } catch (err) {
+      throw unavailable(err);
+    }
+    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS + Math.floor(Math.random() * 10_000));
+    this.sweepTimer.unref();
+  }
+
+  async load(token: string): Promise<Session | undefined> {
+    let row: { data: string } | undefined;
+    try {
+      row = this.selectStmt.get(token, Date.now());
+    } catch (err) {
+      throw unavailable(err);
+    }
+    if (row === undefined) return undefined;
+    try {
+      return JSON.parse(row.data) as Session;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async save(token: string | undefined, session: Session): Promise<string> {
+    const id = token ?? randomBytes(18).toString('base64url');
+    try {
+      this.upsertStmt.run(id, JSON.stringify(session), Date.now() + this.ttlMs);
+    } catch (err) {
+      throw unavailable(err);
+    }
+    return id;
+  }
+
+  async destroy(token: string): Promise<void> {
+    try {
+      this.deleteStmt.run(token);
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    try {
+      this.db.close();
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** Exposed for tests: deletes expired rows now and returns how many went. */
+  sweep(): number {
+    try {
+      return this.sweepStmt.run(Date.now()).changes;
+    } catch {
+      // A busy database skips this sweep; the next one catches up, and loads ignore expired rows.
+      return 0;
+    }
+  }
+}
+
+function unavailable(err: unknown): StoreUnavailableError {
+  return new StoreUnavailableError(`sqlite: ${(err as Error).message}`);
+}
