@@ -1,0 +1,394 @@
+import { ENDPOINTS, ERROR_KINDS, OUTCOME_KINDS, type Endpoint, type ErrorKind, type OutcomeKind } from '../load/outcome.js';
+import type { LoadRecorder } from '../load/load-recorder.js';
+import type { TimelineSecond } from '../result/types.js';
+import {
+  createHistogram,
+  durationToRecordUs,
+  latencyToRecordUs,
+  percentileOf,
+  type Histogram,
+} from './histogram.js';
+
+/** Options of a {@link Recorder}. */
+export interface RecorderOptions {
+  /**
+   * Called once per closed second of the timeline, for live progress. It runs inside whichever
+   * recorder call crossed the second boundary (so at most once a second, never per request);
+   * it must be quick and must not throw.
+   */
+  onSecond?: (second: TimelineSecond) => void;
+  /** Replica names known in advance, so their counters exist before the first request. */
+  replicaNames?: readonly string[];
+}
+
+/** Sizes of everything the recorder holds, for tests asserting that memory stays flat. */
+export interface RecorderFootprint {
+  timelineSeconds: number;
+  replicaSlots: number;
+  histograms: number;
+  histogramBytes: number;
+}
+
+// Indices into the per-kind counters; object lookups on constant keys allocate nothing.
+const KIND_INDEX = Object.fromEntries(OUTCOME_KINDS.map((k, i) => [k, i])) as Record<OutcomeKind, number>;
+const ENDPOINT_INDEX = Object.fromEntries(ENDPOINTS.map((e, i) => [e, i])) as Record<Endpoint, number>;
+const OK_INDEX = KIND_INDEX.ok;
+
+/**
+ * Records what the load engine observed during the measured window: HDR histograms (total,
+ * uncorrected, store, per endpoint), counts by outcome kind, per-replica counts and a
+ * per-second timeline. Called from the engine's hot loop, so recording allocates nothing per
+ * call: positional arguments, counters in preallocated typed arrays, one reused histogram for
+ * the current second. Memory grows only by one small {@link TimelineSecond} per second.
+ *
+ * Times (`nowMs`) are `performance.now()` milliseconds. The measured window is
+ * [`beginMeasuring`, `endMeasuring`): calls stamped before it are ignored (warm-up), `sent` and
+ * `dropped` stamped at or after its end are ignored, and completions after the end are kept
+ * until {@link Recorder.finish} (the grace period: the engine reports only completions of
+ * requests it sent inside the window). Inclusion depends on the timestamp, not on call order,
+ * so a request due inside the window but only counted as sent after the window closed (the
+ * open model's backlog) still counts.
+ *
+ * The timeline follows completion times; a timestamp older than the current second (e.g. an
+ * intended send time passed to `dropped`) is counted in the current second.
+ */
+export class Recorder implements LoadRecorder {
+  /** Latency of every completed request (ok or failed): what users felt, failures included. */
+  readonly latency: Histogram = createHistogram();
+  /** Latency from the actual send (differs from `latency` under the open model). */
+  readonly uncorrected: Histogram = createHistogram();
+  /** Store time per request from `Server-Timing: store;dur=`, only requests that carried one. */
+  readonly store: Histogram = createHistogram();
+  /** Latency per endpoint, indexed like `ENDPOINTS`. */
+  private readonly endpointHistograms: Histogram[] = ENDPOINTS.map(() => createHistogram());
+
+  /** Sum of recorded latencies of all completed requests, µs. */
+  sumLatencyUs = 0;
+  /** Sum of store time over requests that carried a store timing, µs. */
+  sumStoreUs = 0;
+  /**
+   * Sum of uncorrected latency over the same requests as `sumStoreUs`, µs: the denominator of the
+   * store's share, so client-side queueing (open model) and requests without a timing (refused,
+   * timeouts) do not dilute it.
+   */
+  sumUncorrectedWithStoreUs = 0;
+
+  private sentTotal = 0;
+  private droppedTotal = 0;
+  private readonly kindTotals = new Float64Array(OUTCOME_KINDS.length);
+  private sessionsStartedTotal = 0;
+  private sessionsLostTotal = 0;
+  private updatesLostTotal = 0;
+
+  private readonly replicaIndex = new Map<string, number>();
+  private readonly replicaNames: string[] = [];
+  private replicaTotals: Float64Array = new Float64Array(8);
+
+  private startMs = Number.NaN;
+  private endMs = Number.POSITIVE_INFINITY;
+  private finished = false;
+
+  // The current (open) second of the timeline.
+  private second = 0;
+  private nextSecondMs = Number.POSITIVE_INFINITY;
+  private readonly secLatency: Histogram = createHistogram();
+  private readonly secStore: Histogram = createHistogram();
+  private readonly secKinds = new Float64Array(OUTCOME_KINDS.length);
+  private secReplicas: Float64Array = new Float64Array(8);
+  private secSessionsLost = 0;
+  private secUpdatesLost = 0;
+  private secDropped = 0;
+  private secFaults: string[] | null = null;
+  private readonly seconds: TimelineSecond[] = [];
+  private readonly onSecond: ((second: TimelineSecond) => void) | undefined;
+
+  constructor(opts: RecorderOptions = {}) {
+    this.onSecond = opts.onSecond;
+    for (const name of opts.replicaNames ?? []) this.replicaSlot(name);
+  }
+
+  /**
+   * Starts the measured window at `startMs`. May be called ahead of time with a future start
+   * (the engine knows the window before warm-up ends); calls stamped before it are warm-up.
+   * Must be called before the first call stamped inside the window: until then, everything is
+   * ignored.
+   */
+  beginMeasuring(startMs: number): void {
+    this.startMs = startMs;
+    this.second = 0;
+    this.nextSecondMs = startMs + 1000;
+  }
+
+  /** Ends the window at `endMs` (exclusive): later sends and drops are not counted; completions still are until {@link finish}. */
+  endMeasuring(endMs: number): void {
+    this.endMs = endMs;
+  }
+
+  /**
+   * Ends recording (after the grace period): closes the last second of the timeline. The
+   * timeline then covers every second of the window, plus grace seconds that saw completions.
+   * Later calls are ignored. Also ends the window at `nowMs` if `endMeasuring` was not called.
+   */
+  finish(nowMs: number): void {
+    if (this.finished) return;
+    if (this.endMs === Number.POSITIVE_INFINITY) this.endMs = nowMs;
+    if (!(this.startMs <= this.endMs)) {
+      // Never measured: nothing to close, and no second 0 to invent.
+      this.finished = true;
+      return;
+    }
+    const lastWindowSecond = Math.max(0, Math.ceil((this.endMs - this.startMs) / 1000) - 1);
+    while (this.second < lastWindowSecond) this.closeSecond();
+    this.closeSecond();
+    this.finished = true;
+  }
+
+  /** A request handed to the network (or failed before it could be), stamped inside the window. */
+  sent(nowMs: number): void {
+    if (nowMs >= this.startMs && nowMs < this.endMs && !this.finished) this.sentTotal++;
+  }
+
+  /** A request due inside the window that was never sent: the backlog was full. */
+  dropped(nowMs: number): void {
+    if (!(nowMs >= this.startMs && nowMs < this.endMs) || this.finished) return;
+    this.advance(nowMs);
+    this.droppedTotal++;
+    this.secDropped++;
+  }
+
+  /**
+   * One completed or failed request.
+   * @param latencyUs from the intended send (open model) or the actual send (closed), µs
+   * @param uncorrectedUs from the actual send, µs
+   * @param storeUs store time from `Server-Timing`, µs; negative when the response had none
+   * @param replica the `X-Replica` that answered; undefined when none did (not counted per replica)
+   */
+  request(
+    endpoint: Endpoint,
+    kind: OutcomeKind,
+    latencyUs: number,
+    uncorrectedUs: number,
+    storeUs: number,
+    replica: string | undefined,
+    nowMs: number,
+  ): void {
+    if (!(nowMs >= this.startMs) || this.finished) return;
+    if (nowMs >= this.nextSecondMs) this.advance(nowMs);
+    const lat = latencyToRecordUs(latencyUs);
+    this.latency.recordValue(lat);
+    this.secLatency.recordValue(lat);
+    this.endpointHistograms[ENDPOINT_INDEX[endpoint]].recordValue(lat);
+    this.sumLatencyUs += lat;
+    const unc = latencyToRecordUs(uncorrectedUs);
+    this.uncorrected.recordValue(unc);
+    if (storeUs >= 0) {
+      const st = durationToRecordUs(storeUs);
+      this.store.recordValue(st);
+      this.secStore.recordValue(st);
+      this.sumStoreUs += st;
+      this.sumUncorrectedWithStoreUs += unc;
+    }
+    const k = KIND_INDEX[kind];
+    this.kindTotals[k]++;
+    this.secKinds[k]++;
+    if (replica !== undefined) {
+      const r = this.replicaSlot(replica);
+      this.replicaTotals[r]++;
+      this.secReplicas[r]++;
+    }
+  }
+
+  /** A login that succeeded. */
+  sessionStarted(nowMs: number): void {
+    if (nowMs >= this.startMs && !this.finished) this.sessionsStartedTotal++;
+  }
+
+  /** A session the client held was lost (a 401); `itemsLost` acknowledged cart items went with it. */
+  sessionLost(nowMs: number, itemsLost: number): void {
+    if (!(nowMs >= this.startMs) || this.finished) return;
+    this.advance(nowMs);
+    this.sessionsLostTotal++;
+    this.secSessionsLost++;
+    this.updatesLostTotal += itemsLost;
+    this.secUpdatesLost += itemsLost;
+  }
+
+  /** Acknowledged cart items found missing (see cart-checker.ts). */
+  updateLost(nowMs: number, items: number): void {
+    if (!(nowMs >= this.startMs) || this.finished) return;
+    this.advance(nowMs);
+    this.updatesLostTotal += items;
+    this.secUpdatesLost += items;
+  }
+
+  /** Stamps a fault label (e.g. `kill replica-2`) on the second it fired in. */
+  fault(nowMs: number, label: string): void {
+    if (!(nowMs >= this.startMs) || this.finished) return;
+    this.advance(nowMs);
+    (this.secFaults ??= []).push(label);
+  }
+
+  /**
+   * Closes seconds that have ended by `nowMs`. The engine may call this from a timer so the
+   * timeline (and live progress) moves on during a total stall, when nothing completes.
+   */
+  tick(nowMs: number): void {
+    if (nowMs >= this.startMs && !this.finished) this.advance(nowMs);
+  }
+
+  /** Start of the measured window (performance.now() ms); NaN before `beginMeasuring`. */
+  get windowStartMs(): number {
+    return this.startMs;
+  }
+
+  /** Length of the measured window; 0 until it has ended. */
+  get measuredMs(): number {
+    const ms = this.endMs - this.startMs;
+    return Number.isFinite(ms) && ms > 0 ? ms : 0;
+  }
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  get sentCount(): number {
+    return this.sentTotal;
+  }
+
+  get droppedCount(): number {
+    return this.droppedTotal;
+  }
+
+  get okCount(): number {
+    return this.kindTotals[OK_INDEX];
+  }
+
+  /** Completed requests of one outcome kind. */
+  countOf(kind: OutcomeKind): number {
+    return this.kindTotals[KIND_INDEX[kind]];
+  }
+
+  /** Failed requests by kind, every kind present. */
+  errorCounts(): Record<ErrorKind, number> {
+    const out = {} as Record<ErrorKind, number>;
+    for (const kind of ERROR_KINDS) out[kind] = this.kindTotals[KIND_INDEX[kind]];
+    return out;
+  }
+
+  /** Completed requests, ok or failed. */
+  get completedCount(): number {
+    let n = 0;
+    for (let i = 0; i < this.kindTotals.length; i++) n += this.kindTotals[i];
+    return n;
+  }
+
+  get sessionsStartedCount(): number {
+    return this.sessionsStartedTotal;
+  }
+
+  get sessionsLostCount(): number {
+    return this.sessionsLostTotal;
+  }
+
+  get updatesLostCount(): number {
+    return this.updatesLostTotal;
+  }
+
+  /** Completed requests per replica name. */
+  perReplica(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (let i = 0; i < this.replicaNames.length; i++) out[this.replicaNames[i]] = this.replicaTotals[i];
+    return out;
+  }
+
+  /** The latency histogram of one endpoint. */
+  endpointHistogram(endpoint: Endpoint): Histogram {
+    return this.endpointHistograms[ENDPOINT_INDEX[endpoint]];
+  }
+
+  /** Closed seconds so far (all of them once finished), second 0 first, no gaps. */
+  get timeline(): readonly TimelineSecond[] {
+    return this.seconds;
+  }
+
+  /** For tests: what the recorder holds, to show it does not grow per request. */
+  footprint(): RecorderFootprint {
+    const all = [this.latency, this.uncorrected, this.store, this.secLatency, this.secStore, ...this.endpointHistograms];
+    return {
+      timelineSeconds: this.seconds.length,
+      replicaSlots: this.replicaTotals.length,
+      histograms: all.length,
+      histogramBytes: all.reduce((sum, h) => sum + h.estimatedFootprintInBytes, 0),
+    };
+  }
+
+  private advance(nowMs: number): void {
+    if (nowMs < this.nextSecondMs) return;
+    const target = Math.floor((nowMs - this.startMs) / 1000);
+    // Each skipped second is closed too, with zeros: a stall must show on the timeline.
+    while (this.second < target) this.closeSecond();
+  }
+
+  private closeSecond(): void {
+    const errors: Partial<Record<ErrorKind, number>> = {};
+    let completed = 0;
+    for (let i = 0; i < this.secKinds.length; i++) {
+      const n = this.secKinds[i];
+      if (n === 0) continue;
+      completed += n;
+      if (i !== OK_INDEX) errors[OUTCOME_KINDS[i] as ErrorKind] = n;
+    }
+    const byReplica: Record<string, number> = {};
+    for (let i = 0; i < this.replicaNames.length; i++) {
+      if (this.secReplicas[i] > 0) byReplica[this.replicaNames[i]] = this.secReplicas[i];
+    }
+    const s: TimelineSecond = {
+      second: this.second,
+      completed,
+      ok: this.secKinds[OK_INDEX],
+      errors,
+      sessionsLost: this.secSessionsLost,
+      updatesLost: this.secUpdatesLost,
+      dropped: this.secDropped,
+      p50Us: percentileOf(this.secLatency, 50),
+      p99Us: percentileOf(this.secLatency, 99),
+      storeP50Us: percentileOf(this.secStore, 50),
+      byReplica,
+      faults: this.secFaults ?? [],
+    };
+    this.seconds.push(s);
+
+    // Resetting clears the whole counts array; skip it for the empty seconds of a stall.
+    if (this.secLatency.totalCount > 0) this.secLatency.reset();
+    if (this.secStore.totalCount > 0) this.secStore.reset();
+    this.secKinds.fill(0);
+    this.secReplicas.fill(0);
+    this.secSessionsLost = 0;
+    this.secUpdatesLost = 0;
+    this.secDropped = 0;
+    this.secFaults = null;
+    this.second++;
+    this.nextSecondMs = this.startMs + (this.second + 1) * 1000;
+    this.onSecond?.(s);
+  }
+
+  private replicaSlot(name: string): number {
+    const known = this.replicaIndex.get(name);
+    if (known !== undefined) return known;
+    // Grows once per new replica name (a handful per run, more with `scale`), never per request.
+    const slot = this.replicaNames.length;
+    if (slot === this.replicaTotals.length) {
+      this.replicaTotals = grow(this.replicaTotals);
+      this.secReplicas = grow(this.secReplicas);
+    }
+    this.replicaNames.push(name);
+    this.replicaIndex.set(name, slot);
+    return slot;
+  }
+}
+
+function grow(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
