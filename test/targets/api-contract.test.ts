@@ -84,6 +84,9 @@ describe.each(['sticky', 'redis', 'sqlite', 'cookie'] as ArchitectureName[])('AP
     expect((await call(a, 'POST', '/cart/items', { sid, body: '{not json' })).status).toBe(400);
     expect((await call(a, 'POST', '/cart/items', { sid, body: { qty: 1 } })).json).toEqual({ error: 'invalid-item' });
     expect((await call(a, 'GET', '/nope')).status).toBe(404);
+    const huge = await call(a, 'POST', '/cart/items', { sid, body: { sku: 'A', qty: 1, payload: 'z'.repeat(1100 * 1024) } });
+    expect(huge.status).toBe(413);
+    expect(huge.json).toEqual({ error: 'body-too-large' });
   });
 
   test(`Server-Timing store duration is ${STORE_TIMED[arch] ? 'positive' : 'zero'}`, async () => {

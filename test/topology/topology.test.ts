@@ -9,7 +9,7 @@ import { watchdogPid } from '../../src/topology/reaper.js';
 import { TopologyOperationError, startTopology, stopAllTopologies } from '../../src/topology/topology.js';
 import type { Replica, Topology } from '../../src/topology/types.js';
 import { call, login } from '../helpers/http.js';
-import { isAlive, leftoverChildren, survivors } from '../helpers/processes.js';
+import { isAlive, leftoverChildren, survivors, waitFor } from '../helpers/processes.js';
 import { HAS_REDIS } from '../helpers/redis.js';
 
 let topology: Topology | undefined;
@@ -122,6 +122,15 @@ describe('topology', () => {
     expect(existsSync(file)).toBe(true);
     await topology.stop();
     expect(existsSync(dirname(file))).toBe(false);
+  });
+
+  it.skipIf(!HAS_REDIS)('with Redis persistence on, sessions survive a store kill and restart', async () => {
+    topology = await startTopology({ architecture: 'redis', replicas: 1, redisPersistence: true });
+    const origin = topology.replicas[0].url;
+    const sid = await login(origin);
+    await topology.killStore();
+    await topology.restartStore();
+    expect(await waitFor(async () => (await call(origin, 'GET', '/cart', { sid })).status === 200, 3000)).toBe(true);
   });
 
   it('refuses store faults without a store process of its own', async () => {
