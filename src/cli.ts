@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError as CommanderInvalidArgume
 import { EXIT, InvalidInputError, StatebenchError } from './errors.js';
 import type { CliIO } from './commands/io.js';
 import { statebenchVersion } from './run/environment.js';
+import { ARCHITECTURE_HELP } from './commands/targets.js';
 
 const EXAMPLES_RUN = `
 Examples:
@@ -100,7 +101,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .addOption(new Option('--arch <name>', 'architecture').choices(['sticky', 'redis', 'sqlite', 'cookie']).default('sticky'))
     .addOption(new Option('--replicas <n>', 'number of replicas').argParser(positiveInt).default(3))
     .option('--redis-url <url>', 'use this Redis instead of starting one')
-    .addHelpText('after', async () => `\n${(await import('./commands/targets.js')).ARCHITECTURE_HELP}`)
+    .addHelpText('after', `\n${ARCHITECTURE_HELP}`)
     .action(async (options) => {
       const { targetsUp } = await import('./commands/targets.js');
       await targetsUp({ arch: options.arch, replicas: options.replicas, redisUrl: options.redisUrl }, io.stdout, io.signal);

@@ -103,6 +103,7 @@ async function runArchitecture(
   let measuredMs = 0;
   let aborted = false;
   let targetRps: number | undefined;
+  let unfinished: number | undefined;
   try {
     listener?.architecture?.(architecture, repetition, 'starting', scenario);
     topology = await startTopology({
@@ -138,6 +139,7 @@ async function runArchitecture(
       measuredMs = stats.measuredMs;
       aborted = stats.aborted;
       targetRps = stats.open?.targetRps;
+      unfinished = stats.unfinished;
     } finally {
       router.close();
       await faults?.stop();
@@ -155,10 +157,11 @@ async function runArchitecture(
     replicas: scenario.replicas,
     measuredMs,
     targetRps,
+    unfinished,
     faults: faultEvents,
+    complete: error === undefined && !aborted,
+    error,
   });
   result.cpu = cpu?.stop(result.requests.ok + result.requests.failed) ?? [];
-  result.complete = error === undefined && !aborted;
-  if (error !== undefined) result.error = error;
   return result;
 }
