@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { DURATION_PATTERN, RATE_PATTERN, SIZE_PATTERN, parseDuration, parseRate, parseSize, type UnitResult } from './units.js';
+
+/**
+ * JSON Schema to publish in place of what zod would generate for a field. Unit fields are
+ * transforms (`30s` → 30000) that zod can only describe as "string or number"; editors
+ * deserve the real pattern. Read by `toScenarioJsonSchema` through zod's `override` hook.
+ */
+export const jsonSchemaOverrides = new WeakMap<z.core.$ZodType, JsonSchemaOverride>();
+
+/** A JSON Schema, or a function building one (given the converter, for nested zod schemas). */
+export type JsonSchemaOverride = Record<string, unknown> | ((convert: (schema: z.core.$ZodType) => Record<string, unknown>) => Record<string, unknown>);
+
+/** Registers the JSON Schema published for `schema`; returns `schema` for chaining. */
+export function publishAs<T extends z.core.$ZodType>(schema: T, json: JsonSchemaOverride): T {
+  jsonSchemaOverrides.set(schema, json);
+  return schema;
+}
+
+function unitField(parse: (input: unknown) => UnitResult, expected: string, check?: (value: number) => string | undefined) {
+  return z.unknown().transform((input, ctx) => {
+    // Optional fields never get here with undefined (`.optional()` short-circuits it).
+    if (input === undefined) {
+      ctx.addIssue({ code: 'custom', message: `is required (${expected.replace(/^expected /, '')})`, input });
+      return z.NEVER;
+    }
+    const parsed = parse(input);
+    const problem = parsed.ok ? check?.(parsed.value) : parsed.error;
+    if (problem !== undefined || !parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: problem ?? expected, input });
+      return z.NEVER;
+    }
+    return parsed.value;
+  });
+}
+
+interface UnitOptions {
+  description: string;
+  /** Published as the JSON Schema default, in the file's notation (`30s`). */
+  default?: string | number;
+  /** Zero is rejected (a window or timeout of zero makes no sense). */
+  positive?: boolean;
+}
+
+const withDefault = (json: Record<string, unknown>, options: UnitOptions) =>
+  options.default === undefined ? json : { ...json, default: options.default };
+
+/** A duration as people write it (`30s`, `1m30s`, `0.5ms`), resolved to milliseconds. */
+export function durationMs(options: UnitOptions) {
+  const schema = unitField(parseDuration, 'expected a duration such as `30s`', (ms) =>
+    options.positive && ms === 0 ? 'must be longer than zero' : undefined,
+  );
+  const json = options.positive
+    ? { type: 'string', pattern: DURATION_PATTERN }
+    : { anyOf: [{ type: 'string', pattern: DURATION_PATTERN }, { const: 0 }] };
+  return publishAs(schema, withDefault({ description: options.description, ...json, examples: ['30s', '500ms', '1m30s'] }, options));
+}
+
+/** A rate (`2000/s`, `120/m`), resolved to requests per second. */
+export function rateRps(options: UnitOptions) {
+  const schema = unitField(parseRate, 'expected a rate such as `2000/s`', (rps) => (rps === 0 ? 'must be more than zero' : undefined));
+  return publishAs(schema, withDefault({ description: options.description, type: 'string', pattern: RATE_PATTERN, examples: ['2000/s', '120/m'] }, options));
+}
+
+/** A size (`64B`, `1KiB`), resolved to bytes. */
+export function sizeBytes(options: UnitOptions) {
+  const schema = unitField(parseSize, 'expected a size such as `64B`');
+  return publishAs(
+    schema,
+    withDefault({ description: options.description, anyOf: [{ type: 'string', pattern: SIZE_PATTERN }, { const: 0 }], examples: ['64B', '1KiB'] }, options),
+  );
+}
+
+/** A whole number within bounds, for counts (users, replicas): no unit. */
+export function count(options: { description: string; min: number; max?: number; default?: number }) {
+  let schema = z.number().int().min(options.min);
+  if (options.max !== undefined) schema = schema.max(options.max);
+  return schema.meta({ description: options.description, ...(options.default === undefined ? {} : { default: options.default }) });
+}
+
+/** Regular expression source of a replica reference, shared with the JSON Schema. */
+export const REPLICA_TARGET_PATTERN = '^(replica-[1-9][0-9]*|random)$';
+
+/** A replica name as the topology names them (`replica-2`), or `random`. */
+export const replicaTarget = z
+  .string({ error: 'expected a replica name such as `replica-2`, or `random`' })
+  .regex(new RegExp(REPLICA_TARGET_PATTERN), { error: (issue) => `expected a replica name such as \`replica-2\`, or \`random\`, got \`${String(issue.input)}\`` })
+  .meta({ description: 'A replica name (`replica-1` is the first) or `random` (a random live replica).' });

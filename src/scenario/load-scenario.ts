@@ -1,0 +1,129 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { InvalidInputError, type InputProblem } from '../errors.js';
+import { packageRoot } from './package-root.js';
+import { validateScenarioData } from './resolve-scenario.js';
+import { didYouMean } from './suggest.js';
+import type { Scenario } from './types.js';
+import { formatPath, type PathProblem } from './zod-problems.js';
+
+/**
+ * Parses and validates a scenario file's text. Throws InvalidInputError listing every
+ * problem (YAML syntax with line and column, then schema and cross-field problems, in file
+ * order, each with its field path and line); returns the resolved Scenario otherwise.
+ * `fileName` is used in messages and, without extension, as the default scenario name.
+ */
+export function parseScenario(text: string, fileName: string): Scenario {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const located: { line: number; problem: InputProblem }[] = [];
+
+  const lines = text.split('\n');
+  const yamlErrorLines = new Set<number>();
+  for (const error of doc.errors) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    // One error per line: the first explains it, the rest are consequences.
+    if (yamlErrorLines.has(line)) continue;
+    yamlErrorLines.add(line);
+    // `sessions-lost: > 0` is the likeliest way to write invalid YAML here: `>` starts a folded block.
+    const hint = /:\s*>/.test(lines[line - 1] ?? '') ? '; quote a threshold that starts with `>`, e.g. `"> 0"`' : '';
+    located.push({ line, problem: { file: fileName, path: '', message: `invalid YAML at line ${line}, column ${col}: ${error.message.split('\n')[0]}${hint}` } });
+  }
+
+  // yaml recovers from most syntax errors, so the rest of the file is still checked and the
+  // user sees everything in one pass.
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    located.push({ line: 0, problem: { file: fileName, path: '', message: `could not read the YAML: ${(error as Error).message}` } });
+  }
+  if (located.length === 0 || data !== undefined) {
+    const result = validateScenarioData(data, defaultNameFor(fileName));
+    if (located.length === 0 && result.scenario) return result.scenario;
+    for (const problem of result.problems) {
+      const line = lineOf(doc, lineCounter, problem);
+      // What yaml recovered from a broken line is a guess; its syntax error is the real problem.
+      if (line !== undefined && yamlErrorLines.has(line)) continue;
+      located.push({
+        line: line ?? 0,
+        problem: { file: fileName, path: formatPath(problem.path), message: line === undefined ? problem.message : `${problem.message} (line ${line})` },
+      });
+    }
+  }
+  // Stable: problems on one line keep the order they were found in.
+  located.sort((a, b) => a.line - b.line);
+  throw new InvalidInputError(located.map((l) => l.problem));
+}
+
+/** The line of the deepest node along the problem's path that exists in the document. */
+function lineOf(doc: Document, lineCounter: LineCounter, problem: PathProblem): number | undefined {
+  for (let length = problem.path.length; length >= 0; length--) {
+    const node = length === 0 ? doc.contents : doc.getIn(problem.path.slice(0, length), true);
+    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+/** `scenarios/kill-one-replica.yaml` → `kill-one-replica`, made safe for a result file name. */
+function defaultNameFor(fileName: string): string {
+  const stem = basename(fileName, extname(fileName)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return stem === '' ? 'scenario' : stem;
+}
+
+/** A path as the user reads it: relative to the working directory when inside it. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/**
+ * Reads, validates and resolves a scenario file. `file` is the absolute path read.
+ * A missing or unreadable file is an InvalidInputError too (exit code 2).
+ */
+export async function loadScenarioFile(path: string): Promise<{ scenario: Scenario; file: string }> {
+  const file = resolve(path);
+  const shown = displayPath(file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a scenario file' : `cannot read: ${(error as Error).message}`;
+    throw new InvalidInputError([{ file: shown, path: '', message }]);
+  }
+  return { scenario: parseScenario(text, shown), file };
+}
+
+/** The scenarios shipped with statebench, by name (`kill-one-replica`, `ci-smoke`, ...). */
+export function listBuiltinScenarios(): string[] {
+  const dir = join(packageRoot(), 'scenarios');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/**
+ * The file to load for what a user typed: an existing file path as is, otherwise the name of
+ * a shipped scenario (`kill-one-replica` → <package>/scenarios/kill-one-replica.yaml).
+ * Something that looks like a path (a slash or a .yaml/.yml extension) is returned resolved
+ * even if missing, so loadScenarioFile reports "file not found" against it.
+ */
+export function resolveBuiltinScenario(nameOrPath: string): string {
+  if (existsSync(nameOrPath) && statSync(nameOrPath).isFile()) return resolve(nameOrPath);
+  if (/[\\/]/.test(nameOrPath) || /\.ya?ml$/i.test(nameOrPath)) return resolve(nameOrPath);
+  const builtin = join(packageRoot(), 'scenarios', `${nameOrPath}.yaml`);
+  if (existsSync(builtin)) return builtin;
+  const builtins = listBuiltinScenarios();
+  throw new InvalidInputError([
+    {
+      file: nameOrPath,
+      path: '',
+      message: `no such file, and no built-in scenario of that name${didYouMean(nameOrPath, builtins)}; built-in scenarios: ${builtins.join(', ')}`,
+    },
+  ]);
+}

@@ -1,0 +1,84 @@
+import { checkScenario } from './check-scenario.js';
+import { SCENARIO_DEFAULTS as D, defaultSessions } from './defaults.js';
+import { scenarioFileSchema, type ScenarioFile } from './schema.js';
+import type { LoadSpec, Scenario, ThresholdSpec } from './types.js';
+import { formatPath, zodIssuesToProblems, type PathProblem } from './zod-problems.js';
+
+/**
+ * Validates scenario data (already parsed from YAML) and resolves it: every problem found,
+ * or the Scenario with every default filled in. `defaultName` names a scenario whose file
+ * has no `name`.
+ */
+export function validateScenarioData(data: unknown, defaultName: string): { scenario: Scenario; problems: [] } | { scenario: undefined; problems: PathProblem[] } {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    const found = data === null || data === undefined ? 'the file is empty' : `found ${Array.isArray(data) ? 'a list' : `\`${String(data)}\``}`;
+    return { scenario: undefined, problems: [{ path: [], message: `expected a mapping of scenario fields such as \`name:\`, \`architectures:\` and \`duration:\`; ${found}` }] };
+  }
+  const parsed = scenarioFileSchema.safeParse(data, { reportInput: true });
+  const problems = parsed.success ? [] : zodIssuesToProblems(parsed.error.issues, scenarioFileSchema);
+  const cross = checkScenario(data as Record<string, unknown>);
+  const seen = new Set(problems.map((p) => `${formatPath(p.path)}\0${p.message}`));
+  for (const problem of cross.problems) {
+    const key = `${formatPath(problem.path)}\0${problem.message}`;
+    if (!seen.has(key)) problems.push(problem);
+    seen.add(key);
+  }
+  if (!parsed.success || problems.length > 0) return { scenario: undefined, problems };
+  return { scenario: resolveScenario(parsed.data, cross.thresholds, defaultName), problems: [] };
+}
+
+/** Fills defaults into a validated file. Faults come out in timeline order (stable for ties). */
+export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[], defaultName: string): Scenario {
+  const load = file.load ?? {};
+  const common = {
+    timeoutMs: load.timeout ?? D.load.timeoutMs,
+    graceMs: load.grace ?? D.load.graceMs,
+    parallelPerSession: load.parallelPerSession ?? D.load.parallelPerSession,
+  };
+  let loadSpec: LoadSpec;
+  if (load.model === 'open') {
+    // The checks guarantee a rate for an open load.
+    const rateRps = load.rate as number;
+    loadSpec = {
+      model: 'open',
+      rateRps,
+      ...(load.rampTo === undefined ? {} : { rampToRps: load.rampTo }),
+      sessions: load.sessions ?? defaultSessions(Math.max(rateRps, load.rampTo ?? 0), common.parallelPerSession),
+      maxBacklog: load.maxBacklog ?? D.load.maxBacklog,
+      ...common,
+    };
+  } else {
+    loadSpec = { model: 'closed', users: load.users ?? D.load.users, rampUpMs: load.rampUp ?? D.load.rampUpMs, ...common };
+  }
+
+  const session = file.session ?? {};
+  const store = file.store ?? {};
+  const faults = (file.faults ?? []).map((fault, index) => ({ fault, index }));
+  faults.sort((a, b) => a.fault.atMs - b.fault.atMs || a.index - b.index);
+
+  return {
+    name: file.name ?? defaultName,
+    ...(file.description === undefined ? {} : { description: file.description }),
+    architectures: file.architectures ?? [...D.architectures],
+    replicas: file.replicas ?? D.replicas,
+    durationMs: file.duration ?? D.durationMs,
+    warmupMs: file.warmup ?? D.warmupMs,
+    load: loadSpec,
+    session: {
+      adds: session.adds ?? D.session.adds,
+      readRatio: session.readRatio ?? D.session.readRatio,
+      payloadBytes: session.payload ?? D.session.payloadBytes,
+      thinkTimeMs: session.thinkTime ?? D.session.thinkTimeMs,
+    },
+    store: {
+      ...(store.redisUrl === undefined ? {} : { redisUrl: store.redisUrl }),
+      persistence: store.persistence ?? D.store.persistence,
+      // Redis EXPIRE and SQLite expiry columns take whole seconds; round up so `1500ms` is not 1s.
+      sessionTtlS: store.ttl === undefined ? D.store.sessionTtlS : Math.ceil(store.ttl / 1000),
+      latencyMs: store.latency ?? D.store.latencyMs,
+      jitterMs: store.jitter ?? D.store.jitterMs,
+    },
+    faults: faults.map(({ fault }) => fault),
+    thresholds,
+  };
+}

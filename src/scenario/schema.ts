@@ -1,0 +1,218 @@
+import { z } from 'zod';
+import { ARCHITECTURES, type ArchitectureName } from '../topology/types.js';
+import { SCENARIO_DEFAULTS } from './defaults.js';
+import { FAULT_KINDS, FAULT_KIND_NAMES, type FaultKind } from './fault-kinds.js';
+import { count, durationMs, jsonSchemaOverrides, publishAs, rateRps, sizeBytes } from './fields.js';
+import { THRESHOLD_CONDITION_PATTERN, THRESHOLD_METRIC_NAMES } from './thresholds.js';
+import type { FaultSpec } from './types.js';
+import { formatDuration, formatSize } from './units.js';
+import { describeInput, knownKeysAt, unknownFieldMessage } from './zod-problems.js';
+
+const D = SCENARIO_DEFAULTS;
+
+const kindEntrySchemas = new Map<string, z.ZodObject>();
+
+/** The entry a fault kind accepts: `at`, its own key, and its options; nothing else. */
+export function faultEntrySchema(kind: string): z.ZodObject {
+  let schema = kindEntrySchemas.get(kind);
+  if (!schema) {
+    const spec: FaultKind = FAULT_KINDS[kind];
+    schema = z
+      .strictObject({
+        at: durationMs({ description: 'When, from the start of the measured window (after warm-up).' }),
+        [kind]: spec.value,
+        ...spec.options,
+      })
+      .meta({ title: kind, description: spec.description });
+    kindEntrySchemas.set(kind, schema);
+  }
+  return schema;
+}
+
+/**
+ * One timeline entry: `at` plus exactly one fault-kind key. Parsed by hand rather than as a zod
+ * union so a mistake is reported against the kind the user meant, not as "no union branch
+ * matched"; published to editors as a `oneOf` of the kinds.
+ */
+const faultEntry = publishAs(
+  z.unknown().transform((input, ctx): FaultSpec => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      ctx.addIssue({ code: 'custom', message: `expected a fault such as \`{at: 10s, kill: replica-2}\`, got ${describeInput(input)}`, input });
+      return z.NEVER;
+    }
+    const keys = Object.keys(input);
+    const kinds = keys.filter((key) => key in FAULT_KINDS);
+    if (kinds.length !== 1) {
+      const unknown = keys.filter((key) => key !== 'at' && !kinds.includes(key));
+      const message =
+        kinds.length > 1
+          ? `one fault per entry, but this one has ${kinds.map((k) => `\`${k}\``).join(' and ')}: split it into one entry each`
+          : unknown.length > 0
+            ? `${unknown.map((k) => unknownFieldMessage(k, FAULT_KIND_NAMES)).join('; ')}: each fault needs one kind key: ${FAULT_KIND_NAMES.join(', ')}`
+            : `a fault needs one kind key beside \`at\`: ${FAULT_KIND_NAMES.join(', ')}`;
+      ctx.addIssue({ code: 'custom', message, input });
+      return z.NEVER;
+    }
+    const kind = kinds[0];
+    const schema = faultEntrySchema(kind);
+    const parsed = schema.safeParse(input, { reportInput: true });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        if (issue.code !== 'unrecognized_keys') {
+          ctx.addIssue({ ...issue, path: issue.path as PropertyKey[] } as never);
+          continue;
+        }
+        const known = knownKeysAt(schema, issue.path as PropertyKey[]);
+        for (const key of issue.keys) {
+          const usedBy = FAULT_KIND_NAMES.filter((k) => key in FAULT_KINDS[k].options);
+          const message =
+            issue.path.length === 0 && usedBy.length > 0
+              ? `\`${key}\` does not apply to \`${kind}\` (it goes with ${usedBy.map((k) => `\`${k}\``).join(', ')}); \`${kind}\` takes ${known.map((k) => `\`${k}\``).join(', ')}`
+              : unknownFieldMessage(key, known);
+          ctx.addIssue({ code: 'custom', path: [...(issue.path as PropertyKey[]), key], message, input });
+        }
+      }
+      return z.NEVER;
+    }
+    const { at, [kind]: value, ...options } = parsed.data as Record<string, unknown>;
+    const resolved = FAULT_KINDS[kind].resolve(value, options);
+    const spec: FaultSpec = { atMs: at as number, kind };
+    for (const [key, field] of Object.entries(resolved)) if (field !== undefined) (spec as unknown as Record<string, unknown>)[key] = field;
+    return spec;
+  }),
+  (convert) => ({
+    description: 'A fault: `at` plus exactly one fault kind.',
+    oneOf: FAULT_KIND_NAMES.map((kind) => convert(faultEntrySchema(kind))),
+  }),
+);
+
+const architecture = z.enum(ARCHITECTURES as [ArchitectureName, ...ArchitectureName[]]);
+
+/** Threshold keys editors can complete: `p99`, `sticky.sessions-lost`. */
+const THRESHOLD_KEY_PATTERN = `^((${ARCHITECTURES.join('|')})\\.)?(${THRESHOLD_METRIC_NAMES.join('|')})$`;
+
+/**
+ * Threshold values are checked beside the architectures list (a prefix must name an
+ * architecture the scenario runs), so here they are only collected; see check-scenario.ts.
+ */
+const thresholds = publishAs(z.record(z.string(), z.unknown()), {
+  description: 'Pass/fail conditions: `[architecture.]metric: "<op> value"`. Failing ones make `run` exit with code 99.',
+  type: 'object',
+  propertyNames: { pattern: THRESHOLD_KEY_PATTERN },
+  additionalProperties: {
+    anyOf: [
+      { type: 'string', pattern: THRESHOLD_CONDITION_PATTERN },
+      { type: 'array', minItems: 1, items: { type: 'string', pattern: THRESHOLD_CONDITION_PATTERN } },
+    ],
+  },
+  examples: [{ p99: '< 50ms', 'sticky.sessions-lost': '> 0', 'redis.error-rate': '<= 1%' }],
+});
+
+const load = z
+  .strictObject({
+    model: z.enum(['closed', 'open']).meta({ description: '`closed`: a fixed number of users; `open`: a fixed arrival rate.', default: D.load.model }).optional(),
+    users: count({ description: 'closed: concurrent virtual users.', min: 1, max: 100_000, default: D.load.users }).optional(),
+    rampUp: durationMs({ description: 'closed: users start linearly over this time.', default: formatDuration(D.load.rampUpMs) }).optional(),
+    rate: rateRps({ description: 'open (required): arrival rate, e.g. `2000/s`.' }).optional(),
+    rampTo: rateRps({ description: 'open: ramp the rate linearly to this over the measured window.' }).optional(),
+    sessions: count({ description: 'open: pool of user sessions requests are spread over (default: 100, or 50 ms worth of arrivals at the peak rate if more).', min: 1 }).optional(),
+    maxBacklog: count({ description: 'open: requests waiting for a free session beyond this are dropped (and counted).', min: 0, default: D.load.maxBacklog }).optional(),
+    timeout: durationMs({ description: 'Per-request timeout.', positive: true, default: formatDuration(D.load.timeoutMs) }).optional(),
+    grace: durationMs({ description: 'At the end, in-flight requests are awaited this long, then counted as unfinished.', default: formatDuration(D.load.graceMs) }).optional(),
+    parallelPerSession: count({ description: 'Requests one session may have in flight at once (browser tabs).', min: 1, max: 64, default: D.load.parallelPerSession }).optional(),
+  })
+  .meta({ description: 'The workload.' });
+
+const session = z
+  .strictObject({
+    adds: count({ description: 'Cart adds per user before checkout.', min: 0, max: 100_000, default: D.session.adds }).optional(),
+    readRatio: z.number().min(0).lt(1).meta({ description: 'Probability that a cart operation is a read rather than an add (below 1).', default: D.session.readRatio }).optional(),
+    payload: sizeBytes({ description: 'Bytes sent with each add (session state grows with it).', default: formatSize(D.session.payloadBytes) }).optional(),
+    thinkTime: durationMs({ description: 'closed: pause between a user\'s requests.', default: formatDuration(D.session.thinkTimeMs) }).optional(),
+  })
+  .meta({ description: 'What one virtual user does: login, adds mixed with reads, checkout, logout.' });
+
+const store = z
+  .strictObject({
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\//, { error: (issue) => `expected a Redis URL such as \`redis://127.0.0.1:6379\`, got \`${String(issue.input)}\`` })
+      .meta({ description: 'Use this Redis instead of starting one (store faults then cannot apply).' })
+      .optional(),
+    persistence: z.boolean().meta({ description: 'Keep Redis persistence on (appendonly).', default: D.store.persistence }).optional(),
+    ttl: durationMs({ description: 'Session expiry in the store (whole seconds).', positive: true, default: formatDuration(D.store.sessionTtlS * 1000) }).optional(),
+    latency: durationMs({ description: 'Added to every store round trip for the whole run (a store on another host).', default: formatDuration(D.store.latencyMs) }).optional(),
+    jitter: durationMs({ description: 'Random variation of the added store latency.', default: formatDuration(D.store.jitterMs) }).optional(),
+  })
+  .meta({ description: 'Session store options.' });
+
+/**
+ * The scenario file format. Field-level checks only; rules spanning fields (a fault after the
+ * end, a replica that does not exist then, open-model fields in a closed load) are in
+ * check-scenario.ts so they are reported even when other fields are wrong.
+ */
+export const scenarioFileSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'use letters, digits, `.`, `_` and `-` only: the name becomes part of result file names' })
+      .meta({ description: 'Names the result file (default: the file name).' })
+      .optional(),
+    description: z.string().meta({ description: 'What the experiment shows; printed with the report.' }).optional(),
+    architectures: z
+      .array(architecture)
+      .min(1)
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        list.forEach((name, index) => {
+          if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [index], message: `\`${name}\` is listed twice`, input: name });
+          seen.add(name);
+        });
+      })
+      .meta({ description: 'Compared one after another, each on a fresh topology.', default: [...D.architectures] })
+      .optional(),
+    replicas: count({ description: 'Application replicas per architecture.', min: 1, max: 64, default: D.replicas }).optional(),
+    duration: durationMs({ description: 'Measured window per architecture (after warm-up).', positive: true, default: formatDuration(D.durationMs) }).optional(),
+    warmup: durationMs({ description: 'Load runs but nothing is recorded.', default: formatDuration(D.warmupMs) }).optional(),
+    load: load.optional(),
+    session: session.optional(),
+    store: store.optional(),
+    faults: z.array(faultEntry).meta({ description: 'The fault timeline; `at` counts from the start of the measured window.' }).optional(),
+    thresholds: thresholds.optional(),
+  })
+  .meta({ title: 'statebench scenario', description: 'One statebench experiment. See README "Scenario reference".' });
+
+/** A scenario file after field-level validation: units converted, defaults not yet applied. */
+export type ScenarioFile = z.output<typeof scenarioFileSchema>;
+
+/**
+ * The JSON Schema of the file format, for editors (yaml-language-server) and for
+ * schema/scenario.schema.json. Draft-07 because that is what editors support best.
+ */
+export function toScenarioJsonSchema(): Record<string, unknown> {
+  const convert = (schema: z.core.$ZodType): Record<string, unknown> => {
+    const json = z.toJSONSchema(schema, {
+      target: 'draft-07',
+      io: 'input',
+      unrepresentable: 'any',
+      override: ({ zodSchema, jsonSchema }) => {
+        const published = jsonSchemaOverrides.get(zodSchema);
+        if (published === undefined) return;
+        const target = jsonSchema as Record<string, unknown>;
+        for (const key of Object.keys(target)) delete target[key];
+        Object.assign(target, typeof published === 'function' ? published(convert) : published);
+      },
+    }) as Record<string, unknown>;
+    delete json.$schema;
+    return json;
+  };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    ...convert(scenarioFileSchema),
+  };
+}
+
+/** schema/scenario.schema.json's exact content (a test keeps the committed file equal to it). */
+export function scenarioJsonSchemaText(): string {
+  return `${JSON.stringify(toScenarioJsonSchema(), null, 2)}\n`;
+}
