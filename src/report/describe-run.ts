@@ -1,0 +1,48 @@
+import type { RunResult } from '../result/types.js';
+import { formatDurationMs, formatRate } from './format.js';
+
+/**
+ * One line saying what was run: enough to tell two reports apart at a glance
+ * (`closed load, 50 users · 3 replicas · 30.0 s measured after 5.00 s warm-up`).
+ */
+export function describeScenario(result: RunResult): string {
+  return scenarioParts(result).join(' · ');
+}
+
+/** The pieces of {@link describeScenario}, for renderers that wrap lines between them. */
+export function scenarioParts(result: RunResult): string[] {
+  const s = result.scenario;
+  const load =
+    s.load.model === 'closed'
+      ? `closed load, ${s.load.users} users`
+      : `open load, ${formatRate(s.load.rateRps)} req/s${s.load.rampToRps !== undefined ? ` ramping to ${formatRate(s.load.rampToRps)}` : ''}`;
+  const parts = [
+    load,
+    `${s.replicas} replicas`,
+    `${formatDurationMs(s.durationMs)} measured after ${formatDurationMs(s.warmupMs)} warm-up`,
+  ];
+  // Loopback makes a store look free; say so when a realistic round trip was injected.
+  if (s.store.latencyMs > 0) parts.push(`store latency +${s.store.latencyMs} ms`);
+  return parts;
+}
+
+/** The machine and versions behind the figures: results only compare on like machines. */
+export function describeEnvironment(result: RunResult): string {
+  return environmentParts(result).join(' · ');
+}
+
+/** The pieces of {@link describeEnvironment}, for renderers that wrap lines between them. */
+export function environmentParts(result: RunResult): string[] {
+  const e = result.environment;
+  const gib = e.totalMemoryBytes / 2 ** 30;
+  const parts = [
+    `statebench ${e.statebenchVersion}`,
+    `Node ${e.node}`,
+    `${e.platform}/${e.arch}`,
+    `${e.cpus} × ${e.cpuModel.trim()}`,
+    `${gib.toFixed(1)} GiB`,
+  ];
+  if (e.gitCommit) parts.push(`commit ${e.gitCommit.slice(0, 12)}`);
+  if (e.redisVersion) parts.push(`redis ${e.redisVersion}`);
+  return parts;
+}

@@ -1,0 +1,47 @@
+import { expect, test } from 'vitest';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { loadFixture } from './load-fixture.js';
+
+test('summary, fault windows, thresholds and environment as GitHub Markdown', async () => {
+  const md = renderMarkdown(loadFixture('kill-one-replica'));
+  expect(md.startsWith('## statebench: kill-one-replica\n')).toBe(true);
+  await expect(md).toMatchFileSnapshot('./__snapshots__/kill-one-replica.md');
+});
+
+test('an interrupted run warns, lists skipped architectures and marks the unfinished column', async () => {
+  const md = renderMarkdown(loadFixture('no-redis-interrupted'));
+  expect(md).toContain('> **⚠️ Incomplete run**: interrupted by SIGINT during cookie.');
+  expect(md).toContain('- **redis**: redis-server not found on PATH');
+  expect(md).toContain('| cookie\\* |');
+  await expect(md).toMatchFileSnapshot('./__snapshots__/no-redis-interrupted.md');
+});
+
+test('repeated runs show the median with the range in brackets', async () => {
+  const md = renderMarkdown(loadFixture('baseline-repeated'));
+  expect(md).toContain('| latency p99 | 1.76 ms (1.70–1.82 ms) |');
+  await expect(md).toMatchFileSnapshot('./__snapshots__/baseline-repeated.md');
+});
+
+test('every table row has as many cells as its header', () => {
+  const md = renderMarkdown(loadFixture('kill-one-replica'));
+  const blocks = md.split('\n\n').filter((b) => b.startsWith('|'));
+  expect(blocks.length).toBeGreaterThanOrEqual(3);
+  for (const block of blocks) {
+    const counts = block.split('\n').map((line) => line.replace(/\\\|/g, '').split('|').length);
+    expect(new Set(counts).size).toBe(1);
+  }
+});
+
+test('text from the result cannot break the tables', () => {
+  const result = loadFixture('no-redis-interrupted');
+  result.skipped[0].reason = 'weird | reason <script>';
+  result.architectures[0].faultWindows[0].target = 'replica|2';
+  const md = renderMarkdown(result);
+  expect(md).toContain('weird \\| reason \\<script\\>');
+  expect(md).toContain('kill replica\\|2');
+  expect(md).not.toContain('<script>');
+});
+
+test('heading level is adjustable for nesting in a comment', () => {
+  expect(renderMarkdown(loadFixture('kill-one-replica'), { headingLevel: 3 })).toMatch(/^### statebench/);
+});

@@ -1,0 +1,92 @@
+import { describe, expect, test } from 'vitest';
+import type { RunResult } from '../../src/result/types.js';
+import { renderTerminalReport } from '../../src/report/terminal-table.js';
+import { loadFixture } from './load-fixture.js';
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/;
+
+function widest(text: string): number {
+  return Math.max(...text.split('\n').map((l) => [...l].length));
+}
+
+/** kill-one-replica with every architecture run three times, figures nudged per repetition. */
+function repeatedFourArchitectures(): RunResult {
+  const result = loadFixture('kill-one-replica');
+  result.architectures = result.architectures.flatMap((a) =>
+    [1, 2, 3].map((repetition) => ({
+      ...a,
+      repetition,
+      throughputRps: a.throughputRps * (0.97 + repetition * 0.02),
+      latencyUs: { ...a.latencyUs, p50: a.latencyUs.p50 + repetition * 13, p99: a.latencyUs.p99 + repetition * 97 },
+      sessions: { ...a.sessions, lost: a.sessions.lost + (a.sessions.lost > 0 ? repetition * 7 : 0) },
+    })),
+  );
+  return result;
+}
+
+describe('renderTerminalReport', () => {
+  test('four architectures with fault windows and thresholds', async () => {
+    const text = renderTerminalReport(loadFixture('kill-one-replica'), { color: false });
+    await expect(text).toMatchFileSnapshot('./__snapshots__/kill-one-replica.terminal.txt');
+  });
+
+  test('an interrupted run with a skipped architecture and open load', async () => {
+    const text = renderTerminalReport(loadFixture('no-redis-interrupted'), { color: false });
+    expect(text).toContain('redis: redis-server not found on PATH');
+    expect(text).toContain('⚠ Incomplete run: interrupted by SIGINT during cookie.');
+    expect(text).toContain('cookie*');
+    await expect(text).toMatchFileSnapshot('./__snapshots__/no-redis-interrupted.terminal.txt');
+  });
+
+  test('repetitions: one column per architecture, median with the min–max range', async () => {
+    const text = renderTerminalReport(loadFixture('baseline-repeated'), { color: false });
+    expect(text).toContain('sticky ×3');
+    expect(text).toMatch(/│ p99 +│ +1\.76 ms │/);
+    expect(text).toContain('1.70–1.82 ms');
+    await expect(text).toMatchFileSnapshot('./__snapshots__/baseline-repeated.terminal.txt');
+  });
+
+  test('the whole report fits 80 columns for 4 architectures', () => {
+    for (const result of [loadFixture('kill-one-replica'), repeatedFourArchitectures()]) {
+      const text = renderTerminalReport(result, { color: false });
+      expect(text.match(/┌/g)).toHaveLength(1); // one table, not split
+      expect(widest(text)).toBeLessThanOrEqual(80);
+    }
+  });
+
+  test('a narrow terminal splits the table by architecture instead of overflowing', () => {
+    const text = renderTerminalReport(loadFixture('kill-one-replica'), { color: false, width: 50 });
+    expect(widest(text)).toBeLessThanOrEqual(50);
+    expect(text.match(/┌/g)!.length).toBeGreaterThan(1);
+    for (const arch of ['sticky', 'redis', 'sqlite', 'cookie']) expect(text).toContain(arch);
+  });
+
+  test('deltas from sticky appear only when sticky ran', () => {
+    const withSticky = renderTerminalReport(loadFixture('kill-one-replica'), { color: false });
+    expect(withSticky).toMatch(/p50 vs sticky +│ +baseline │ +\+415 µs │/);
+    expect(withSticky).toMatch(/req\/s vs sticky +│ +baseline │ +-12% │/);
+
+    const noSticky = loadFixture('kill-one-replica');
+    noSticky.architectures = noSticky.architectures.filter((a) => a.architecture !== 'sticky');
+    expect(renderTerminalReport(noSticky, { color: false })).not.toContain('vs sticky');
+  });
+
+  test('colour only when asked for', () => {
+    const result = loadFixture('kill-one-replica');
+    expect(renderTerminalReport(result, { color: false })).not.toMatch(ANSI);
+    expect(renderTerminalReport(result, { color: true })).toMatch(ANSI);
+  });
+
+  test('histograms are not needed to render', () => {
+    const result = loadFixture('kill-one-replica');
+    for (const a of result.architectures) a.histograms = { latency: '', byEndpoint: {} };
+    expect(() => renderTerminalReport(result, { color: false })).not.toThrow();
+  });
+
+  test('a result with no architecture still renders', () => {
+    const result = loadFixture('no-redis-interrupted');
+    result.architectures = [];
+    expect(renderTerminalReport(result, { color: false })).toContain('No architecture produced results.');
+  });
+});
