@@ -58,7 +58,8 @@ export function progressListener(
       }
     },
     second(arch, s) {
-      if (arch !== current) return;
+      // Seconds of the grace period are recorded but are not part of the window's story.
+      if (arch !== current || (scenario && s.second * 1000 >= scenario.durationMs)) return;
       totals.completed += s.completed;
       totals.errors += Object.values(s.errors).reduce((a, b) => a + (b ?? 0), 0);
       totals.lost += s.sessionsLost;

@@ -56,14 +56,18 @@ export function startFaultTimeline(
     events.push(event);
   };
 
-  for (const spec of faults) {
+  const schedule = (spec: FaultSpec): void => {
     const t = setTimeout(() => {
       timers.delete(t);
+      // Timers may fire a fraction of a millisecond early by performance.now(); a fault at
+      // 2 s must land in second 2 of the timeline, not at the end of second 1.
+      if (performance.now() < windowStartMs + spec.atMs) return schedule(spec);
       const p = fire(spec).finally(() => running.delete(p));
       running.add(p);
-    }, Math.max(0, windowStartMs + spec.atMs - performance.now()));
+    }, Math.max(0, Math.ceil(windowStartMs + spec.atMs - performance.now())));
     timers.add(t);
-  }
+  };
+  for (const spec of faults) schedule(spec);
 
   return {
     events,

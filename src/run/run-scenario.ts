@@ -114,6 +114,7 @@ async function runArchitecture(
       sessionTtlS: scenario.store.sessionTtlS,
     });
     const started = topology;
+    let ticker: NodeJS.Timeout | undefined;
     const router = createRouter(started, { sticky: architecture === 'sticky' });
     cpu = new CpuSampler(() => started.processes());
     listener?.architecture?.(architecture, repetition, 'running', scenario);
@@ -128,19 +129,26 @@ async function runArchitecture(
         signal: opts.signal,
         onWindowPlanned: (startMs) => recorder.beginMeasuring(startMs),
         onWindowStart: (startMs) => {
+          // During a total stall nothing completes; the ticker still closes seconds so the
+          // timeline and live progress show the stall as it happens.
+          ticker = setInterval(() => recorder.tick(performance.now()), 250);
           cpu!.start();
           faults = startFaultTimeline(started, scenario.faults, startMs, (_event, label) => {
             recorder.fault(performance.now(), label);
             listener?.fault?.(architecture, label);
           });
         },
-        onWindowEnd: (endMs) => recorder.endMeasuring(endMs),
+        onWindowEnd: (endMs) => {
+          clearInterval(ticker);
+          recorder.endMeasuring(endMs);
+        },
       });
       measuredMs = stats.measuredMs;
       aborted = stats.aborted;
       targetRps = stats.open?.targetRps;
       unfinished = stats.unfinished;
     } finally {
+      clearInterval(ticker);
       router.close();
       await faults?.stop();
       faultEvents = faults?.events ?? [];

@@ -1,0 +1,95 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+
+const FIXTURE = path.resolve('test/fixtures/results/kill-one-replica.json');
+
+describe('statebench CLI', () => {
+  it('explains itself and each architecture in --help', async () => {
+    const top = await cli(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/run \[options\] \[scenario\]/);
+    const run = await cli(['run', '--help']);
+    expect(run.stdout).toContain('Exit codes: 0 ok');
+    const up = await cli(['targets', 'up', '--help']);
+    expect(up.stdout).toMatch(/sticky/);
+    expect(up.stdout).toMatch(/cookie/);
+  });
+
+  it('validates the shipped scenarios', async () => {
+    const r = await cli(['validate', 'kill-one-replica', 'ci-smoke']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/kill-one-replica\.yaml: ok/);
+  });
+
+  it('reports every problem of a bad scenario at once, naming file and field, with exit 2', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'statebench-cli-'));
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, 'name: bad\narchitectures: [sticky, mongo]\nduraton: 10s\nload:\n  users: -3\n');
+    const r = await cli(['validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).toMatch(/architectures/);
+    expect(r.stderr).toMatch(/duraton/);
+    expect(r.stderr).toMatch(/load\.users/);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  });
+
+  it('refuses a scenario that does not exist with exit 2 and a suggestion', async () => {
+    const r = await cli(['run', 'kill-one-replca']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/kill-one-replica/);
+  });
+
+  it('treats an unknown command or option as a usage error (exit 2)', async () => {
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    expect((await cli(['run', '--no-such-flag'])).code).toBe(2);
+    expect((await cli(['run', '--repeat', '0'])).code).toBe(2);
+  });
+
+  it('rebuilds the terminal report from a saved result', async () => {
+    const r = await cli(['report', FIXTURE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/sticky/);
+    expect(r.stdout).toMatch(/p99/);
+  });
+
+  it('refuses a result file it cannot read with exit 2', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'statebench-cli-'));
+    const file = path.join(dir, 'future.json');
+    writeFileSync(file, JSON.stringify({ schemaVersion: 999 }));
+    const r = await cli(['report', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/schema/i);
+  });
+});
+
+describe('statebench compare', () => {
+  const fx = (name: string): string => path.resolve('test/fixtures/results', name);
+
+  it('exits 99 on a regression beyond the baseline spread', async () => {
+    const r = await cli(['compare', fx('baseline-repeated.json'), fx('current-regressed.json')]);
+    expect(r.code).toBe(99);
+  });
+
+  it('exits 0 when the difference is within run-to-run noise', async () => {
+    const r = await cli(['compare', fx('baseline-repeated.json'), fx('current-noise.json')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('exits 2 on an unknown metric in --max-regress', async () => {
+    const r = await cli(['compare', fx('baseline-repeated.json'), fx('current-noise.json'), '--max-regress', 'p98=10%']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/p98/);
+  });
+
+  it('exits 2 for results of different scenarios', async () => {
+    const r = await cli(['compare', fx('baseline-repeated.json'), fx('kill-one-replica.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/scenario/);
+  });
+});
