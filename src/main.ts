@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { runCli } from './cli.js';
 import { stopAllTopologies } from './topology/topology.js';
+import { runEmergencyHooks } from './run/emergency.js';
 
 /**
  * The process entry: wires signals to the CLI's abort signal and guarantees that every child
@@ -19,10 +20,15 @@ const onSignal = (signal: NodeJS.Signals): void => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
-process.on('uncaughtException', (err) => {
-  process.stderr.write(`statebench: crashed: ${err.stack ?? err.message}\n`);
-  void stopAllTopologies().finally(() => process.exit(1));
-});
+const crash = (err: unknown): void => {
+  const e = err instanceof Error ? err : new Error(String(err));
+  process.stderr.write(`statebench: crashed: ${e.stack ?? e.message}\n`);
+  void runEmergencyHooks(e.message)
+    .then(() => stopAllTopologies())
+    .finally(() => process.exit(1));
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

@@ -10,6 +10,7 @@ import { renderTerminalReport } from '../report/terminal-table.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderJUnit } from '../report/junit.js';
 import { progressListener } from './progress.js';
+import { onEmergency } from '../run/emergency.js';
 import { useColor, type CliIO } from './io.js';
 
 export interface RunCommandOptions {
@@ -40,13 +41,27 @@ export async function runCommand(scenarioArg: string | undefined, options: RunCo
   const listener = options.quiet || options.json
     ? { notice: (m: string) => io.stderr.write(`notice: ${m}\n`) }
     : progressListener(io.stderr, { tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr', options.color) });
+  const out0 = options.out;
+  let outPath: string | undefined;
+  // Should statebench crash mid-run, the architectures already measured are still saved.
+  let partial: RunResult | undefined;
+  const forget = onEmergency(async (reason) => {
+    if (!partial) return;
+    partial.complete = false;
+    partial.incompleteReason = `crashed: ${reason}`;
+    partial.finishedAt = new Date().toISOString();
+    outPath = out0 ?? defaultResultPath(partial);
+    await writeResultFile(partial, outPath);
+    io.stderr.write(`statebench: partial result written to ${outPath}\n`);
+  });
   const result = await runScenario(scenario, {
     scenarioFile: file,
     redisUrl: options.redisUrl,
     repeat: options.repeat,
     signal: io.signal,
     listener,
-  });
+    onResult: (r) => (partial = r),
+  }).finally(forget);
 
   const out = options.out ?? defaultResultPath(result);
   await writeResultFile(result, out);

@@ -33,6 +33,8 @@ export interface RunOptions {
   /** Aborting ends the current window early and skips the rest; the result is marked incomplete. */
   signal?: AbortSignal;
   listener?: RunListener;
+  /** Receives the result object as soon as it exists and as it fills, so a crash handler can save it. */
+  onResult?: (partial: RunResult) => void;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     skipped: [],
   };
   const repeat = Math.max(1, opts.repeat ?? 1);
+  opts.onResult?.(result);
 
   for (const architecture of scenario.architectures) {
     if (architecture === 'redis' && !redisUrl && !redisAvailable()) {
