@@ -53,6 +53,10 @@ export interface RedisServerOptions {
   dir: string;
   /** `appendonly yes`: data survives `kill` + `restart`. Off by default, like a cache. */
   persistence?: boolean;
+  /** More arguments, e.g. `['--replicaof', '127.0.0.1', '6380']` for a replica. */
+  args?: string[];
+  /** Run as a Sentinel with this config file (Sentinel rewrites it, so it must be writable). */
+  sentinelConfig?: string;
 }
 
 /**
@@ -122,6 +126,7 @@ export class RedisServer {
 
   private async spawnOn(port: number): Promise<void> {
     const args = [
+      ...(this.options.sentinelConfig === undefined ? [] : [this.options.sentinelConfig, '--sentinel']),
       '--port', String(port),
       '--bind', '127.0.0.1',
       '--save', '',
@@ -129,6 +134,7 @@ export class RedisServer {
       '--daemonize', 'no',
       '--dir', this.options.dir,
       '--logfile', '',
+      ...(this.options.args ?? []),
     ];
     this.logTail = '';
     // Own process group, so a terminal Ctrl-C reaches statebench alone and the stop order is ours.
