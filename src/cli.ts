@@ -13,6 +13,15 @@ Examples:
 
 Exit codes: 0 ok · 1 run failed · 2 invalid input · 99 thresholds failed · 130 interrupted`;
 
+const EXAMPLES_DEMO = `
+Examples:
+  $ statebench demo                              about a minute: a replica is killed, restarted, another frozen
+  $ statebench demo --pace slow                  a key press before each act, to explain what comes
+  $ statebench demo --print-script > story.yaml  then edit it and: statebench demo --script story.yaml
+
+Uses redis when redis-server is installed, sqlite otherwise. Full screen on a terminal
+(at least 80x24), plain narrated lines when piped or in CI.`;
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new CommanderInvalidArgument('expected a whole number of 1 or more');
@@ -92,6 +101,21 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .action(async (baseline: string, current: string, options) => {
       const { compareCommand } = await import('./commands/compare.js');
       exit.code = await compareCommand(baseline, current, options, io);
+    });
+
+  program
+    .command('demo')
+    .description('a narrated live experiment for a room: sticky and a stateless architecture side by side while servers fail')
+    .option('--script <file>', 'tell this scenario file (or shipped scenario) instead of the built-in story')
+    .addOption(new Option('--pace <pace>', '`slow`: wait for a key press before each act').choices(['normal', 'slow']).default('normal'))
+    .option('--redis-url <url>', 'use this Redis instead of starting redis-server')
+    .option('-o, --out <path>', 'also save the result JSON (for `statebench report --html`)')
+    .option('--print-script', 'print the built-in story, a starting point for --script, and exit')
+    .option('--no-color', 'no colours (NO_COLOR is respected too)')
+    .addHelpText('after', EXAMPLES_DEMO)
+    .action(async (options) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      exit.code = await demoCommand(options, io);
     });
 
   const targets = program.command('targets').description('start and poke the application replicas by hand');

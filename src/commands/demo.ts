@@ -1,0 +1,117 @@
+import { cpus } from 'node:os';
+import { EXIT } from '../errors.js';
+import { loadScenarioFile, resolveBuiltinScenario } from '../scenario/load-scenario.js';
+import type { Scenario } from '../scenario/types.js';
+import { redisAvailable } from '../topology/redis-server.js';
+import { writeResultFile } from '../run/write-result.js';
+import { renderTerminalReport } from '../report/terminal-table.js';
+import { formatCount, formatRate } from '../report/format.js';
+import { wrapWords } from '../report/wrap-lines.js';
+import { DEFAULT_STORY_YAML, defaultStoryScenario } from '../demo/default-story.js';
+import { buildStory } from '../demo/story.js';
+import { demoLineup, type DemoLineup } from '../demo/demo-lineup.js';
+import { DemoShow, type DemoSink } from '../demo/demo-show.js';
+import { runDemo } from '../demo/run-demo.js';
+import { plainNarration } from '../demo/plain-narration.js';
+import { concludeDemo } from '../demo/conclusions.js';
+import type { LiveView } from '../demo/live-view.js';
+import { useColor, type CliIO } from './io.js';
+
+export interface DemoCommandOptions {
+  /** A scenario file (or shipped scenario name) to tell instead of the built-in story. */
+  script?: string;
+  pace?: 'normal' | 'slow';
+  color?: boolean;
+  redisUrl?: string;
+  /** Also save the result JSON here (for `statebench report --html`). */
+  out?: string;
+  /** Print the built-in story and exit: the starting point for a custom `--script`. */
+  printScript?: boolean;
+}
+
+/**
+ * `statebench demo`: tells a story live, full screen on a terminal and as plain narrated lines
+ * elsewhere, then prints the comparison table and three sentences of conclusion. Returns the
+ * exit code (130 after Ctrl-C, 1 when an architecture failed).
+ */
+export async function demoCommand(options: DemoCommandOptions, io: CliIO, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {
+  if (options.printScript) {
+    io.stdout.write(DEFAULT_STORY_YAML);
+    return EXIT.ok;
+  }
+  const scenario = options.script ? (await loadScenarioFile(resolveBuiltinScenario(options.script))).scenario : defaultStoryScenario();
+  const redisUrl = options.redisUrl ?? scenario.store.redisUrl;
+  const lineup = demoLineup(scenario, { redisUsable: redisUrl !== undefined || redisAvailable() });
+  const story = buildStory(scenario);
+  const color = useColor(io, 'stdout', options.color);
+
+  const live = Boolean(io.stdout.isTTY) && !inCi(io.env);
+  const paced = options.pace === 'slow' && live && Boolean(stdin.isTTY);
+  if (options.pace === 'slow' && !paced) io.stderr.write('notice: --pace slow needs a terminal to read keys from: the story runs at normal pace\n');
+
+  let view: LiveView | undefined;
+  const sink: DemoSink = live ? { changed: (state) => view?.changed(state) } : plainNarration(io.stdout);
+  const show = new DemoShow(story, lineup.architectures, sharingLine(lineup, scenario), paced, sink);
+  if (live) {
+    // Loaded only for a terminal: React and ink are the heaviest modules statebench has.
+    const { openLiveView } = await import('../demo/live-view.js');
+    view = openLiveView(show.state, {
+      stdout: io.stdout as NodeJS.WriteStream,
+      stdin,
+      color,
+      // Raw mode swallows the terminal's SIGINT: send it, so Ctrl-C means what it means everywhere
+      // (the first stops the demo gracefully, a second one at once).
+      onInterrupt: () => process.kill(process.pid, 'SIGINT'),
+    });
+  }
+
+  let result;
+  try {
+    show.begin();
+    result = await runDemo({
+      story,
+      lineup,
+      redisUrl,
+      signal: io.signal,
+      listener: show,
+      waitForPresenter: paced
+        ? async () => {
+            await view!.waitForKey();
+            show.released();
+          }
+        : undefined,
+    });
+    if (paced && !io.signal.aborted) {
+      show.hold('end');
+      await Promise.race([view!.waitForKey(), new Promise((r) => io.signal.addEventListener('abort', r, { once: true }))]);
+    }
+  } finally {
+    view?.close();
+  }
+
+  if (options.out) {
+    await writeResultFile(result, options.out);
+  }
+  const width = io.stdout.columns ?? 80;
+  io.stdout.write(renderTerminalReport(result, { color, width }));
+  io.stdout.write('\nWhat the numbers say\n');
+  for (const sentence of concludeDemo(result)) io.stdout.write(`${wrapWords(sentence, width, '  ', '    ').join('\n')}\n`);
+  if (options.out) io.stdout.write(`\nresult: ${options.out}\n`);
+
+  if (io.signal.aborted) return 130;
+  if (result.architectures.some((a) => a.error !== undefined)) return EXIT.runFailed;
+  return EXIT.ok;
+}
+
+/** How the architectures share the machine, said on screen because it shapes every figure. */
+function sharingLine(lineup: DemoLineup, scenario: Scenario): string {
+  const share = lineup.load.model === 'closed' ? `${formatCount(lineup.load.users)} users` : `${formatRate(lineup.load.rateRps)} req/s`;
+  if (lineup.architectures.length < 2) return `${lineup.architectures[0]} alone, with ${share}`;
+  const total = scenario.load.model === 'closed' ? `${formatCount(scenario.load.users)} users` : `${formatRate(scenario.load.rateRps)} req/s`;
+  return `${lineup.architectures.join(' and ')} run at once, sharing ${cpus().length} cores: ${share} each, of ${total}`;
+}
+
+/** The same test ink applies: in CI it draws only the last frame, so the live view would stay blank. */
+function inCi(env: NodeJS.ProcessEnv): boolean {
+  return ['CI', 'CONTINUOUS_INTEGRATION'].some((k) => env[k] !== undefined && env[k] !== '0' && env[k] !== 'false');
+}

@@ -1,0 +1,108 @@
+import type { ArchitectureResult, FaultEvent, RunResult } from '../result/types.js';
+import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, formatRate } from '../report/format.js';
+import { describeFault } from './story.js';
+
+/** Differences smaller than this share of the baseline read as "about the same": below run-to-run noise. */
+const SAME_WITHIN = 0.05;
+
+/**
+ * Three plain sentences closing a demo, every word chosen by the numbers: what the faults did
+ * to users (who was logged out), what keeping state outside cost (store round trip, p99), and
+ * what that bought. The first architecture is the baseline (sticky in the usual lineup).
+ */
+export function concludeDemo(result: RunResult): [string, string, string] {
+  const [a, b] = result.architectures;
+  if (!a) return ['Nothing was measured: the demo stopped before the load started.', 'There is no cost to report.', 'Run it again to see the comparison.'];
+  const opening = `${result.complete ? '' : 'Before the demo was cut short, '}${faultsClause(a.faults)}`;
+  if (!b) {
+    return [
+      capitalize(`${opening}${a.architecture} ${loggedOut(a)}.`),
+      capitalize(`${storeClause(a)}; its p99 was ${formatLatencyUs(a.latencyUs.p99)}.`),
+      `With only ${a.architecture} on stage there is nothing to compare it with.`,
+    ];
+  }
+  return [capitalize(lossSentence(opening, a, b)), capitalize(costSentence(a, b)), capitalize(verdictSentence(a, b))];
+}
+
+function faultsClause(faults: FaultEvent[]): string {
+  const done = faults.filter((f) => f.ok);
+  if (done.length === 0) return 'with no fault striking, ';
+  const parts = done.map((f) => `${describeFault({ atMs: f.atMs, kind: f.kind, target: f.target }, 'past')} at ${formatDurationMs(f.atMs)}`);
+  return `when ${joinAnd(parts)}, `;
+}
+
+function lossSentence(opening: string, a: ArchitectureResult, b: ArchitectureResult): string {
+  const la = a.sessions.lost;
+  const lb = b.sessions.lost;
+  if (la === 0 && lb === 0) return `${opening}neither ${a.architecture} nor ${b.architecture} logged anyone out.`;
+  if (la > 0 && lb === 0) return `${opening}${a.architecture} ${loggedOut(a)} and ${b.architecture} logged out no one.`;
+  if (la === 0) return `${opening}${a.architecture} logged out no one, but ${b.architecture} ${loggedOut(b)}.`;
+  return `${opening}${a.architecture} ${loggedOut(a)} and ${b.architecture} ${loggedOut(b)} as well.`;
+}
+
+/** `logged out 47 users (4.2% of its sessions)` or `logged out no one`. */
+function loggedOut(r: ArchitectureResult): string {
+  const lost = r.sessions.lost;
+  if (lost === 0) return 'logged out no one';
+  const share = r.sessions.started > 0 ? ` (${formatPercent(lost / r.sessions.started)} of its sessions)` : '';
+  return `logged out ${formatCount(lost)} ${lost === 1 ? 'user' : 'users'}${share}`;
+}
+
+/** Median store time per request, µs; 0 for an architecture without a store. */
+function storeUs(r: ArchitectureResult): number {
+  return r.store.roundTripUs?.p50 ?? 0;
+}
+
+function storeClause(r: ArchitectureResult): string {
+  const us = storeUs(r);
+  if (us < 1) return `${r.architecture} spent no time on a store round trip`;
+  const share = r.store.shareOfLatency === null ? '' : `, ${formatPercent(r.store.shareOfLatency, 0)} of the time its servers took`;
+  return `keeping sessions in ${r.architecture} added ${formatLatencyUs(us)} to every request (median store round trip${share})`;
+}
+
+function costSentence(a: ArchitectureResult, b: ArchitectureResult): string {
+  const pa = a.latencyUs.p99;
+  const pb = b.latencyUs.p99;
+  const compare = relation(pb, pa);
+  const p99 =
+    compare === 'same'
+      ? `p99 was about the same (${formatLatencyUs(pb)} against ${formatLatencyUs(pa)} for ${a.architecture})`
+      : `p99 was ${compare === 'more' ? 'higher' : 'lower'}: ${formatLatencyUs(pb)} against ${formatLatencyUs(pa)} for ${a.architecture}`;
+  const storeA = storeUs(a) >= 1 ? ` (${a.architecture}'s own store took ${formatLatencyUs(storeUs(a))})` : '';
+  return `${storeClause(b)}${storeA}, and ${p99}.`;
+}
+
+function verdictSentence(a: ArchitectureResult, b: ArchitectureResult): string {
+  const saved = a.sessions.lost - b.sessions.lost;
+  const price = storeUs(b) >= 1 ? `${formatLatencyUs(storeUs(b))} per request` : 'no store time';
+  const tput = relation(b.throughputRps, a.throughputRps);
+  const throughput =
+    tput === 'same'
+      ? `about the same throughput (${formatRate(b.throughputRps)} against ${formatRate(a.throughputRps)} req/s)`
+      : `${tput === 'less' ? 'less' : 'more'} throughput (${formatRate(b.throughputRps)} against ${formatRate(a.throughputRps)} req/s)`;
+  if (saved > 0) {
+    const notAll = b.sessions.lost > 0 ? `, though ${formatCount(b.sessions.lost)} of its own were still lost` : '';
+    return `so ${b.architecture} kept ${formatCount(saved)} more ${saved === 1 ? 'user' : 'users'} logged in for ${price}, with ${throughput}${notAll}.`;
+  }
+  if (saved === 0) {
+    return `since ${a.architecture} lost ${a.sessions.lost === 0 ? 'no session either' : 'as many sessions'}, ${b.architecture}'s ${price} bought nothing in this run, with ${throughput}.`;
+  }
+  return `so ${b.architecture} paid ${price} and still lost ${formatCount(-saved)} more ${-saved === 1 ? 'session' : 'sessions'} than ${a.architecture}, with ${throughput}: here its store failed users.`;
+}
+
+/** How `value` compares with `baseline`, with differences under {@link SAME_WITHIN} read as the same. */
+function relation(value: number, baseline: number): 'more' | 'less' | 'same' {
+  if (baseline === 0) return value === 0 ? 'same' : 'more';
+  const change = (value - baseline) / Math.abs(baseline);
+  if (Math.abs(change) < SAME_WITHIN) return 'same';
+  return change > 0 ? 'more' : 'less';
+}
+
+function joinAnd(parts: string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,125 @@
+import type { TimelineSecond } from '../result/types.js';
+import type { Act, Story } from './story.js';
+import type { DemoPhase, ReplicaView } from './run-demo.js';
+
+/** Seconds of history kept per chart: the widest terminal's chart never needs more. */
+const HISTORY_SECONDS = 600;
+
+/** Everything shown about one architecture. */
+export interface ArchitecturePanel {
+  architecture: string;
+  /** Completed requests per closed second, oldest first. */
+  throughputRps: number[];
+  /** p99 latency per closed second, µs. */
+  p99Us: number[];
+  /** Median store round trip per closed second, µs (0 for architectures without a store). */
+  storeP50Us: number[];
+  /** Requests completed in each second, to weight the store figure. */
+  completedTotal: number;
+  /** Σ storeP50Us × completed, µs: divided by `completedTotal` it is the weighted median store time so far. */
+  storeUsWeighted: number;
+  sessionsLost: number;
+  errors: number;
+  /** Seconds closed so far (measured window). */
+  seconds: number;
+  replicas: ReplicaView[];
+  /** Requests each replica completed in the last closed second. */
+  replicaRps: Record<string, number>;
+}
+
+/** What the presenter is being waited for (`--pace slow`). */
+export type Hold = Act | 'start' | 'end';
+
+/** A fault as it appears on the timeline. */
+export interface FiredFault {
+  label: string;
+  storyMs: number;
+}
+
+/**
+ * The state of a demo as the audience sees it, fed by the run's once-a-second events. Holds
+ * data only: the narration decides what to say about it, the live view how to draw it.
+ */
+export class DemoState {
+  phase: DemoPhase = 'starting';
+  storyMs = 0;
+  /** The act under way (1-based), 0 before the load runs. */
+  actNumber = 0;
+  hold: Hold | undefined;
+  readonly panels: ArchitecturePanel[];
+  readonly fired: FiredFault[] = [];
+  /** Narration so far, oldest first. */
+  readonly narration: string[] = [];
+  readonly notices: string[] = [];
+
+  constructor(
+    readonly story: Story,
+    readonly architectures: string[],
+    /** The line saying how the architectures share the machine. */
+    readonly sharing: string,
+    readonly paced: boolean,
+  ) {
+    this.panels = architectures.map((architecture) => ({
+      architecture,
+      throughputRps: [],
+      p99Us: [],
+      storeP50Us: [],
+      completedTotal: 0,
+      storeUsWeighted: 0,
+      sessionsLost: 0,
+      errors: 0,
+      seconds: 0,
+      replicas: Array.from({ length: story.scenario.replicas }, (_, i) => ({ name: `replica-${i + 1}`, state: 'starting' as const })),
+      replicaRps: {},
+    }));
+  }
+
+  panel(architecture: string): ArchitecturePanel | undefined {
+    return this.panels.find((p) => p.architecture === architecture);
+  }
+
+  /**
+   * Applies a closed second. Seconds after the story's end are the grace period (requests
+   * still in flight), which belongs to the numbers but not to the live charts.
+   * Returns false when the second was not shown.
+   */
+  second(architecture: string, s: TimelineSecond, storyMs: number): boolean {
+    const p = this.panel(architecture);
+    if (!p || this.phase === 'stopping' || this.phase === 'done') return false;
+    this.storyMs = Math.max(this.storyMs, Math.min(storyMs, this.story.scenario.durationMs));
+    push(p.throughputRps, s.completed);
+    push(p.p99Us, s.p99Us);
+    push(p.storeP50Us, s.storeP50Us);
+    p.completedTotal += s.completed;
+    p.storeUsWeighted += s.storeP50Us * s.completed;
+    p.sessionsLost += s.sessionsLost;
+    p.errors += Object.values(s.errors).reduce((a, b) => a + (b ?? 0), 0);
+    p.seconds++;
+    p.replicaRps = { ...s.byReplica };
+    return true;
+  }
+
+  replicas(architecture: string, replicas: ReplicaView[]): void {
+    const p = this.panel(architecture);
+    if (p) p.replicas = replicas;
+  }
+
+  fault(label: string): void {
+    // Every architecture fires the same fault at the same moment: the timeline shows it once.
+    if (!this.fired.some((f) => f.label === label && Math.abs(f.storyMs - this.storyMs) < 1500)) this.fired.push({ label, storyMs: this.storyMs });
+  }
+
+  say(line: string): void {
+    this.narration.push(line);
+  }
+
+  /** The fewest seconds any architecture has closed: narration compares them on equal terms. */
+  get commonSeconds(): number {
+    return Math.min(...this.panels.map((p) => p.seconds));
+  }
+}
+
+function push(values: number[], value: number): void {
+  values.push(value);
+  if (values.length > HISTORY_SECONDS) values.shift();
+}

@@ -1,0 +1,313 @@
+import type { ArchitectureResult, FaultEvent, RunResult, TimelineSecond } from '../result/types.js';
+import { SCHEMA_VERSION } from '../result/types.js';
+import type { Scenario } from '../scenario/types.js';
+import type { ArchitectureName, ReplicaState, Topology } from '../topology/types.js';
+import { startTopology } from '../topology/topology.js';
+import { createRouter } from '../topology/router.js';
+import { Recorder } from '../metrics/recorder.js';
+import { summarize } from '../metrics/summarize.js';
+import { CpuSampler } from '../metrics/cpu-sampler.js';
+import { runLoad } from '../load/run-load.js';
+import { startFaultTimeline, type FaultTimeline } from '../faults/timeline.js';
+import { describeEnvironment, statebenchVersion } from '../run/environment.js';
+import type { Act, Story } from './story.js';
+import type { DemoLineup } from './demo-lineup.js';
+import { StoryClock } from './story-clock.js';
+
+/** A held story (`--pace slow`) has no planned end: the window is closed when the story is over. */
+const OPEN_ENDED_WINDOW_MS = 24 * 3600 * 1000;
+/** Closes timeline seconds during a total stall, as `run` does, so the screen shows the stall live. */
+const TICK_MS = 250;
+
+/** A replica as the stage shows it. */
+export interface ReplicaView {
+  name: string;
+  state: ReplicaState;
+}
+
+/** Where the demo is; the screen and the narration follow it. */
+export type DemoPhase = 'starting' | 'ready' | 'warmup' | 'running' | 'stopping' | 'done';
+
+/** What a demo tells its audience-facing listener as it goes. Every call is at most a few per second. */
+export interface DemoListener {
+  phase?(phase: DemoPhase): void;
+  notice?(message: string): void;
+  /** A second of one architecture's timeline closed; `storyMs` is the story clock then. */
+  second?(architecture: string, second: TimelineSecond, storyMs: number): void;
+  /** An act begins (its faults are being fired). */
+  act?(act: Act): void;
+  /** `--pace slow`: the story is held until the presenter goes on; `next` is what comes then. */
+  hold?(next: Act | 'start' | 'end'): void;
+  fault?(architecture: string, label: string): void;
+  replicas?(architecture: string, replicas: ReplicaView[]): void;
+  architectureDone?(result: ArchitectureResult): void;
+}
+
+/** Options of {@link runDemo}. */
+export interface RunDemoOptions {
+  story: Story;
+  lineup: DemoLineup;
+  redisUrl?: string;
+  /** Ctrl-C: ends the window early; the result is marked incomplete. */
+  signal?: AbortSignal;
+  listener?: DemoListener;
+  /**
+   * `--pace slow`: called when the story is held (before the load starts, before each act
+   * that breaks something); resolves when the presenter goes on.
+   */
+  waitForPresenter?: () => Promise<void>;
+}
+
+/**
+ * Runs a demo story: every architecture of the lineup at the same time, each on its own
+ * topology with its share of the load, and each act's faults fired on all of them at the same
+ * moment so the audience compares them live. Returns a result like `statebench run` does (the
+ * same reports read it); never throws for what happens during the run.
+ */
+export async function runDemo(opts: RunDemoOptions): Promise<RunResult> {
+  const { story, lineup, listener } = opts;
+  const scenario: Scenario = { ...story.scenario, architectures: lineup.architectures, load: lineup.load };
+  const startedAt = new Date().toISOString();
+  const result: RunResult = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'statebench', version: statebenchVersion() },
+    complete: true,
+    startedAt,
+    finishedAt: startedAt,
+    scenario: opts.redisUrl ? { ...scenario, store: { ...scenario.store, redisUrl: opts.redisUrl } } : scenario,
+    environment: describeEnvironment(),
+    architectures: [],
+    thresholds: [],
+    skipped: [],
+  };
+  for (const n of lineup.notices) listener?.notice?.(n);
+
+  const clock = new StoryClock();
+  const storyEnd = new AbortController();
+  const signals = [storyEnd.signal, ...(opts.signal ? [opts.signal] : [])];
+  const stopSignal = AbortSignal.any(signals);
+  const stages = lineup.architectures.map((a) => new Stage(a, scenario, opts.redisUrl, clock, listener));
+
+  listener?.phase?.('starting');
+  await Promise.all(stages.map((s) => s.start()));
+  const ready = stages.every((s) => s.topology !== undefined);
+  if (ready && !opts.signal?.aborted) {
+    listener?.phase?.('ready');
+    if (opts.waitForPresenter) await presenter(opts, clock, listener, 'start');
+    if (!opts.signal?.aborted) {
+      listener?.phase?.('warmup');
+      const windowMs = opts.waitForPresenter ? OPEN_ENDED_WINDOW_MS : scenario.durationMs;
+      const loads = stages.map((s) => s.runLoad(windowMs, stopSignal));
+      const directing = direct(story, stages, clock, opts, storyEnd, stopSignal);
+      await Promise.all(loads);
+      storyEnd.abort();
+      await directing;
+    }
+  }
+  listener?.phase?.('stopping');
+  for (const stage of stages) {
+    const arch = await stage.finish(opts.signal?.aborted ?? false);
+    result.architectures.push(arch);
+    listener?.architectureDone?.(arch);
+    if (!arch.complete) {
+      result.complete = false;
+      result.incompleteReason ??= arch.error ?? 'interrupted';
+    }
+  }
+  if (opts.signal?.aborted) {
+    result.complete = false;
+    result.incompleteReason = 'interrupted';
+  }
+  result.finishedAt = new Date().toISOString();
+  listener?.phase?.('done');
+  return result;
+}
+
+/** Fires each act's faults on every stage at the act's story time; holds the story first under `--pace slow`. */
+async function direct(story: Story, stages: Stage[], clock: StoryClock, opts: RunDemoOptions, storyEnd: AbortController, stop: AbortSignal): Promise<void> {
+  await Promise.all(stages.map((s) => s.windowStarted));
+  if (stop.aborted) return;
+  opts.listener?.phase?.('running');
+  for (const act of story.acts) {
+    await sleepUntilStory(clock, act.startMs, stop);
+    if (stop.aborted) return;
+    if (act.faults.length > 0 && opts.waitForPresenter) {
+      await presenter(opts, clock, opts.listener, act);
+      if (stop.aborted) return;
+    }
+    opts.listener?.act?.(act);
+    for (const stage of stages) stage.fire(act);
+  }
+  if (opts.waitForPresenter) {
+    // Nothing plans the end of an open-ended window: close it when the story is told.
+    await sleepUntilStory(clock, story.scenario.durationMs, stop);
+    storyEnd.abort();
+  }
+}
+
+async function presenter(opts: RunDemoOptions, clock: StoryClock, listener: DemoListener | undefined, next: Act | 'start' | 'end'): Promise<void> {
+  clock.hold(performance.now());
+  listener?.hold?.(next);
+  await raceAbort(opts.waitForPresenter!(), opts.signal);
+  clock.release(performance.now());
+}
+
+function raceAbort(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    p.then(done, done);
+  });
+}
+
+/** Resolves once story time reaches `storyMs` (re-checking after holds), or on abort. */
+async function sleepUntilStory(clock: StoryClock, storyMs: number, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted && clock.storyMs(performance.now()) < storyMs) {
+    const waitMs = clock.holding ? 50 : Math.max(1, Math.ceil(clock.wallMsAt(storyMs, performance.now()) - performance.now()));
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(done, waitMs);
+      function done(): void {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
+/** One architecture on stage: its topology, load and faults, run the way `statebench run` runs one. */
+class Stage {
+  topology: Topology | undefined;
+  private readonly recorder: Recorder;
+  private readonly timelines: { timeline: FaultTimeline; offsetMs: number }[] = [];
+  private cpu: CpuSampler | undefined;
+  private error: string | undefined;
+  private windowStartMs = Number.NaN;
+  private measuredMs = 0;
+  private unfinished: number | undefined;
+  private targetRps: number | undefined;
+  private markWindowStarted!: () => void;
+  /** Resolves when this stage's measured window starts (or its load ends without one). */
+  readonly windowStarted = new Promise<void>((resolve) => (this.markWindowStarted = resolve));
+
+  constructor(
+    readonly architecture: ArchitectureName,
+    private readonly scenario: Scenario,
+    private readonly redisUrl: string | undefined,
+    private readonly clock: StoryClock,
+    private readonly listener: DemoListener | undefined,
+  ) {
+    const names = Array.from({ length: scenario.replicas }, (_, i) => `replica-${i + 1}`);
+    this.recorder = new Recorder({
+      replicaNames: names,
+      onSecond: (s) => listener?.second?.(architecture, s, clock.storyMs(performance.now())),
+    });
+  }
+
+  async start(): Promise<void> {
+    try {
+      const topology = await startTopology({
+        architecture: this.architecture,
+        replicas: this.scenario.replicas,
+        redisUrl: this.redisUrl,
+        redisPersistence: this.scenario.store.persistence,
+        sessionTtlS: this.scenario.store.sessionTtlS,
+      });
+      this.topology = topology;
+      // Replica boxes change colour the moment a process dies, not a second later.
+      const show = (): void => this.listener?.replicas?.(this.architecture, topology.replicas.map((r) => ({ name: r.name, state: r.state })));
+      topology.on('replica-state', show);
+      topology.on('replica-added', show);
+      topology.on('replica-removed', show);
+      show();
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  async runLoad(windowMs: number, stop: AbortSignal): Promise<void> {
+    const topology = this.topology!;
+    const router = createRouter(topology, { sticky: this.architecture === 'sticky' });
+    this.cpu = new CpuSampler(() => topology.processes());
+    let ticker: NodeJS.Timeout | undefined;
+    try {
+      const stats = await runLoad({
+        router,
+        recorder: this.recorder,
+        load: this.scenario.load,
+        mix: this.scenario.session,
+        warmupMs: this.scenario.warmupMs,
+        durationMs: windowMs,
+        signal: stop,
+        onWindowPlanned: (startMs) => this.recorder.beginMeasuring(startMs),
+        onWindowStart: (startMs) => {
+          this.windowStartMs = startMs;
+          this.clock.start(startMs);
+          ticker = setInterval(() => this.recorder.tick(performance.now()), TICK_MS);
+          this.cpu!.start();
+          this.markWindowStarted();
+        },
+        onWindowEnd: (endMs) => {
+          clearInterval(ticker);
+          this.recorder.endMeasuring(endMs);
+        },
+      });
+      this.measuredMs = stats.measuredMs;
+      this.unfinished = stats.unfinished;
+      this.targetRps = stats.open?.targetRps;
+    } catch (err) {
+      this.error = (err as Error).message;
+    } finally {
+      clearInterval(ticker);
+      router.close();
+      this.markWindowStarted();
+    }
+  }
+
+  /** Fires an act's faults now; their events are placed on this stage's window. */
+  fire(act: Act): void {
+    const topology = this.topology;
+    if (!topology) return;
+    const nowMs = performance.now();
+    const faults = act.faults.map((f) => ({ ...f, atMs: f.atMs - act.startMs }));
+    const timeline = startFaultTimeline(topology, faults, nowMs, (_event, label) => {
+      this.recorder.fault(performance.now(), label);
+      this.listener?.fault?.(this.architecture, label);
+    });
+    this.timelines.push({ timeline, offsetMs: nowMs - this.windowStartMs });
+  }
+
+  /** Stops faults and the topology, and summarizes what was measured. */
+  async finish(interrupted: boolean): Promise<ArchitectureResult> {
+    const faults: FaultEvent[] = [];
+    for (const { timeline, offsetMs } of this.timelines) {
+      await timeline.stop();
+      for (const e of timeline.events) faults.push({ ...e, atMs: Math.round(e.atMs + offsetMs) });
+    }
+    faults.sort((a, b) => a.atMs - b.atMs);
+    this.recorder.finish(performance.now());
+    await this.topology?.stop();
+    // A held story's window is closed by aborting the load: that is its planned end, so only
+    // Ctrl-C makes the result incomplete.
+    const result = summarize(this.recorder, {
+      architecture: this.architecture,
+      repetition: 1,
+      replicas: this.scenario.replicas,
+      measuredMs: this.measuredMs,
+      targetRps: this.targetRps,
+      unfinished: this.unfinished,
+      faults,
+      complete: this.error === undefined && !interrupted,
+      error: this.error,
+    });
+    // The generator's CPU is shared by every stage and the screen: only per-process figures are meaningful here.
+    result.cpu = (this.cpu?.stop(result.requests.ok + result.requests.failed) ?? []).filter((c) => c.component !== 'generator');
+    return result;
+  }
+}
