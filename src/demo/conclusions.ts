@@ -26,7 +26,7 @@ export function concludeDemo(result: RunResult): [string, string, string] {
 
 function faultsClause(faults: FaultEvent[]): string {
   const done = faults.filter((f) => f.ok);
-  if (done.length === 0) return 'with no fault striking, ';
+  if (done.length === 0) return 'no fault struck, and ';
   const parts = done.map((f) => `${describeFault({ atMs: f.atMs, kind: f.kind, target: f.target }, 'past')} at ${formatDurationMs(f.atMs)}`);
   return `when ${joinAnd(parts)}, `;
 }
@@ -85,9 +85,11 @@ function verdictSentence(a: ArchitectureResult, b: ArchitectureResult): string {
     return `so ${b.architecture} kept ${formatCount(saved)} more ${saved === 1 ? 'user' : 'users'} logged in for ${price}, with ${throughput}${notAll}.`;
   }
   if (saved === 0) {
-    return `since ${a.architecture} lost ${a.sessions.lost === 0 ? 'no session either' : 'as many sessions'}, ${b.architecture}'s ${price} bought nothing in this run, with ${throughput}.`;
+    const either = a.sessions.lost === 0 ? 'no session either' : `as many sessions (${formatCount(a.sessions.lost)})`;
+    if (storeUs(b) < 1) return `since ${a.architecture} lost ${either}, ${b.architecture} changed nothing for users in this run, with ${throughput}.`;
+    return `since ${a.architecture} lost ${either}, the ${price} ${b.architecture} paid bought nothing in this run, with ${throughput}.`;
   }
-  return `so ${b.architecture} paid ${price} and still lost ${formatCount(-saved)} more ${-saved === 1 ? 'session' : 'sessions'} than ${a.architecture}, with ${throughput}: here its store failed users.`;
+  return `so ${b.architecture} paid ${price} and still lost ${formatCount(-saved)} more ${-saved === 1 ? 'session' : 'sessions'} than ${a.architecture}, with ${throughput}${storeUs(b) >= 1 ? ': here its store failed users' : ''}.`;
 }
 
 /** How `value` compares with `baseline`, with differences under {@link SAME_WITHIN} read as the same. */

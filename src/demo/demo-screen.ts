@@ -5,6 +5,7 @@ import type { ArchitecturePanel, DemoState } from './demo-state.js';
 import type { ReplicaView } from './run-demo.js';
 import { barChart } from './sparkline.js';
 import { faultMarker } from './story.js';
+import { wrapWords } from '../report/wrap-lines.js';
 
 /** Below this the full layout cannot fit: a compact one keeps the figures readable. */
 const MIN_COLUMNS = 60;
@@ -52,10 +53,10 @@ export function DemoScreen({ state, columns, rows, color }: DemoScreenProps): Re
     h(
       Box,
       { flexDirection: 'row' },
-      ...state.panels.map((p) => panel(p, state, panelWidth, chartRows, tone)),
+      ...state.panels.map((p) => panel(p, state, panelWidth, chartRows, scales(state, panelWidth), tone)),
     ),
     timeline(state, columns, tone),
-    narration(state, narrationRows, tone),
+    narration(state, narrationRows, columns, tone),
     footer(state, tone),
   );
 }
@@ -77,9 +78,20 @@ function header(state: DemoState, columns: number, tone: (t: Tone) => Tone): Rea
   );
 }
 
-function panel(p: ArchitecturePanel, state: DemoState, width: number, chartRows: number, tone: (t: Tone) => Tone): ReactNode {
+function chartWidthFor(panelWidth: number): number {
+  return Math.max(4, panelWidth - 4 - CHART_LABEL - CHART_FIGURE);
+}
+
+/** One scale per chart row across panels: the audience compares bar heights side by side. */
+function scales(state: DemoState, panelWidth: number): { rps: number; p99Us: number } {
+  const w = chartWidthFor(panelWidth);
+  const top = (pick: (p: ArchitecturePanel) => number[]): number => Math.max(0, ...state.panels.flatMap((p) => pick(p).slice(-w)));
+  return { rps: top((p) => p.throughputRps), p99Us: top((p) => p.p99Us) };
+}
+
+function panel(p: ArchitecturePanel, state: DemoState, width: number, chartRows: number, scale: { rps: number; p99Us: number }, tone: (t: Tone) => Tone): ReactNode {
   const inner = width - 4;
-  const chartWidth = Math.max(4, inner - CHART_LABEL - CHART_FIGURE);
+  const chartWidth = chartWidthFor(width);
   const lastRps = p.throughputRps.at(-1) ?? 0;
   const lastP99 = p.p99Us.at(-1);
   const lostTone: Tone = p.sessionsLost > 0 ? 'red' : 'green';
@@ -87,8 +99,8 @@ function panel(p: ArchitecturePanel, state: DemoState, width: number, chartRows:
     Box,
     { key: p.architecture, flexDirection: 'column', width, borderStyle: 'round', borderColor: tone('gray'), paddingX: 1 },
     h(Text, { bold: true, wrap: 'truncate-end' }, p.architecture, h(Text, { bold: false, dimColor: true }, ` · ${shortWhere(p.architecture)}`)),
-    chart('req/s', p.throughputRps, chartWidth, chartRows, formatCount(lastRps), tone('green')),
-    chart('p99', p.p99Us, chartWidth, chartRows, lastP99 === undefined ? '–' : formatLatencyUs(lastP99), tone('yellow')),
+    chart('req/s', p.throughputRps, chartWidth, chartRows, scale.rps, formatCount(lastRps), tone('green')),
+    chart('p99', p.p99Us, chartWidth, chartRows, scale.p99Us, lastP99 === undefined ? '–' : formatLatencyUs(lastP99), tone('yellow')),
     h(
       Text,
       { wrap: 'truncate-end' },
@@ -104,8 +116,8 @@ function panel(p: ArchitecturePanel, state: DemoState, width: number, chartRows:
   );
 }
 
-function chart(label: string, values: number[], width: number, rows: number, figure: string, color: Tone): ReactNode {
-  const lines = barChart(values, width, rows);
+function chart(label: string, values: number[], width: number, rows: number, max: number, figure: string, color: Tone): ReactNode {
+  const lines = barChart(values, width, rows, max);
   return h(
     Box,
     { key: label, flexDirection: 'row' },
@@ -170,14 +182,14 @@ export function timelineText(state: DemoState, columns: number): { line: string;
   return { line: `${startLabel}${rule.join('')}${endLabel}`, cursor };
 }
 
-function narration(state: DemoState, rows: number, tone: (t: Tone) => Tone): ReactNode {
-  const lines = state.narration.slice(-rows);
+function narration(state: DemoState, rows: number, columns: number, tone: (t: Tone) => Tone): ReactNode {
+  // Wrapped here rather than by ink, so the newest line always shows in full at the bottom.
+  const wrapped = state.narration.flatMap((line, i) => wrapWords(line, columns - 1, '› ', '  ').map((text) => ({ text, newest: i === state.narration.length - 1 })));
+  const lines = wrapped.slice(-rows);
   return h(
     Box,
     { key: 'narration', flexDirection: 'column', height: rows },
-    ...lines.map((line, i) =>
-      h(Text, { key: `${state.narration.length - lines.length + i}`, wrap: 'truncate-end', bold: i === lines.length - 1, color: i === lines.length - 1 ? tone('cyan') : undefined }, `› ${line}`),
-    ),
+    ...lines.map((line, i) => h(Text, { key: i, wrap: 'truncate-end', bold: line.newest, color: line.newest ? tone('cyan') : undefined }, line.text)),
   );
 }
 

@@ -22,7 +22,7 @@ export class Narrator {
   intro(state: DemoState): string[] {
     const lines: string[] = [];
     if (state.story.scenario.description) lines.push(state.story.scenario.description.replace(/\s+/g, ' ').trim());
-    lines.push(state.architectures.map(whereStateLives).join('; ') + '.');
+    lines.push(...state.architectures.map(whereStateLives));
     lines.push(state.sharing);
     return lines;
   }
@@ -95,13 +95,15 @@ export function tollText(panels: ArchitecturePanel[], lost: number[]): string {
 
 /** What keeping sessions outside the replicas cost so far, from the store round trips measured. */
 export function costLine(panels: ArchitecturePanel[]): string {
-  const parts = panels.map((p) => {
+  const paid: string[] = [];
+  const free: string[] = [];
+  for (const p of panels) {
     const storeUs = p.completedTotal > 0 ? p.storeUsWeighted / p.completedTotal : 0;
-    if (storeUs >= 1) return `the store added ${formatLatencyUs(storeUs)} to every ${p.architecture} request`;
-    if (p.architecture === 'sticky') return 'sticky pays nothing per request: its sessions are in the replica\'s memory';
-    return `${p.architecture} spends no time on a store round trip (under 1 µs a request)`;
-  });
-  return `so far, ${parts.join('; ')} (median store round trip)`;
+    if (storeUs >= 1) paid.push(`the store added ${formatLatencyUs(storeUs)} to every ${p.architecture} request`);
+    else free.push(`${p.architecture} pays nothing${p.architecture === 'sticky' ? ' (its sessions are in memory)' : ' (no store round trip)'}`);
+  }
+  const median = paid.length > 0 ? ' (median store round trip)' : '';
+  return `so far ${[...paid, ...free].join('; ')}${median}`;
 }
 
 /** One clause on where an architecture keeps its sessions, for the introduction. */
