@@ -53,7 +53,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .option('--json', 'print the result JSON on stdout and nothing else there')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colours (NO_COLOR is respected too)')
-    .option('--arch <list>', 'only these architectures, comma-separated (sticky,redis,sqlite,cookie)')
+    .option('--arch <list>', 'only these architectures, comma-separated (sticky,redis,redis-atomic,sqlite,sqlite-tx,cookie)')
     .option('--redis-url <url>', 'use this Redis instead of starting redis-server (store faults then refused)')
     .addOption(new Option('--repeat <n>', 'run each architecture n times, keeping every run (for compare\'s noise rule)').argParser(positiveInt))
     .option('--markdown [path]', 'also write a Markdown summary (default: beside the result)')
@@ -122,7 +122,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
   targets
     .command('up')
     .description('start a topology, print its URLs, and keep it up until Ctrl-C')
-    .addOption(new Option('--arch <name>', 'architecture').choices(['sticky', 'redis', 'sqlite', 'cookie']).default('sticky'))
+    .addOption(new Option('--arch <name>', 'architecture').choices(['sticky', 'redis', 'redis-atomic', 'sqlite', 'sqlite-tx', 'cookie']).default('sticky'))
     .addOption(new Option('--replicas <n>', 'number of replicas').argParser(positiveInt).default(3))
     .option('--redis-url <url>', 'use this Redis instead of starting one')
     .addHelpText('after', `\n${ARCHITECTURE_HELP}`)

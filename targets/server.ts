@@ -1,7 +1,8 @@
 /**
  * The shop application every replica runs: node:http, no framework, because this handler is on
  * the measured path. Sessions follow the ordinary pattern: load at the start of a request, save
- * at the end when it changed. See targets/protocol.ts for how statebench starts it.
+ * at the end when it changed; only a store with an atomic `addItem` (redis-atomic, sqlite-tx)
+ * handles cart adds itself. See targets/protocol.ts for how statebench starts it.
  */
 import http from 'node:http';
 import {
@@ -11,7 +12,14 @@ import {
   type ReplicaConfig,
   type ReplicaMessage,
 } from './protocol.js';
-import { SessionTooLargeError, StoreUnavailableError, type Session, type SessionStore } from './session.js';
+import {
+  SessionTooLargeError,
+  StoreUnavailableError,
+  type AddedItem,
+  type CartItem,
+  type Session,
+  type SessionStore,
+} from './session.js';
 import { createStore } from './stores/index.js';
 
 /** Larger bodies are refused before parsing: payload size is the client's knob, not unbounded. */
@@ -139,6 +147,15 @@ function createHandler(name: string, store: SessionStore): http.RequestListener 
     }
   }
 
+  async function addItem(t: Timing, token: string, item: CartItem): Promise<AddedItem | undefined> {
+    const s = process.hrtime.bigint();
+    try {
+      return await store.addItem!(token, item);
+    } finally {
+      t.storeNs += process.hrtime.bigint() - s;
+    }
+  }
+
   async function destroy(t: Timing, token: string): Promise<void> {
     const s = process.hrtime.bigint();
     try {
@@ -196,6 +213,15 @@ function createHandler(name: string, store: SessionStore): http.RequestListener 
     if (route === undefined) return send(res, t, 404, JSON.stringify({ error: 'not-found' }));
 
     const token = sessionToken(req);
+    if (route === 'add' && store.addItem !== undefined) {
+      // An atomic store changes the cart in place: no load before and no whole-session save after,
+      // so nothing a concurrent tab wrote in between can be overwritten.
+      if (token === undefined) return send(res, t, 401, unknownSession);
+      const item = parseItem(await readBody(req));
+      const added = await addItem(t, token, item);
+      if (added === undefined) return send(res, t, 401, unknownSession);
+      return send(res, t, 200, JSON.stringify(added));
+    }
     const session = token === undefined ? undefined : await load(t, token);
     if (session === undefined || token === undefined) return send(res, t, 401, unknownSession);
 

@@ -32,6 +32,19 @@ export interface SessionStore {
   save(token: string | undefined, session: Session): Promise<string>;
   destroy(token: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Optional: appends one item to the cart of `token` in the store itself, atomically, instead of
+   * the server loading the whole session and saving it back. Two tabs adding at once then cannot
+   * overwrite each other's item (the blob pattern's lost update). Resolves undefined when the
+   * session is unknown or expired (the server answers 401). Stores without it get load + save.
+   */
+  addItem?(token: string, item: CartItem): Promise<AddedItem | undefined>;
+}
+
+/** What an atomic add leaves behind: the cart's item count and the session version after it. */
+export interface AddedItem {
+  count: number;
+  version: number;
 }
 
 /** Thrown by `save` when a store cannot hold a session this large (the cookie store's 4 KiB). */

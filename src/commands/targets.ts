@@ -7,11 +7,19 @@ export const ARCHITECTURE_HELP = `Architectures:
   sticky   sessions in the memory of the replica that created them; the router pins each session
            to its replica (affinity). Killing a replica loses exactly the sessions it held.
   redis    stateless replicas, sessions in Redis (a redis-server statebench starts on a free
-           port, or --redis-url); requests go round robin to any replica.
+           port, or --redis-url); requests go round robin to any replica. Each request loads
+           the whole session and saves it back: two tabs adding at once can overwrite each other.
+  redis-atomic
+           as redis, but the cart is a Redis list beside a hash: an add is one script (RPUSH,
+           HINCRBY), never a whole-session overwrite, so concurrent adds are all kept.
   sqlite   stateless replicas sharing one SQLite file (WAL mode) in a temp directory: the
-           embedded store, no server process; round robin.
+           embedded store, no server process; round robin. Load + save, like redis.
+  sqlite-tx
+           as sqlite, but an add's read-modify-write runs in one BEGIN IMMEDIATE transaction,
+           so concurrent adds wait for each other instead of overwriting.
   cookie   no server-side state: the whole session is an HMAC-SHA256-signed cookie (4 KiB
-           limit, larger sessions are refused with 413); round robin.`;
+           limit, larger sessions are refused with 413); round robin. Concurrent tabs lose
+           adds in the browser: the last Set-Cookie to arrive wins.`;
 
 export interface TargetsUpOptions {
   arch: ArchitectureName;

@@ -79,6 +79,7 @@ export class Recorder implements LoadRecorder {
   private sessionsStartedTotal = 0;
   private sessionsLostTotal = 0;
   private updatesLostTotal = 0;
+  private itemsLostWithSessionsTotal = 0;
 
   private readonly replicaIndex = new Map<string, number>();
   private readonly replicaNames: string[] = [];
@@ -210,6 +211,7 @@ export class Recorder implements LoadRecorder {
     this.sessionsLostTotal++;
     this.secSessionsLost++;
     this.updatesLostTotal += itemsLost;
+    this.itemsLostWithSessionsTotal += itemsLost;
     this.secUpdatesLost += itemsLost;
   }
 
@@ -290,8 +292,14 @@ export class Recorder implements LoadRecorder {
     return this.sessionsLostTotal;
   }
 
+  /** Items lost for any reason, including those counted in `itemsLostWithSessionsCount`. */
   get updatesLostCount(): number {
     return this.updatesLostTotal;
+  }
+
+  /** Items that went with lost sessions (a part of `updatesLostCount`). */
+  get itemsLostWithSessionsCount(): number {
+    return this.itemsLostWithSessionsTotal;
   }
 
   /** Completed requests per replica name. */

@@ -104,6 +104,7 @@ export function summarize(recorder: Recorder, input: SummaryInput): Architecture
     byEndpoint,
     sessions: { started: recorder.sessionsStartedCount, lost: recorder.sessionsLostCount },
     updatesLost: recorder.updatesLostCount,
+    itemsLostWithSessions: recorder.itemsLostWithSessionsCount,
     store: {
       roundTripUs: hasStore ? percentilesOf(recorder.store) : null,
       shareOfLatency: !hasStore

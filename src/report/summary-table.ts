@@ -198,13 +198,7 @@ export function buildSummaryTable(result: RunResult): SummaryTable {
       ],
     },
     { title: 'Errors', rows: errorRows },
-    {
-      title: 'Losses',
-      rows: [
-        r({ shortLabel: 'lost sessions', label: 'lost sessions', unit: 'count', value: (x) => x.sessions.lost, nonZeroTone: 'bad' }),
-        r({ shortLabel: 'lost items', label: 'lost cart items (updates)', unit: 'count', value: (x) => x.updatesLost, nonZeroTone: 'bad' }),
-      ],
-    },
+    { title: 'Losses', rows: lossRows(groups, r) },
     {
       title: 'Store',
       rows: [
@@ -229,6 +223,31 @@ export function buildSummaryTable(result: RunResult): SummaryTable {
     sections.push({ title: `vs ${baseline.architecture}`, rows: deltaRows(groups, baseline) });
   }
   return baseline && groups.length > 1 ? { columns, sections, baseline: baseline.architecture } : { columns, sections };
+}
+
+/**
+ * Lost sessions and lost cart items. Items are split by cause when the results say (older ones
+ * do not) and something was lost: items that went with a lost session are a failover story,
+ * items missing from a session that lived on were overwritten (concurrent tabs, the blob
+ * pattern's read-modify-write race).
+ */
+function lossRows(groups: ArchitectureGroup[], r: (spec: RowSpec) => SummaryRow): SummaryRow[] {
+  const rows = [
+    r({ shortLabel: 'lost sessions', label: 'lost sessions', unit: 'count', value: (x) => x.sessions.lost, nonZeroTone: 'bad' }),
+    r({ shortLabel: 'lost items', label: 'lost cart items (acknowledged adds)', unit: 'count', value: (x) => x.updatesLost, nonZeroTone: 'bad' }),
+  ];
+  const split = groups.some((g) => g.runs.some((x) => x.itemsLostWithSessions !== undefined));
+  if (split && anyNonZero(groups, (x) => x.updatesLost)) {
+    const withSessions = (x: ArchitectureResult): number | null => x.itemsLostWithSessions ?? null;
+    rows.push(
+      r({ shortLabel: '  with sessions', label: '↳ with lost sessions', unit: 'count', value: withSessions, nonZeroTone: 'bad' }),
+      r({
+        shortLabel: '  overwritten', label: '↳ overwritten in live sessions', unit: 'count', nonZeroTone: 'bad',
+        value: (x) => (x.itemsLostWithSessions === undefined ? null : x.updatesLost - x.itemsLostWithSessions),
+      }),
+    );
+  }
+  return rows;
 }
 
 /** Cores in use out of the machine's: a starved architecture shows up here before anywhere else. */

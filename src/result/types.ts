@@ -87,8 +87,17 @@ export interface ArchitectureResult {
     /** Distinct sessions lost (a 401 for a held session). */
     lost: number;
   };
-  /** Acknowledged cart items missing from a later read, or from a lost session. */
+  /**
+   * Acknowledged cart items lost, whatever the cause: missing from a later read or checkout of a
+   * live session (overwritten, e.g. by a concurrent tab's save), or gone with a lost session.
+   */
   updatesLost: number;
+  /**
+   * The part of `updatesLost` that went with lost sessions; the rest (`updatesLost −
+   * itemsLostWithSessions`) vanished from sessions that lived on. Absent in results written
+   * before it was recorded.
+   */
+  itemsLostWithSessions?: number;
   store: {
     /** Time replicas spent waiting on the store per request (from Server-Timing); null when the architecture has none. */
     roundTripUs: Percentiles | null;

@@ -1,7 +1,7 @@
 import type { FaultEvent, RunResult, ArchitectureResult, TimelineSecond } from '../result/types.js';
 import { SCHEMA_VERSION } from '../result/types.js';
 import type { Scenario } from '../scenario/types.js';
-import type { ArchitectureName, Topology } from '../topology/types.js';
+import { REDIS_ARCHITECTURES, type ArchitectureName, type Topology } from '../topology/types.js';
 import { startTopology } from '../topology/topology.js';
 import { createRouter } from '../topology/router.js';
 import { redisAvailable } from '../topology/redis-server.js';
@@ -62,10 +62,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   opts.onResult?.(result);
 
   for (const architecture of scenario.architectures) {
-    if (architecture === 'redis' && !redisUrl && !redisAvailable()) {
+    if (REDIS_ARCHITECTURES.includes(architecture) && !redisUrl && !redisAvailable()) {
       const reason = 'redis-server is not on the PATH (install it, or pass --redis-url)';
       result.skipped.push({ architecture, reason });
-      opts.listener?.notice?.(`skipping redis: ${reason}`);
+      opts.listener?.notice?.(`skipping ${architecture}: ${reason}`);
       continue;
     }
     for (let repetition = 1; repetition <= repeat; repetition++) {
@@ -112,7 +112,8 @@ async function runArchitecture(
     topology = await startTopology({
       architecture,
       replicas: scenario.replicas,
-      redisUrl,
+      // Only Redis architectures take one: the topology refuses a Redis URL it would not use.
+      redisUrl: REDIS_ARCHITECTURES.includes(architecture) ? redisUrl : undefined,
       redisPersistence: scenario.store.persistence,
       sessionTtlS: scenario.store.sessionTtlS,
     });

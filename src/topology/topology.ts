@@ -10,6 +10,7 @@ import { guardDir, releaseDir } from './reaper.js';
 import { ReplicaProcess } from './replica-process.js';
 import {
   ARCHITECTURES,
+  REDIS_ARCHITECTURES,
   type ArchitectureName,
   type Replica,
   type StoreHandle,
@@ -21,7 +22,9 @@ import {
 export const STORE_OF: Record<ArchitectureName, string> = {
   sticky: 'memory',
   redis: 'redis',
+  'redis-atomic': 'redis-atomic',
   sqlite: 'sqlite',
+  'sqlite-tx': 'sqlite-tx',
   cookie: 'cookie',
 };
 
@@ -77,8 +80,8 @@ function validate(opts: TopologyOptions): void {
   if (!Number.isInteger(opts.replicas) || opts.replicas < 1) {
     problems.push({ file: 'topology', path: 'replicas', message: 'must be an integer of at least 1' });
   }
-  if (opts.redisUrl !== undefined && opts.architecture !== 'redis') {
-    problems.push({ file: 'topology', path: 'redisUrl', message: 'only applies to the redis architecture' });
+  if (opts.redisUrl !== undefined && !REDIS_ARCHITECTURES.includes(opts.architecture)) {
+    problems.push({ file: 'topology', path: 'redisUrl', message: `only applies to the ${REDIS_ARCHITECTURES.join(' and ')} architectures` });
   }
   if (problems.length > 0) throw new InvalidInputError(problems);
 }
@@ -221,7 +224,8 @@ class LiveTopology extends EventEmitter implements Topology {
 
   private async startStore(): Promise<void> {
     switch (this.architecture) {
-      case 'redis': {
+      case 'redis':
+      case 'redis-atomic': {
         if (this.opts.redisUrl !== undefined) {
           this.replicaConfig.redisUrl = this.opts.redisUrl;
           this.store = { kind: 'redis', url: this.opts.redisUrl, pid: undefined };
@@ -245,7 +249,8 @@ class LiveTopology extends EventEmitter implements Topology {
         };
         return;
       }
-      case 'sqlite': {
+      case 'sqlite':
+      case 'sqlite-tx': {
         const path = join(this.makeTempDir(), 'sessions.db');
         // Loaded here only: the addon costs startup time the other architectures need not pay.
         const { prepareSqliteFile } = await import('../../targets/stores/sqlite.js');

@@ -1,8 +1,15 @@
 import type { EventEmitter } from 'node:events';
 
-/** The names users write in a scenario's `architectures:` list. */
-export type ArchitectureName = 'sticky' | 'redis' | 'sqlite' | 'cookie';
-export const ARCHITECTURES: readonly ArchitectureName[] = ['sticky', 'redis', 'sqlite', 'cookie'];
+/**
+ * The names users write in a scenario's `architectures:` list. `redis-atomic` and `sqlite-tx`
+ * keep state where `redis` and `sqlite` do, but change a cart atomically in the store, so
+ * concurrent requests of one session (`load.parallelPerSession`) cannot overwrite each other.
+ */
+export type ArchitectureName = 'sticky' | 'redis' | 'redis-atomic' | 'sqlite' | 'sqlite-tx' | 'cookie';
+export const ARCHITECTURES: readonly ArchitectureName[] = ['sticky', 'redis', 'redis-atomic', 'sqlite', 'sqlite-tx', 'cookie'];
+
+/** Architectures whose replicas need Redis: a redis-server statebench starts, or `--redis-url`. */
+export const REDIS_ARCHITECTURES: readonly ArchitectureName[] = ['redis', 'redis-atomic'];
 
 /** What statebench believes about a replica process (not what the router has observed). */
 export type ReplicaState = 'starting' | 'up' | 'paused' | 'killed' | 'stopped';

@@ -2,7 +2,7 @@ import type { ReplicaConfig } from '../protocol.js';
 import type { SessionStore } from '../session.js';
 
 /** Store names a replica accepts in `ReplicaConfig.store`. */
-export type StoreName = 'memory' | 'redis' | 'sqlite' | 'cookie';
+export type StoreName = 'memory' | 'redis' | 'redis-atomic' | 'sqlite' | 'sqlite-tx' | 'cookie';
 
 type StoreFactory = (config: ReplicaConfig) => Promise<SessionStore>;
 
@@ -13,7 +13,10 @@ type StoreFactory = (config: ReplicaConfig) => Promise<SessionStore>;
 const STORES: Record<StoreName, StoreFactory> = {
   memory: async (c) => new (await import('./memory.js')).MemoryStore(c.sessionTtlS * 1000),
   redis: async (c) => (await import('./redis.js')).RedisStore.connect(required(c, 'redisUrl'), c.sessionTtlS),
+  'redis-atomic': async (c) =>
+    (await import('./redis-atomic.js')).RedisAtomicStore.connect(required(c, 'redisUrl'), c.sessionTtlS),
   sqlite: async (c) => new (await import('./sqlite.js')).SqliteStore(required(c, 'sqlitePath'), c.sessionTtlS * 1000),
+  'sqlite-tx': async (c) => new (await import('./sqlite-tx.js')).SqliteTxStore(required(c, 'sqlitePath'), c.sessionTtlS * 1000),
   cookie: async (c) => new (await import('./cookie.js')).CookieStore(required(c, 'cookieSecret'), c.sessionTtlS * 1000),
 };
 

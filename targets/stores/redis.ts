@@ -27,24 +27,7 @@ export class RedisStore implements SessionStore {
 
   /** Connects before resolving, so a replica reports ready only once it can serve sessions. */
   static async connect(url: string, ttlS: number): Promise<RedisStore> {
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      commandTimeout: COMMAND_TIMEOUT_MS,
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      retryStrategy: (times: number) => Math.min(times * 20, MAX_RECONNECT_DELAY_MS),
-    });
-    // Without a listener ioredis would crash the replica on every reconnect attempt; request
-    // failures are reported to clients as 503s instead.
-    redis.on('error', () => {});
-    try {
-      await redis.connect();
-    } catch (err) {
-      redis.disconnect();
-      throw new StoreUnavailableError(`cannot connect to Redis at ${url}: ${(err as Error).message}`);
-    }
-    return new RedisStore(redis, ttlS);
+    return new RedisStore(await openRedis(url), ttlS);
   }
 
   async load(token: string): Promise<Session | undefined> {
@@ -81,15 +64,46 @@ export class RedisStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    try {
-      await Promise.race([this.redis.quit(), new Promise((resolve) => setTimeout(resolve, 200).unref())]);
-    } catch {
-      // Quitting a dead connection fails; disconnect below is all that is left to do.
-    }
-    this.redis.disconnect();
+    await closeRedis(this.redis);
   }
 }
 
-function unavailable(err: unknown): StoreUnavailableError {
+/**
+ * A connected ioredis client with the fail-fast settings above; shared by the Redis stores so
+ * they differ only in how they lay sessions out. Rejects with StoreUnavailableError.
+ */
+export async function openRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    retryStrategy: (times: number) => Math.min(times * 20, MAX_RECONNECT_DELAY_MS),
+  });
+  // Without a listener ioredis would crash the replica on every reconnect attempt; request
+  // failures are reported to clients as 503s instead.
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    throw new StoreUnavailableError(`cannot connect to Redis at ${url}: ${(err as Error).message}`);
+  }
+  return redis;
+}
+
+/** Quits politely when Redis answers, and drops the connection either way. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  try {
+    await Promise.race([redis.quit(), new Promise((resolve) => setTimeout(resolve, 200).unref())]);
+  } catch {
+    // Quitting a dead connection fails; disconnect below is all that is left to do.
+  }
+  redis.disconnect();
+}
+
+/** A failed Redis command as the error the server turns into a 503. */
+export function unavailable(err: unknown): StoreUnavailableError {
   return new StoreUnavailableError(`redis: ${(err as Error).message}`);
 }

@@ -31,11 +31,15 @@ export function prepareSqliteFile(path: string): void {
   }
 }
 
-/** Sessions as JSON rows in one SQLite file that every replica opens (better-sqlite3, WAL). */
+/**
+ * Sessions as JSON rows in one SQLite file that every replica opens (better-sqlite3, WAL). A save
+ * overwrites the whole row, so two tabs' adds can overwrite each other: sqlite-tx.ts closes that.
+ */
 export class SqliteStore implements SessionStore {
-  readonly kind = 'sqlite';
+  readonly kind: string = 'sqlite';
   readonly external = true;
-  private readonly db: Database.Database;
+  /** Open to subclasses, which add statements of their own (sqlite-tx.ts). */
+  protected readonly db: Database.Database;
   private readonly selectStmt: Database.Statement<[string, number], { data: string }>;
   private readonly upsertStmt: Database.Statement<[string, string, number]>;
   private readonly deleteStmt: Database.Statement<[string]>;
@@ -117,6 +121,7 @@ export class SqliteStore implements SessionStore {
   }
 }
 
-function unavailable(err: unknown): StoreUnavailableError {
+/** A failed SQLite call (busy beyond the timeout, I/O) as the error the server turns into a 503. */
+export function unavailable(err: unknown): StoreUnavailableError {
   return new StoreUnavailableError(`sqlite: ${(err as Error).message}`);
 }

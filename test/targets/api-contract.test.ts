@@ -6,15 +6,23 @@ import { call, login } from '../helpers/http.js';
 import { leftoverChildren } from '../helpers/processes.js';
 import { HAS_REDIS } from '../helpers/redis.js';
 
-const STORE_TIMED: Record<ArchitectureName, boolean> = { sticky: false, cookie: false, redis: true, sqlite: true };
+const STORE_TIMED: Record<ArchitectureName, boolean> = {
+  sticky: false,
+  cookie: false,
+  redis: true,
+  'redis-atomic': true,
+  sqlite: true,
+  'sqlite-tx': true,
+};
+const needsRedis = (arch: ArchitectureName): boolean => arch === 'redis' || arch === 'redis-atomic';
 
-describe.each(['sticky', 'redis', 'sqlite', 'cookie'] as ArchitectureName[])('API contract: %s', (arch) => {
+describe.each(['sticky', 'redis', 'redis-atomic', 'sqlite', 'sqlite-tx', 'cookie'] as ArchitectureName[])('API contract: %s', (arch) => {
   let topology: Topology;
   let a: string;
   let b: string;
 
   beforeAll(async () => {
-    if (arch === 'redis' && !HAS_REDIS) return;
+    if (needsRedis(arch) && !HAS_REDIS) return;
     topology = await startTopology({ architecture: arch, replicas: 2 });
     a = topology.replicas[0].url;
     b = topology.replicas[1].url;
@@ -23,7 +31,7 @@ describe.each(['sticky', 'redis', 'sqlite', 'cookie'] as ArchitectureName[])('AP
     await topology?.stop();
   });
 
-  const test = arch === 'redis' && !HAS_REDIS ? it.skip : it;
+  const test = needsRedis(arch) && !HAS_REDIS ? it.skip : it;
 
   test('GET /healthz answers ok without touching the store, with X-Replica and Server-Timing', async () => {
     const r = await call(a, 'GET', '/healthz');

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { AddedItem, CartItem, Session, SessionStore } from '../session.js';
+import { closeRedis, openRedis, unavailable } from './redis.js';
+
+/** Not the blob store's prefix: both layouts may share one Redis given by URL. */
+const KEY_PREFIX = 'statebench:asess:';
+
+/**
+ * Appends an item and bumps the version only if the session still exists, in one step: Redis
+ * runs a script to completion before any other command, so the existence check cannot race a
+ * logout or an expiry, and two adds can never see the same cart. Returns nil for an unknown
+ * session, else {item count, version}.
+ * KEYS: the session hash, the item list. ARGV: the item as JSON, the TTL in seconds.
+ */
+const ADD_ITEM_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local count = redis.call('RPUSH', KEYS[2], ARGV[1])
+local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return {count, version}`;
+
+/** ioredis adds a method per `defineCommand`; this is its shape for the script above. */
+interface WithAddItem {
+  statebenchAddItem(sessionKey: string, itemsKey: string, itemJson: string, ttlS: number): Promise<[number, number] | null>;
+}
+
+/**
+ * Sessions in Redis laid out per field, so a cart add never rewrites the whole session: the
+ * user, version and creation time in a hash, the cart in a list beside it. An add is one
+ * script (RPUSH + HINCRBY after an existence check, see ADD_ITEM_LUA); a load reads both keys
+ * in one MULTI, so it sees the cart and version of one instant. Both are one round trip, like
+ * the blob store's GET; the blob store's add costs two (GET, then SET).
+ *
+ * The keys share a hash tag (`{id}`), so the layout also works on Redis Cluster. Whole-session
+ * saves (login, checkout) still replace the cart: the client sends checkout only when no add of
+ * the session is in flight, so there is nothing for them to overwrite.
+ */
+export class RedisAtomicStore implements SessionStore {
+  readonly kind = 'redis-atomic';
+  readonly external = true;
+
+  private constructor(
+    private readonly redis: Redis & WithAddItem,
+    private readonly ttlS: number,
+  ) {}
+
+  /** Connects before resolving, so a replica reports ready only once it can serve sessions. */
+  static async connect(url: string, ttlS: number): Promise<RedisAtomicStore> {
+    const redis = await openRedis(url);
+    // EVALSHA with a fallback to EVAL when Redis does not know the script (e.g. after a restart).
+    redis.defineCommand('statebenchAddItem', { numberOfKeys: 2, lua: ADD_ITEM_LUA });
+    return new RedisAtomicStore(redis as Redis & WithAddItem, ttlS);
+  }
+
+  async load(token: string): Promise<Session | undefined> {
+    let replies: [Error | null, unknown][] | null;
+    try {
+      replies = await this.redis.multi().hgetall(sessionKey(token)).lrange(itemsKey(token), 0, -1).exec();
+    } catch (err) {
+      throw unavailable(err);
+    }
+    if (replies === null) throw unavailable(new Error('transaction aborted'));
+    const [[metaErr, meta], [itemsErr, items]] = replies as [[Error | null, Record<string, string>], [Error | null, string[]]];
+    if (metaErr ?? itemsErr) throw unavailable(metaErr ?? itemsErr);
+    if (meta.user === undefined) return undefined; // an empty hash: unknown or expired
+    try {
+      return {
+        user: meta.user,
+        items: items.map((json) => JSON.parse(json) as CartItem),
+        version: Number(meta.version),
+        createdAtMs: Number(meta.createdAtMs),
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async save(token: string | undefined, session: Session): Promise<string> {
+    const id = token ?? randomBytes(18).toString('base64url');
+    const items = itemsKey(id);
+    const tx = this.redis
+      .multi()
+      .del(items)
+      .hset(sessionKey(id), { user: session.user, version: session.version, createdAtMs: session.createdAtMs });
+    if (session.items.length > 0) tx.rpush(items, ...session.items.map((i) => JSON.stringify(i)));
+    tx.expire(sessionKey(id), this.ttlS).expire(items, this.ttlS);
+    await this.exec(tx);
+    return id;
+  }
+
+  async addItem(token: string, item: CartItem): Promise<AddedItem | undefined> {
+    let reply: [number, number] | null;
+    try {
+      reply = await this.redis.statebenchAddItem(sessionKey(token), itemsKey(token), JSON.stringify(item), this.ttlS);
+    } catch (err) {
+      throw unavailable(err);
+    }
+    return reply === null ? undefined : { count: reply[0], version: reply[1] };
+  }
+
+  async destroy(token: string): Promise<void> {
+    try {
+      await this.redis.del(sessionKey(token), itemsKey(token));
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    await closeRedis(this.redis);
+  }
+
+  private async exec(tx: ReturnType<Redis['multi']>): Promise<void> {
+    let replies: [Error | null, unknown][] | null;
+    try {
+      replies = await tx.exec();
+    } catch (err) {
+      throw unavailable(err);
+    }
+    const failed = replies === null ? new Error('transaction aborted') : replies.find(([e]) => e !== null)?.[0];
+    if (failed) throw unavailable(failed);
+  }
+}
+
+function sessionKey(token: string): string {
+  return `${KEY_PREFIX}{${token}}`;
+}
+
+function itemsKey(token: string): string {
+  return `${KEY_PREFIX}{${token}}:items`;
+}

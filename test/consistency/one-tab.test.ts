@@ -1,0 +1,14 @@
+import { expect, it } from 'vitest';
+import { runTabs, runnable } from './run-tabs.js';
+
+// One request per session at a time: nothing can race, so no architecture may lose an item.
+// A loss here would be a checker or engine bug, not a store property.
+it('one tab per session: no architecture loses an update', async () => {
+  const results = await runTabs(runnable(['sticky', 'redis', 'redis-atomic', 'sqlite', 'sqlite-tx', 'cookie']), 1);
+  for (const a of results.values()) {
+    expect(a.sessions.started, a.architecture).toBeGreaterThan(10);
+    expect(a.updatesLost, a.architecture).toBe(0);
+    expect(a.requests.errors['update-lost'], a.architecture).toBe(0);
+    expect(a.requests.failed, a.architecture).toBe(0);
+  }
+}, 40_000);
