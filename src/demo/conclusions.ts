@@ -55,7 +55,7 @@ function storeUs(r: ArchitectureResult): number {
 
 function storeClause(r: ArchitectureResult): string {
   const us = storeUs(r);
-  if (us < 1) return `${r.architecture} spent no time on a store round trip`;
+  if (us < 1) return `no time went to a store round trip in ${r.architecture}`;
   const share = r.store.shareOfLatency === null ? '' : `, ${formatPercent(r.store.shareOfLatency, 0)} of the time its servers took`;
   return `keeping sessions in ${r.architecture} added ${formatLatencyUs(us)} to every request (median store round trip${share})`;
 }

@@ -204,13 +204,13 @@ function footer(state: DemoState, tone: (t: Tone) => Tone): ReactNode {
 function compact(state: DemoState, columns: number, height: number, tone: (t: Tone) => Tone): ReactElement {
   const lines = state.panels.map((p) => {
     const down = p.replicas.filter((r) => r.state === 'killed').map((r) => `${r.name} KILLED`);
-    return `${p.architecture}: ${formatCount(p.throughputRps.at(-1) ?? 0)} req/s · p99 ${formatLatencyUs(p.p99Us.at(-1))} · lost ${formatCount(p.sessionsLost)}${down.length ? ` · ${down.join(', ')}` : ''}`;
+    return `${p.architecture}: lost ${formatCount(p.sessionsLost)}${down.length ? ` · ${down.join(', ')}` : ''} · ${formatCount(p.throughputRps.at(-1) ?? 0)} req/s · p99 ${formatLatencyUs(p.p99Us.at(-1))}`;
   });
   const room = Math.max(1, height - lines.length - 2);
   return h(
     Box,
     { flexDirection: 'column', width: columns, height },
-    h(Text, { bold: true, wrap: 'truncate-end' }, `statebench demo · ${Math.floor(state.storyMs / 1000)} s (enlarge to 80×24 for the full view)`),
+    h(Text, { bold: true, wrap: 'truncate-end' }, `statebench demo · ${Math.floor(state.storyMs / 1000)} s (80×24 for the full view)`),
     ...lines.map((l, i) => h(Text, { key: `a${i}`, wrap: 'truncate-end', color: tone(state.panels[i].sessionsLost > 0 ? 'red' : undefined) }, l)),
     ...state.narration.slice(-room).map((l, i) => h(Text, { key: `n${i}`, wrap: 'truncate-end' }, `› ${l}`)),
   );

@@ -99,11 +99,10 @@ export function costLine(panels: ArchitecturePanel[]): string {
   const free: string[] = [];
   for (const p of panels) {
     const storeUs = p.completedTotal > 0 ? p.storeUsWeighted / p.completedTotal : 0;
-    if (storeUs >= 1) paid.push(`the store added ${formatLatencyUs(storeUs)} to every ${p.architecture} request`);
-    else free.push(`${p.architecture} pays nothing${p.architecture === 'sticky' ? ' (its sessions are in memory)' : ' (no store round trip)'}`);
+    if (storeUs >= 1) paid.push(`the store added ${formatLatencyUs(storeUs)} to every ${p.architecture} request (median round trip)`);
+    else free.push(`${p.architecture} pays nothing: ${p.architecture === 'sticky' ? 'its sessions are in memory' : 'no store round trip'}`);
   }
-  const median = paid.length > 0 ? ' (median store round trip)' : '';
-  return `so far ${[...paid, ...free].join('; ')}${median}`;
+  return `so far ${[...paid, ...free].join('; ')}`;
 }
 
 /** One clause on where an architecture keeps its sessions, for the introduction. */

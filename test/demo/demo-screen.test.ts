@@ -1,0 +1,95 @@
+import { createElement as h } from 'react';
+import { renderToString } from 'ink';
+import { describe, expect, it } from 'vitest';
+import { DemoScreen, timelineText } from '../../src/demo/demo-screen.js';
+import { DemoState } from '../../src/demo/demo-state.js';
+import { buildStory } from '../../src/demo/story.js';
+import { defaultStoryScenario } from '../../src/demo/default-story.js';
+import { barChart } from '../../src/demo/sparkline.js';
+
+/** The built-in story 14 s in: replica-2 killed at 12 s, sticky has lost 47 sessions. */
+function stateAtKill(): DemoState {
+  const story = buildStory(defaultStoryScenario());
+  const state = new DemoState(story, ['sticky', 'redis'], 'sticky and redis run at once, sharing 2 cores: 150 users each, of 300 users', false);
+  state.phase = 'running';
+  for (let i = 0; i < 14; i++) {
+    for (const arch of ['sticky', 'redis']) {
+      state.second(
+        arch,
+        {
+          second: i, completed: i === 12 ? 900 : 1400, ok: 1400, errors: i === 12 ? { refused: 3 } : {},
+          sessionsLost: arch === 'sticky' && i === 12 ? 47 : 0, updatesLost: 0, dropped: 0, p50Us: 2000,
+          p99Us: i === 12 ? 49_000 : 9000, storeP50Us: arch === 'redis' ? 1600 : 0,
+          byReplica: { 'replica-1': 470, 'replica-2': i >= 12 ? 0 : 460, 'replica-3': 470 }, faults: [],
+        },
+        (i + 1) * 1000,
+      );
+    }
+  }
+  const replicas = [{ name: 'replica-1', state: 'up' as const }, { name: 'replica-2', state: 'killed' as const }, { name: 'replica-3', state: 'up' as const }];
+  state.replicas('sticky', replicas);
+  state.replicas('redis', replicas);
+  state.actNumber = 2;
+  state.say('in 5 s replica-2 will be killed');
+  state.say('act 2: replica-2 is killed');
+  state.say('2 s after replica-2 was killed: sticky: 47 users were logged out; redis: 0');
+  return state;
+}
+
+function screen(columns: number, rows: number): string[] {
+  return renderToString(h(DemoScreen, { state: stateAtKill(), columns, rows, color: false }), { columns }).split('\n');
+}
+
+describe('DemoScreen', () => {
+  it('fits 80x24 with a row to spare, and shows the replicas, the kill and the losses', () => {
+    const lines = screen(80, 24);
+    expect(lines.length).toBeLessThanOrEqual(23);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+    const text = lines.join('\n');
+    expect(text).toContain('replica-1');
+    expect(text.match(/✖ KILLED/g)).toHaveLength(2);
+    expect(text).toContain('lost sessions 47');
+    expect(text).toContain('lost sessions 0');
+    expect(text).toContain('470/s');
+    expect(text).toContain('◆kill r2');
+    expect(text).toContain('▲ 14s');
+    expect(text).toContain('sticky: 47 users were logged out; redis: 0');
+  });
+
+  it('uses a larger terminal for taller charts and more history', () => {
+    const small = screen(80, 24);
+    const large = screen(160, 48);
+    expect(large.length).toBeLessThanOrEqual(47);
+    expect(large.length).toBeGreaterThan(small.length);
+    for (const line of large) expect([...line].length).toBeLessThanOrEqual(160);
+    const chartRows = (lines: string[]) => lines.filter((l) => /^│ (req\/s| {5}) /.test(l) && /[▁-█]/.test(l)).length;
+    expect(chartRows(large)).toBeGreaterThan(chartRows(small));
+  });
+
+  it('falls back to a compact view below 60 columns, still naming the kill', () => {
+    const text = screen(50, 16).join('\n');
+    expect(text).toContain('sticky: lost 47 · replica-2 KILLED');
+    expect(text).toContain('redis: lost 0 · replica-2 KILLED');
+  });
+});
+
+describe('timelineText', () => {
+  it('places faults and the cursor in proportion to story time', () => {
+    const state = stateAtKill();
+    const { line, cursor } = timelineText(state, 80);
+    expect(line.startsWith('0s ')).toBe(true);
+    expect(line.endsWith(' 55s')).toBe(true);
+    expect(line.indexOf('◆kill r2')).toBeLessThan(line.indexOf('◆restart r2'));
+    // 14 s of 55 s, like 12 s for the kill marker: the cursor sits just right of it.
+    expect(cursor.indexOf('▲')).toBeGreaterThan(line.indexOf('◆kill r2'));
+    expect(cursor.indexOf('▲')).toBeLessThan(line.indexOf('◆restart r2'));
+  });
+});
+
+describe('barChart', () => {
+  it('scales to the maximum, right-aligns a short history and keeps a trickle visible', () => {
+    expect(barChart([0, 1, 8], 5, 1)).toEqual(['  ' + ' ▁█']);
+    expect(barChart([4, 8], 2, 2)).toEqual([' █', '██']);
+    expect(barChart([1, 2, 3, 4], 2, 1, 8)).toEqual(['▃▄']);
+  });
+});

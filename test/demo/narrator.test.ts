@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { DemoShow } from '../../src/demo/demo-show.js';
+import { buildStory } from '../../src/demo/story.js';
+import { parseScenario } from '../../src/scenario/load-scenario.js';
+import type { TimelineSecond } from '../../src/result/types.js';
+
+const scenario = parseScenario('name: t\nduration: 20s\nreplicas: 3\nfaults:\n  - {at: 8s, kill: replica-2}\n', 't.yaml');
+
+function second(i: number, lost: number, storeP50Us: number): TimelineSecond {
+  return { second: i, completed: 1000, ok: 1000, errors: {}, sessionsLost: lost, updatesLost: 0, dropped: 0, p50Us: 1000, p99Us: 5000, storeP50Us, byReplica: {}, faults: [] };
+}
+
+/** Plays a story to a show: seconds of both architectures, the act at 8 s; returns what was said. */
+function play(lostAtKill: { sticky: number; redis: number }, storeUs: number): string[] {
+  const said: string[] = [];
+  const story = buildStory(scenario);
+  const show = new DemoShow(story, ['sticky', 'redis'], 'shared', false, { changed() {}, line: (l) => said.push(l) });
+  show.phase('running');
+  for (let i = 0; i < 16; i++) {
+    if (i === 8) show.act(story.acts[1]);
+    show.second('sticky', second(i, i === 8 ? lostAtKill.sticky : 0, 0), (i + 1) * 1000);
+    show.second('redis', second(i, i === 8 ? lostAtKill.redis : 0, storeUs), (i + 1) * 1000);
+  }
+  return said;
+}
+
+describe('the narration', () => {
+  it('announces the kill 5 s ahead, then tells its toll and the store cost from the numbers', () => {
+    const said = play({ sticky: 312, redis: 0 }, 400);
+    expect(said).toContain('in 5 s replica-2 will be killed');
+    expect(said).toContain('act 2: replica-2 is killed');
+    expect(said).toContain('5 s after replica-2 was killed: sticky: 312 users were logged out; redis: 0');
+    expect(said).toContain('so far the store added 400 µs to every redis request (median round trip); sticky pays nothing: its sessions are in memory');
+    expect(said.indexOf('in 5 s replica-2 will be killed')).toBeLessThan(said.indexOf('act 2: replica-2 is killed'));
+  });
+
+  it('changes when the numbers do', () => {
+    const said = play({ sticky: 1, redis: 9 }, 1830);
+    expect(said).toContain('5 s after replica-2 was killed: sticky: 1 user was logged out; redis: 9');
+    expect(said.some((l) => l.includes('the store added 1.83 ms to every redis request'))).toBe(true);
+  });
+});
