@@ -1,0 +1,101 @@
+import { EventEmitter } from 'node:events';
+import { runLoad } from '../src/load/run-load.js';
+import { Recorder } from '../src/metrics/recorder.js';
+import { summarize } from '../src/metrics/summarize.js';
+import { createRouter } from '../src/topology/router.js';
+import type { Replica, Router, Topology } from '../src/topology/types.js';
+import type { EngineJob, EngineResult } from './run-engine.js';
+
+/**
+ * Runs statebench's load engine in a process of its own, so its CPU and memory are measured
+ * apart from the bench and the servers. Receives one {@link EngineJob} over IPC, answers with
+ * one {@link EngineResult}, and exits.
+ */
+
+/** A router that always picks the one fixed target (bench/generator). Allocates nothing. */
+function fixedRouter(replica: Replica): Router {
+  return {
+    sticky: false,
+    pick: () => replica,
+    reportFailure: () => {},
+    isUp: () => true,
+    close: () => {},
+  };
+}
+
+/** Only what createRouter reads from a topology: the replica list and add/remove events. */
+function staticTopology(replicas: Replica[]): Topology {
+  return Object.assign(new EventEmitter(), { replicas }) as unknown as Topology;
+}
+
+async function run(job: EngineJob): Promise<EngineResult> {
+  const replicas: Replica[] = job.targets.map((t) => ({ name: t.name, url: t.url, pid: undefined, state: 'up' }));
+  const router = job.router === 'fixed' ? fixedRouter(replicas[0]) : createRouter(staticTopology(replicas), { sticky: true });
+  const recorder = new Recorder({ replicaNames: replicas.map((r) => r.name) });
+  let cpuStart = process.cpuUsage();
+  let wallStartMs = 0;
+  let cpuMs = 0;
+  let wallMs = 0;
+  const stats = await runLoad({
+    router,
+    recorder,
+    load: job.load,
+    mix: job.mix,
+    warmupMs: job.warmupMs,
+    durationMs: job.durationMs,
+    onWindowPlanned: (startMs) => recorder.beginMeasuring(startMs),
+    onWindowStart: () => {
+      cpuStart = process.cpuUsage();
+      wallStartMs = performance.now();
+      process.send?.({ type: 'window-start' });
+    },
+    onWindowEnd: (endMs) => {
+      const cpu = process.cpuUsage(cpuStart);
+      cpuMs = (cpu.user + cpu.system) / 1000;
+      wallMs = performance.now() - wallStartMs;
+      recorder.endMeasuring(endMs);
+    },
+  });
+  router.close();
+  recorder.finish(performance.now());
+  const s = summarize(recorder, {
+    architecture: job.router,
+    repetition: 1,
+    replicas: replicas.length,
+    faults: [],
+    measuredMs: stats.measuredMs,
+    targetRps: stats.open?.targetRps,
+    unfinished: stats.unfinished,
+  });
+  const users = job.load.model === 'closed' ? job.load.users : 0;
+  return {
+    tool: 'statebench',
+    rps: s.throughputRps,
+    p50Us: s.latencyUs.p50,
+    p99Us: s.latencyUs.p99,
+    meanUs: s.latencyUs.mean,
+    errors: s.requests.failed,
+    cpuMs,
+    wallMs,
+    users,
+    errorsByKind: s.requests.errors as Record<string, number>,
+    sessionsStarted: s.sessions.started,
+    sessionsLost: s.sessions.lost,
+    updatesLost: s.updatesLost,
+    sent: s.requests.sent,
+    dropped: s.requests.dropped,
+    unfinished: s.requests.unfinished,
+    targetRps: s.targetRps,
+    achievedRps: s.achievedRps,
+    complete: s.complete,
+    error: s.error,
+  };
+}
+
+process.once('message', (job: EngineJob) => {
+  run(job).then(
+    (result) => process.send?.({ type: 'result', result }, () => process.exit(0)),
+    (err: unknown) => process.send?.({ type: 'error', message: String((err as Error)?.stack ?? err) }, () => process.exit(1)),
+  );
+});
+process.on('disconnect', () => process.exit(0));

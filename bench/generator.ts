@@ -1,0 +1,143 @@
+import { cpus } from 'node:os';
+import { SCENARIO_DEFAULTS } from '../src/scenario/defaults.js';
+import { processCpuMs } from '../src/metrics/cpu-sampler.js';
+import type { AutocannonJob } from './autocannon-child.js';
+import { startFixedTarget, type FixedTarget } from './fixed-target.js';
+import {
+  cpuPercent,
+  envInt,
+  fmtRps,
+  fmtUs,
+  littleLine,
+  loadLine,
+  median,
+  medianFigures,
+  table,
+  type RunFigures,
+} from './measure.js';
+import { runChild } from './run-child.js';
+import { closedLoad, runEngine } from './run-engine.js';
+import { runWrk, wrkVersion } from './wrk.js';
+
+/**
+ * How fast can statebench's engine generate requests? All three generators drive the same fixed
+ * target (HAProxy answering `200 ok` by itself) with the same connections and duration, each in
+ * its own process, warm-up first, interleaved rounds, medians.
+ *
+ * The engine's virtual users send `POST /login` and never receive a session cookie from the fixed
+ * target, so they stay in the login phase: every user repeats one request, as autocannon and wrk
+ * do. The other two send the same `POST /login`.
+ */
+export async function generatorBench(log: (line: string) => void): Promise<string> {
+  const connections = envInt('BENCH_CONNECTIONS', 50);
+  const durationMs = envInt('BENCH_SECONDS', 10) * 1000;
+  const warmupMs = envInt('BENCH_WARMUP_SECONDS', 2) * 1000;
+  const runs = envInt('BENCH_RUNS', 3);
+  const wrk = wrkVersion();
+  const target = await startFixedTarget();
+  const out: string[] = [];
+  try {
+    out.push(
+      `== generator: ${connections} connections (closed loop, ${connections} users), ${durationMs / 1000} s measured` +
+        ` after ${warmupMs / 1000} s warm-up, median of ${runs} interleaved runs ==`,
+      `target: ${target.description} at ${target.url}`,
+      'request: POST /login from every generator (the fixed target sets no cookie, so the engine\'s users never leave their login step: a fixed request loop)',
+      `machine: ${cpus().length} CPUs, ${loadLine()} at start; each generator in its own process, one event loop / one wrk thread`,
+    );
+    const byTool = new Map<string, RunFigures[]>();
+    const targetCpu = new Map<string, number[]>();
+    const add = (f: RunFigures, tgtPct: number): void => {
+      byTool.set(f.tool, [...(byTool.get(f.tool) ?? []), f]);
+      targetCpu.set(f.tool, [...(targetCpu.get(f.tool) ?? []), tgtPct]);
+      log(`  ${f.tool}: ${fmtRps(f.rps)} req/s, p50 ${fmtUs(f.p50Us)}, p99 ${fmtUs(f.p99Us)}, CPU ${cpuPercent(f).toFixed(0)}%, target CPU ${tgtPct.toFixed(0)}%`);
+    };
+    for (let round = 1; round <= runs; round++) {
+      log(`generator round ${round}/${runs}`);
+      add(...(await withTargetCpu(target, (mark) => engineRun(target, connections, warmupMs, durationMs, mark))));
+      add(...(await withTargetCpu(target, (mark) => autocannonRun(target, connections, warmupMs, durationMs, mark))));
+      if (wrk !== undefined) {
+        add(...(await withTargetCpu(target, (mark) => wrkRun(target, connections, warmupMs, durationMs, mark))));
+      }
+    }
+
+    const med = new Map([...byTool].map(([tool, fs]) => [tool, medianFigures(fs)]));
+    const ac = med.get('autocannon');
+    const wk = med.get('wrk');
+    const ratio = (f: RunFigures, base: RunFigures | undefined): string => (base ? `${(f.rps / base.rps).toFixed(2)}x` : '-');
+    const rows = [...med.values()].map((f) => [
+      f.tool,
+      fmtRps(f.rps),
+      fmtUs(f.p50Us),
+      fmtUs(f.p99Us),
+      `${cpuPercent(f).toFixed(0)}%`,
+      `${median(targetCpu.get(f.tool)!).toFixed(0)}%`,
+      String(f.errors),
+      ratio(f, ac),
+      ratio(f, wk),
+    ]);
+    out.push(
+      '',
+      table(['tool', 'req/s', 'p50', 'p99', 'gen CPU', 'target CPU', 'errors', 'vs autocannon', 'vs wrk'], rows),
+      '',
+      ...[...byTool].map(([tool, fs]) => `runs ${tool}: ${fs.map((f) => fmtRps(f.rps)).join(', ')} req/s`),
+      ...[...med.values()].map(littleLine),
+    );
+    if (wrk === undefined) out.push('wrk: not installed (apt-get install -y wrk), skipped');
+    out.push(
+      'notes: CPU is user+system time of the generator process over the measured window, % of one core;',
+      '       autocannon records latency in whole milliseconds, so its p50 and Little ratio read low on sub-ms latencies.',
+    );
+    const engine = med.get('statebench');
+    if (engine && ac) out.push(`goal: statebench/autocannon >= 1.00 -> ${(engine.rps / ac.rps).toFixed(2)} ${engine.rps >= ac.rps ? 'MET' : 'NOT MET'}`);
+  } finally {
+    await target.stop();
+  }
+  return out.join('\n');
+}
+
+/** Runs `fn`, measuring the target's CPU from the moment `fn` marks its window start to the end. */
+async function withTargetCpu(
+  target: FixedTarget,
+  fn: (markWindowStart: () => void) => Promise<RunFigures>,
+): Promise<[RunFigures, number]> {
+  let cpu0 = processCpuMs(target.pid) ?? 0;
+  let t0 = performance.now();
+  const figures = await fn(() => {
+    cpu0 = processCpuMs(target.pid) ?? 0;
+    t0 = performance.now();
+  });
+  const cpu1 = processCpuMs(target.pid) ?? cpu0;
+  // The window ends a little before fn resolves (result transfer, process exit): this reads slightly low.
+  return [figures, (100 * (cpu1 - cpu0)) / Math.max(1, performance.now() - t0)];
+}
+
+function engineRun(t: FixedTarget, connections: number, warmupMs: number, durationMs: number, mark: () => void) {
+  return runEngine(
+    {
+      router: 'fixed',
+      targets: [{ name: 'fixed', url: t.url }],
+      load: closedLoad(connections),
+      mix: { ...SCENARIO_DEFAULTS.session },
+      warmupMs,
+      durationMs,
+    },
+    { onWindowStart: mark },
+  );
+}
+
+function autocannonRun(t: FixedTarget, connections: number, warmupMs: number, durationMs: number, mark: () => void) {
+  const job: AutocannonJob = { url: `${t.url}/login`, method: 'POST', connections, warmupMs, durationMs };
+  return runChild<AutocannonJob, RunFigures>('autocannon-child', job, { onWindowStart: mark });
+}
+
+function wrkRun(t: FixedTarget, connections: number, warmupMs: number, durationMs: number, mark: () => void) {
+  return runWrk({
+    url: `${t.url}/login`,
+    threads: 1,
+    connections,
+    warmupMs,
+    durationMs,
+    script: 'wrk.method = "POST"',
+    onMeasureStart: mark,
+  });
+}

@@ -1,0 +1,48 @@
+import type { LoadSpec, SessionMix } from '../src/scenario/types.js';
+import { runChild, type ChildRunOptions } from './run-child.js';
+import type { RunFigures } from './measure.js';
+
+/** What the engine child runs. */
+export interface EngineJob {
+  /** `fixed`: every request to targets[0] (generator bench); `sticky`: statebench's router over targets. */
+  router: 'fixed' | 'sticky';
+  targets: { name: string; url: string }[];
+  load: LoadSpec;
+  mix: SessionMix;
+  warmupMs: number;
+  durationMs: number;
+}
+
+export interface EngineResult extends RunFigures {
+  errorsByKind: Record<string, number>;
+  sessionsStarted: number;
+  sessionsLost: number;
+  updatesLost: number;
+  sent: number;
+  dropped: number;
+  unfinished: number;
+  targetRps?: number;
+  achievedRps?: number;
+  complete: boolean;
+  error?: string;
+}
+
+export interface EngineRunOptions extends Omit<ChildRunOptions, 'execArgv'> {
+  /**
+   * Directory for a V8 CPU profile of the child (`--cpu-prof`); set BENCH_CPU_PROF=<dir> to get
+   * one per engine run, then `node dist/bench/profile-top.js <file>.cpuprofile`.
+   */
+  cpuProfDir?: string;
+}
+
+/** Closed model: `users` connections, each sending its next request as soon as the last completed. */
+export function closedLoad(users: number): LoadSpec {
+  return { model: 'closed', users, rampUpMs: 0, timeoutMs: 2000, graceMs: 1000, parallelPerSession: 1 };
+}
+
+/** Runs one engine job in a child process and returns its figures. */
+export function runEngine(job: EngineJob, opts: EngineRunOptions = {}): Promise<EngineResult> {
+  const profDir = opts.cpuProfDir ?? process.env.BENCH_CPU_PROF;
+  const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
+  return runChild<EngineJob, EngineResult>('engine-child', job, { ...opts, execArgv });
+}
