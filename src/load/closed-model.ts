@@ -10,13 +10,32 @@ import type { VirtualUser } from './virtual-user.js';
  */
 export const REFUSED_BACKOFF_MS = 20;
 
+/** Counters the runner can report beside the closed model's latencies. */
+export interface ClosedModelStats {
+  /**
+   * Time users spent between a completion and their next send, summed over sends inside the
+   * window, ms: think time, back-off after refusals, and the generator's own work (interpreting
+   * and recording the answer) and scheduling delays. Little's law holds for the whole cycle:
+   * users = throughput × (mean latency + this / requests sent) (exactly with one tab per user).
+   * Without think time it is the generator's overhead, which `users = throughput × latency`
+   * silently assumes to be 0: small (~1-2 µs a request here) unless the generator is starved.
+   */
+  betweenRequestsMs: number;
+}
+
 /**
  * A fixed number of users, each sending its next request as soon as the last one completed
  * (after think time), as autocannon and wrk do. Latency is from the actual send.
  */
-export function startClosedModel(engine: Engine, load: ClosedLoad, mix: SessionMix, startMs: number): () => void {
+export function startClosedModel(
+  engine: Engine,
+  load: ClosedLoad,
+  mix: SessionMix,
+  startMs: number,
+): { stop: () => void; stats: () => ClosedModelStats } {
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
+  let betweenRequestsMs = 0;
 
   const fill = (vu: VirtualUser): void => {
     while (!stopped && vu.canIssue()) {
@@ -24,6 +43,10 @@ export function startClosedModel(engine: Engine, load: ClosedLoad, mix: SessionM
       if (now >= engine.windowEndMs) {
         stopped = true;
         return;
+      }
+      if (vu.freedAtMs >= 0) {
+        if (now >= engine.windowStartMs) betweenRequestsMs += now - vu.freedAtMs;
+        vu.freedAtMs = -1;
       }
       engine.issue(vu, now);
     }
@@ -52,9 +75,12 @@ export function startClosedModel(engine: Engine, load: ClosedLoad, mix: SessionM
     else later(users[i], at);
   }
 
-  return () => {
-    stopped = true;
-    for (const t of timers) clearTimeout(t);
-    timers.clear();
+  return {
+    stop: () => {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+    },
+    stats: () => ({ betweenRequestsMs }),
   };
 }

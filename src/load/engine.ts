@@ -78,8 +78,12 @@ export class Engine implements ExchangeSink {
     }
     ex.sentMs = performance.now();
     if (replica === undefined) {
-      // No replica believed up: what a balancer answers with a 503 and no backend, counted as refused.
-      ex.fail('refused');
+      // No replica believed up: what a balancer answers with a 503 and no backend, counted as
+      // refused. Failed on the next turn of the event loop, never inside this call: a model
+      // loops while its user can issue, so a completion arriving synchronously would free the
+      // user again at once and spin on instant refusals until the window ends, holding the
+      // event loop (and the router's health checks, which alone could end the outage).
+      setImmediate(failUnrouted, ex);
       return;
     }
     ex.replica = replica;
@@ -128,6 +132,7 @@ export class Engine implements ExchangeSink {
       this.opts.router.reportFailure(ex.replica);
     }
     ex.replica = undefined as unknown as Replica;
+    vu.freedAtMs = nowMs;
     if (!this.closed) this.onUserFree(vu, kind);
   }
 
@@ -189,6 +194,11 @@ export class Engine implements ExchangeSink {
     this.closed = true;
     await this.pools.destroy();
   }
+}
+
+/** Completes a request that had no replica to go to (see `Engine.issue`). */
+function failUnrouted(ex: Exchange): void {
+  ex.fail('refused');
 }
 
 /** `{"items":[{"sku":"a","qty":1}],"version":3}` → `["a"]`. */

@@ -20,4 +20,10 @@ export interface LoadRecorder {
   sessionStarted(nowMs: number): void;
   sessionLost(nowMs: number, itemsLost: number): void;
   updateLost(nowMs: number, items: number): void;
+  /**
+   * Optional: closes timeline seconds that have ended by `nowMs`. runLoad calls it a few times a
+   * second during warm-up and the window, so the timeline (and live progress) moves on during a
+   * total stall, when no other call arrives.
+   */
+  tick?(nowMs: number): void;
 }

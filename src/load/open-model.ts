@@ -20,13 +20,16 @@ export interface OpenModelStats {
  * computed instant; its latency counts from that instant, so a stall shows in the percentiles.
  * A due request takes a free session; when none is free it waits in a bounded backlog (its
  * clock already running), and beyond that it is dropped and counted.
+ *
+ * `stop()` ends arrivals and returns how many counted requests were still in the backlog, never
+ * sent: they are recorded as sent, and the caller must report them as unfinished.
  */
 export function startOpenModel(
   engine: Engine,
   load: OpenLoad,
   recorder: LoadRecorder,
   warmupStartMs: number,
-): { stop: () => void; stats: () => OpenModelStats } {
+): { stop: () => number; stats: () => OpenModelStats } {
   const idle: VirtualUser[] = [];
   const makeIdle = (vu: VirtualUser): void => {
     if (!vu.idle && vu.canIssue()) {
@@ -36,8 +39,11 @@ export function startOpenModel(
   };
   for (let i = engine.users.length - 1; i >= 0; i--) makeIdle(engine.users[i]);
 
-  // Backlog of intended send times: a ring buffer, so a long stall allocates nothing.
-  const backlog = new Float64Array(Math.max(1, load.maxBacklog));
+  // Backlog of intended send times: a ring buffer, so a long stall allocates nothing. Its
+  // capacity is the user's bound, which may be 0 (drop whatever finds no free session); the
+  // array only needs one slot to exist.
+  const capacity = Math.max(0, load.maxBacklog);
+  const backlog = new Float64Array(Math.max(1, capacity));
   let head = 0;
   let size = 0;
   let maxBacklog = 0;
@@ -65,7 +71,7 @@ export function startOpenModel(
     const vu = size === 0 ? takeIdle() : undefined;
     if (vu !== undefined) {
       send(vu, intendedMs);
-    } else if (size < backlog.length) {
+    } else if (size < capacity) {
       backlog[(head + size) % backlog.length] = intendedMs;
       size++;
       if (size > maxBacklog) maxBacklog = size;
@@ -100,8 +106,14 @@ export function startOpenModel(
     const now = performance.now();
     if (pacer === warmupPacer && now >= engine.windowStartMs) {
       // Requests due in warm-up but not yet sent are sent first; then the window's clock starts.
+      // Only those due strictly before the window: the window's pacer sends the one due at its
+      // first instant, and sending the warm-up's too would put two requests on the same instant.
       const due = warmupPacer.dueBy(engine.windowStartMs - pacerStartMs);
-      while (n < due) arrive(pacerStartMs + warmupPacer.dueAtMs(n++));
+      for (; n < due; n++) {
+        const intendedMs = pacerStartMs + warmupPacer.dueAtMs(n);
+        if (intendedMs >= engine.windowStartMs) break;
+        arrive(intendedMs);
+      }
       pacer = windowPacer;
       pacerStartMs = engine.windowStartMs;
       n = 0;
@@ -126,10 +138,16 @@ export function startOpenModel(
       stopped = true;
       if (timer) clearTimeout(timer);
       // Still waiting for a session when the window closed: due, never sent, so unfinished.
+      // The caller adds them to the engine's in-flight count, or sent ≠ completed + unfinished.
+      let unsent = 0;
       for (; size > 0; size--, head = (head + 1) % backlog.length) {
         const intendedMs = backlog[head];
-        if (intendedMs >= engine.windowStartMs && intendedMs < engine.windowEndMs) recorder.sent(intendedMs);
+        if (intendedMs >= engine.windowStartMs && intendedMs < engine.windowEndMs) {
+          recorder.sent(intendedMs);
+          unsent++;
+        }
       }
+      return unsent;
     },
     stats: () => ({
       due: dueInWindow,

@@ -6,7 +6,10 @@
 export interface Pacer {
   /** Intended send time of request `n` (0-based), in ms from the pacer's start. */
   dueAtMs(n: number): number;
-  /** How many requests are due by `elapsedMs` (the count, so `dueAtMs(count - 1) <= elapsedMs`). */
+  /**
+   * How many requests are due by `elapsedMs`, inclusive: `dueAtMs(count - 1) <= elapsedMs < dueAtMs(count)`
+   * (so 1 at 0 ms: the first request is due at the start).
+   */
   dueBy(elapsedMs: number): number;
   /** Mean rate asked for over the first `elapsedMs`, in requests per second. */
   meanRateRps(elapsedMs: number): number;
@@ -30,14 +33,18 @@ export function createPacer(fromRps: number, toRps: number = fromRps, rampMs = 0
   };
 
   return {
-    dueBy: (elapsedMs) => Math.floor(count(elapsedMs) + 1e-9),
+    // Request n is due when count(t) = n, so request 0 is due at t = 0 and by t the requests
+    // 0..floor(count(t)) are due: one more than the integral. Counting only floor(count(t))
+    // would send every request one interval late (1/rate added to every corrected latency).
+    // The epsilon absorbs rounding, so that dueBy(dueAtMs(n)) is n + 1.
+    dueBy: (elapsedMs) => (elapsedMs < 0 ? 0 : Math.floor(count(elapsedMs) + 1e-9) + 1),
     dueAtMs(n) {
       // Solve count(t) = n: request n (0-based) is due when n requests have already been due.
       if (n <= 0) return 0;
       if (n <= rampCount) {
-        if (slope === 0) return n / a;
-        // slope/2 t² + a t - n = 0
-        return (-a + Math.sqrt(a * a + 2 * slope * n)) / slope;
+        // The root of slope/2 t² + a t − n = 0, written 2n / (a + √(a² + 2 slope n)) rather than
+        // (−a + √…) / slope: no cancellation when the ramp is gentle, and exact (n / a) when flat.
+        return (2 * n) / (a + Math.sqrt(a * a + 2 * slope * n));
       }
       return rampMs + (n - rampCount) / b;
     },

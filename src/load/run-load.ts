@@ -1,9 +1,13 @@
 import type { LoadSpec, SessionMix } from '../scenario/types.js';
 import type { Router } from '../topology/types.js';
-import { startClosedModel } from './closed-model.js';
+import { startClosedModel, type ClosedModelStats } from './closed-model.js';
 import { Engine } from './engine.js';
 import type { LoadRecorder } from './load-recorder.js';
 import { startOpenModel, type OpenModelStats } from './open-model.js';
+import type { VirtualUser } from './virtual-user.js';
+
+/** How often the recorder's timeline is moved on without a request completing. */
+const TICK_MS = 200;
 
 export interface RunLoadOptions {
   router: Router;
@@ -14,10 +18,18 @@ export interface RunLoadOptions {
   durationMs: number;
   /** Ends the window early (Ctrl-C, a failed store); what was measured is kept. */
   signal?: AbortSignal;
+  /** Called before any load with the window's bounds (performance.now() ms), e.g. to start a recorder. */
+  onWindowPlanned?: (startMs: number, endMs: number) => void;
   /** Called when the measured window starts (performance.now() ms), e.g. to start the fault timeline. */
   onWindowStart?: (startMs: number) => void;
   /** Called when the window closes, before the grace period. */
   onWindowEnd?: (endMs: number) => void;
+  /**
+   * Receives the virtual users once, before any load, to be read, never changed: e.g. a test
+   * counting the sessions pinned to a replica (`token` set, `pinned`) just before killing it.
+   * Costs nothing per request.
+   */
+  onUsers?: (users: readonly VirtualUser[]) => void;
 }
 
 export interface LoadStats {
@@ -26,9 +38,13 @@ export interface LoadStats {
   /** Length of the window actually run (shorter than asked when aborted). */
   measuredMs: number;
   aborted: boolean;
-  /** Counted requests still in flight when the grace period ended. */
+  /**
+   * Counted requests not completed when the grace period ended: still in flight, or (open
+   * model) due in the window but still waiting in the backlog for a free session.
+   */
   unfinished: number;
   open?: OpenModelStats;
+  closed?: ClosedModelStats;
 }
 
 /**
@@ -50,9 +66,23 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
   const startMs = performance.now();
   engine.windowStartMs = startMs + opts.warmupMs;
   engine.windowEndMs = engine.windowStartMs + opts.durationMs;
+  opts.onWindowPlanned?.(engine.windowStartMs, engine.windowEndMs);
+  opts.onUsers?.(engine.users);
+
+  // While nothing completes (a stalled replica), only this moves the recorder's seconds on.
+  // Stopped when the window closes, so the grace period adds no empty second to the timeline.
+  const recorder = opts.recorder;
+  const tick = recorder.tick?.bind(recorder);
+  const ticker =
+    tick === undefined
+      ? undefined
+      : setInterval(() => {
+          const nowMs = performance.now();
+          if (nowMs < engine.windowEndMs) tick(nowMs);
+        }, TICK_MS).unref(); // never what keeps the process alive, should runLoad exit early
 
   const open = load.model === 'open' ? startOpenModel(engine, load, opts.recorder, startMs) : undefined;
-  const stopClosed = load.model === 'closed' ? startClosedModel(engine, load, opts.mix, startMs) : undefined;
+  const closed = load.model === 'closed' ? startClosedModel(engine, load, opts.mix, startMs) : undefined;
 
   let aborted = false;
   await new Promise<void>((resolve) => {
@@ -76,16 +106,18 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
     // setTimeout may fire a little early; the window is exact.
     await new Promise((r) => setTimeout(r, engine.windowEndMs - performance.now()));
   }
+  clearInterval(ticker);
   const windowEndMs = engine.windowEndMs;
-  open?.stop();
-  stopClosed?.();
+  // Due in the window but still waiting for a free session: counted as sent and unfinished.
+  const neverSent = open?.stop() ?? 0;
+  closed?.stop();
   opts.onWindowEnd?.(windowEndMs);
 
   const graceEndMs = performance.now() + (aborted ? 0 : load.graceMs);
   while (engine.countedInFlight > 0 && performance.now() < graceEndMs) {
     await new Promise((r) => setTimeout(r, 5));
   }
-  const unfinished = engine.countedInFlight;
+  const unfinished = engine.countedInFlight + neverSent;
   await engine.destroy();
   return {
     windowStartMs: engine.windowStartMs,
@@ -94,5 +126,6 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
     aborted,
     unfinished,
     open: open?.stats(),
+    closed: closed?.stats(),
   };
 }

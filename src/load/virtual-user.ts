@@ -24,6 +24,11 @@ export class VirtualUser {
   readonly cart = new CartChecker();
   /** Whether the open model's idle stack holds this user. */
   idle = false;
+  /**
+   * When this user's last request completed (performance.now() ms), until the closed model
+   * sends its next one; -1 otherwise. Measures the time users spend between requests.
+   */
+  freedAtMs = -1;
 
   constructor(
     readonly id: number,
