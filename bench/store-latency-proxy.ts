@@ -34,10 +34,10 @@ const fmt = (us: number): string => `${(us / 1000).toFixed(3)} ms`;
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'statebench-bench-'));
   const redis = new RedisServer({ dir });
-  const proxy = new LatencyProxyProcess({ host: '127.0.0.1', port: 0 }, { latencyMs: 0, jitterMs: 0 });
+  let proxy: LatencyProxyProcess | undefined;
   try {
     await redis.start();
-    (proxy as unknown as { upstream: { port: number } }).upstream.port = redis.port;
+    proxy = new LatencyProxyProcess({ host: '127.0.0.1', port: redis.port }, { latencyMs: 0, jitterMs: 0 });
     await proxy.start();
     const direct = await roundTrips(redis.port);
     const rows: [string, number[]][] = [['direct', direct]];
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
       console.log(`${name.padEnd(15)}  ${fmt(pct(us, 0.5)).padStart(9)}  ${fmt(pct(us, 0.99)).padStart(9)}  ${fmt(pct(us, 0.5) - pct(direct, 0.5)).padStart(9)}`);
     }
   } finally {
-    await proxy.stop();
+    await proxy?.stop();
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,6 +12,11 @@ export interface ReplicaConfig {
   store: string;
   /** 0 picks a free port. */
   port: number;
+  /**
+   * `redis://host:port`, or `redis-sentinel://host:port,host:port/<name>` for a replicated Redis:
+   * the replica then asks those Sentinels where the primary `<name>` is, and asks again after a
+   * failover (targets/stores/sentinel-url.ts).
+   */
   redisUrl?: string;
   sqlitePath?: string;
   /** HMAC key for the cookie store; all replicas of a topology share it. */

@@ -45,7 +45,7 @@ export function startFaultTimeline(
     onFault?.(event, label(spec.kind, spec.target));
     try {
       if (!fault) throw new Error(`unknown fault kind ${spec.kind}`);
-      const effect = await fault.apply({ topology, spec, sleep });
+      const effect = await fault.apply({ topology, spec, sleep, signal: abort.signal });
       event.target = effect.target ?? event.target;
       if (effect.detail) event.detail = effect.detail;
     } catch (err) {

@@ -1,6 +1,7 @@
 import { ENDPOINTS, type Endpoint } from '../load/outcome.js';
 import type { ArchitectureResult, CpuUsage, EncodedHistograms, FaultEvent, Percentiles } from '../result/types.js';
 import { computeFaultWindows, type FaultWindowOptions } from './fault-windows.js';
+import { computePhases } from './phases.js';
 import { encodeHistogram, percentilesOf } from './histogram.js';
 import type { Recorder } from './recorder.js';
 
@@ -116,6 +117,7 @@ export function summarize(recorder: Recorder, input: SummaryInput): Architecture
     perReplica: recorder.perReplica(),
     faults: input.faults,
     faultWindows: computeFaultWindows(timeline, input.faults, { measuredMs, ...input.faultWindows }),
+    ...(input.faults.length > 0 ? { phases: computePhases(timeline, input.faults, measuredMs) } : {}),
     timeline,
     cpu: input.cpu ?? [],
     histograms,

@@ -3,6 +3,7 @@ import { createColors } from 'picocolors';
 import type { RunResult } from '../result/types.js';
 import { environmentParts, scenarioParts } from './describe-run.js';
 import { buildFaultWindowRows, findFailedFaults, runLabel } from './fault-window-rows.js';
+import { buildLatencyLevelRows, buildScaleSpreadRows } from './phase-rows.js';
 import { formatCount, formatDurationMs, formatLatencyUs, formatMetricValue } from './format.js';
 import { joinWrapped, wrapWords } from './wrap-lines.js';
 import { buildSummaryTable, type SummaryCell, type SummaryTable, type Tone } from './summary-table.js';
@@ -62,6 +63,8 @@ export function renderTerminalReport(result: RunResult, opts: TerminalReportOpti
   }
 
   out.push(...faultSection(result, width, p));
+  out.push(...latencyLevelSection(result, width, p));
+  out.push(...scaleSpreadSection(result, width, p));
   out.push(...failedFaultSection(result, width, p));
   out.push(...skippedSection(result, width, p));
   out.push(...thresholdSection(result, width, p));
@@ -238,6 +241,39 @@ function faultSection(result: RunResult, width: number, p: Palette): string[] {
     'errors, lost sessions and lost cart items during the window; recovery: time until errors stopped ' +
     'and p99 came back within 20% of its level before the fault.';
   out.push(...wrapWords(legend, width, '', '').map(p.dim));
+  return out;
+}
+
+/** Steady state at each added store latency: what every request costs from then on. */
+function latencyLevelSection(result: RunResult, width: number, p: Palette): string[] {
+  const rows = buildLatencyLevelRows(result);
+  if (rows.length === 0) return [];
+  const header: PlainCell[] = ['', 'store +', 'from', 'req/s', 'p50', 'p99', 'store p50', 'errors'].map((t) => ({ text: t, paint: p.dim }));
+  const body: PlainCell[][] = rows.map((r) => [
+    { text: runLabel(r) },
+    { text: r.level.replace(/^\+/, '') },
+    { text: `${formatDurationMs(r.fromMs)}–${formatDurationMs(r.toMs)}` },
+    { text: formatCount(Math.round(r.throughputRps)) },
+    { text: formatLatencyUs(r.p50Us) },
+    { text: formatLatencyUs(r.p99Us) },
+    { text: formatLatencyUs(r.storeP50Us) },
+    { text: formatCount(r.errors), paint: r.errors > 0 ? p.tone('warn') : undefined },
+  ]);
+  const legend = 'store +: latency the proxy added to each store round trip; figures are medians of the seconds in each step.';
+  return ['', p.bold('Store latency steps'), ...alignColumns([header, ...body], [false, false, true, true, true, true, true, true]), ...wrapWords(legend, width).map(p.dim)];
+}
+
+/** Each replica's share of requests after the last `scale`: does load reach the new replicas? */
+function scaleSpreadSection(result: RunResult, width: number, p: Palette): string[] {
+  const rows = buildScaleSpreadRows(result);
+  if (rows.length === 0) return [];
+  const out = ['', p.bold('Load per replica after the last scale')];
+  const labelWidth = Math.max(...rows.map((r) => runLabel(r).length));
+  for (const r of rows) {
+    const shares = Object.entries(r.share).map(([name, share]) => `${name} ${Math.round(share * 100)}%`);
+    const line = `${runLabel(r).padEnd(labelWidth)}  from ${formatDurationMs(r.fromMs)}: ${shares.join(' · ')}`;
+    out.push(...wrapWords(line, width, '', ' '.repeat(labelWidth + 2)));
+  }
   return out;
 }
 

@@ -108,6 +108,12 @@ export interface ArchitectureResult {
   perReplica: Record<string, number>;
   faults: FaultEvent[];
   faultWindows: FaultWindow[];
+  /**
+   * The window cut at every fault into steady states (src/metrics/phases.ts): how load spread
+   * over replicas after a `scale`, what requests cost after a `store-latency` step. Absent in
+   * results written before it was recorded.
+   */
+  phases?: Phase[];
   timeline: TimelineSecond[];
   cpu: CpuUsage[];
   histograms: EncodedHistograms;
@@ -136,6 +142,24 @@ export interface FaultWindow {
   sessionsLost: number;
   updatesLost: number;
   p99Us: number;
+}
+
+/** A steady state between faults, from the per-second timeline. */
+export interface Phase {
+  /** Faults that began it (`scale +2`, `store-latency +2ms`); empty for the first phase. */
+  after: string[];
+  /** Relative to the start of the measured window; the fault's own second is not included. */
+  startMs: number;
+  endMs: number;
+  /** Completed requests per second, mean over the phase. */
+  throughputRps: number;
+  errors: number;
+  /** Medians of the per-second p50, p99 and store p50 over the phase. */
+  p50Us: number;
+  p99Us: number;
+  storeP50Us: number;
+  /** Each replica's share (0..1) of the requests completed in the phase, by name. */
+  replicaShare: Record<string, number>;
 }
 
 export interface TimelineSecond {

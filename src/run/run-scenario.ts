@@ -1,7 +1,7 @@
 import type { FaultEvent, RunResult, ArchitectureResult, TimelineSecond } from '../result/types.js';
 import { SCHEMA_VERSION } from '../result/types.js';
 import type { Scenario } from '../scenario/types.js';
-import { REDIS_ARCHITECTURES, type ArchitectureName, type Topology } from '../topology/types.js';
+import { REDIS_ARCHITECTURES, type ArchitectureName, type Topology, type TopologyOptions } from '../topology/types.js';
 import { startTopology } from '../topology/topology.js';
 import { createRouter } from '../topology/router.js';
 import { redisAvailable } from '../topology/redis-server.js';
@@ -11,6 +11,10 @@ import { CpuSampler } from '../metrics/cpu-sampler.js';
 import { metricValue } from '../metrics/metric-names.js';
 import { evaluateThresholds } from '../scenario/thresholds.js';
 import { runLoad } from '../load/run-load.js';
+import { checkFaults } from '../faults/check-faults.js';
+import { storeKindOf } from '../faults/store-kind.js';
+import { InvalidInputError } from '../errors.js';
+import { formatPath } from '../scenario/zod-problems.js';
 import { startFaultTimeline, type FaultTimeline } from '../faults/timeline.js';
 import { describeEnvironment, statebenchVersion } from './environment.js';
 
@@ -45,6 +49,7 @@ export interface RunOptions {
 export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const redisUrl = opts.redisUrl ?? scenario.store.redisUrl;
+  checkBeforeStart(redisUrl ? { ...scenario, store: { ...scenario.store, redisUrl } } : scenario, opts.scenarioFile);
   const result: RunResult = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'statebench', version: statebenchVersion() },
@@ -116,6 +121,7 @@ async function runArchitecture(
       redisUrl: REDIS_ARCHITECTURES.includes(architecture) ? redisUrl : undefined,
       redisPersistence: scenario.store.persistence,
       sessionTtlS: scenario.store.sessionTtlS,
+      ...storeTopology(scenario, architecture),
     });
     const started = topology;
     let ticker: NodeJS.Timeout | undefined;
@@ -176,4 +182,31 @@ async function runArchitecture(
   });
   result.cpu = cpu?.stop(result.requests.ok + result.requests.failed) ?? [];
   return result;
+}
+
+/**
+ * Faults checked against the scenario as it will run (with `--redis-url` and `--arch` applied),
+ * before any process starts: a fault that cannot apply is a setup error, not a failed event
+ * found halfway through a long run. Throws InvalidInputError naming the file and the fault.
+ */
+function checkBeforeStart(scenario: Scenario, scenarioFile: string | undefined): void {
+  const problems = checkFaults(scenario.faults, scenario);
+  if (problems.length === 0) return;
+  const file = scenarioFile ?? scenario.name;
+  throw new InvalidInputError(problems.map((p) => ({ file, path: formatPath(p.path), message: p.message })));
+}
+
+/**
+ * The store options of the topology for one architecture: the latency proxy when the scenario
+ * adds store latency at any point (in the path from the start, so a later `store-latency` only
+ * changes its delay), and the replicated Redis. Only Redis has a network hop or replicas.
+ */
+function storeTopology(scenario: Scenario, architecture: ArchitectureName): Pick<TopologyOptions, 'storeLatency' | 'redisReplication'> {
+  if (storeKindOf(architecture) !== 'redis') return {};
+  const { latencyMs, jitterMs, replicas, sentinels } = scenario.store;
+  const wantsProxy = latencyMs > 0 || jitterMs > 0 || scenario.faults.some((f) => f.kind === 'store-latency');
+  return {
+    ...(wantsProxy ? { storeLatency: { latencyMs, jitterMs } } : {}),
+    ...(replicas !== undefined && sentinels !== undefined ? { redisReplication: { replicas, sentinels } } : {}),
+  };
 }

@@ -1,3 +1,5 @@
+import { SQLITE_NO_NETWORK } from '../faults/store-latency.js';
+import { storeKindOf } from '../faults/store-kind.js';
 import { ARCHITECTURES } from '../topology/types.js';
 import { SCENARIO_DEFAULTS } from './defaults.js';
 import { FAULT_KINDS } from './fault-kinds.js';
@@ -30,6 +32,7 @@ export function checkScenario(data: Record<string, unknown>): { problems: PathPr
 
   checkLoadModel(data, problems);
   checkFaults(data, durationMs, replicas, problems);
+  checkStore(data, problems);
   const thresholds = checkThresholds(data, problems);
   return { problems, thresholds };
 }
@@ -122,6 +125,45 @@ function checkFaults(data: Record<string, unknown>, durationMs: number | undefin
       live += amount;
       if (amount > 0) added += amount;
     }
+  }
+}
+
+/**
+ * Store options against the architectures that would use them: added latency needs a network
+ * store, a replicated Redis needs a redis architecture and a Redis statebench starts itself.
+ */
+function checkStore(data: Record<string, unknown>, problems: PathProblem[]): void {
+  if (!isRecord(data.store)) return;
+  const store = data.store;
+  const listed = Array.isArray(data.architectures) ? data.architectures.filter((a): a is string => ARCHITECTURES.includes(a as never)) : undefined;
+  const architectures: string[] = data.architectures === undefined ? [...SCENARIO_DEFAULTS.architectures] : (listed ?? []);
+  const sqlite = architectures.filter((a) => storeKindOf(a) === 'sqlite');
+  const redis = architectures.filter((a) => storeKindOf(a) === 'redis');
+  const replicated = store.replicas !== undefined || store.sentinels !== undefined;
+
+  for (const key of ['latency', 'jitter'] as const) {
+    const ms = okDuration(store[key]);
+    if (ms === undefined || ms === 0) continue;
+    if (sqlite.length > 0) {
+      problems.push({ path: ['store', key], message: `cannot apply to ${sqlite.map((a) => `\`${a}\``).join(', ')}: ${SQLITE_NO_NETWORK}` });
+    } else if (redis.length === 0 && listed !== undefined) {
+      problems.push({ path: ['store', key], message: 'no architecture of this scenario talks to a store over the network (only redis does): the latency would delay nothing' });
+    }
+    if (replicated) {
+      problems.push({ path: ['store', key], message: 'is not supported with `store.sentinels` yet: the latency proxy fronts one Redis address, and replicas follow whichever server is primary' });
+    }
+  }
+  if (!replicated) return;
+  const key = store.sentinels === undefined ? 'replicas' : store.replicas === undefined ? 'sentinels' : undefined;
+  if (key !== undefined) {
+    const other = key === 'replicas' ? 'sentinels' : 'replicas';
+    problems.push({ path: ['store', key], message: `needs \`${other}\` too: a replicated Redis is a primary, \`replicas\` and \`sentinels\` to promote one, e.g. \`{ replicas: 1, sentinels: 3 }\`` });
+  }
+  if (store.redisUrl !== undefined) {
+    problems.push({ path: ['store', 'sentinels'], message: 'statebench starts the replicated Redis itself, so `store.redisUrl` cannot be used with it: remove one of them' });
+  }
+  if (redis.length === 0 && listed !== undefined) {
+    problems.push({ path: ['store', store.sentinels === undefined ? 'replicas' : 'sentinels'], message: 'applies to Redis, but no architecture of this scenario uses Redis: add `redis` to `architectures`' });
   }
 }
 

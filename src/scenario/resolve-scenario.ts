@@ -1,3 +1,4 @@
+import { checkFaults } from '../faults/check-faults.js';
 import { checkScenario } from './check-scenario.js';
 import { SCENARIO_DEFAULTS as D, defaultSessions } from './defaults.js';
 import { scenarioFileSchema, type ScenarioFile } from './schema.js';
@@ -24,7 +25,11 @@ export function validateScenarioData(data: unknown, defaultName: string): { scen
     seen.add(key);
   }
   if (!parsed.success || problems.length > 0) return { scenario: undefined, problems };
-  return { scenario: resolveScenario(parsed.data, cross.thresholds, defaultName), problems: [] };
+  const scenario = resolveScenario(parsed.data, cross.thresholds, defaultName);
+  // Needs the resolved scenario (every architecture, the store options): checked last.
+  const faultProblems = checkFaults(parsed.data.faults ?? [], scenario);
+  if (faultProblems.length > 0) return { scenario: undefined, problems: faultProblems };
+  return { scenario, problems: [] };
 }
 
 /** Fills defaults into a validated file. Faults come out in timeline order (stable for ties). */
@@ -77,6 +82,8 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
       sessionTtlS: store.ttl === undefined ? D.store.sessionTtlS : Math.ceil(store.ttl / 1000),
       latencyMs: store.latency ?? D.store.latencyMs,
       jitterMs: store.jitter ?? D.store.jitterMs,
+      ...(store.replicas === undefined ? {} : { replicas: store.replicas }),
+      ...(store.sentinels === undefined ? {} : { sentinels: store.sentinels }),
     },
     faults: faults.map(({ fault }) => fault),
     thresholds,

@@ -143,6 +143,12 @@ const store = z
     ttl: durationMs({ description: 'Session expiry in the store (whole seconds).', positive: true, default: formatDuration(D.store.sessionTtlS * 1000) }).optional(),
     latency: durationMs({ description: 'Added to every store round trip for the whole run (a store on another host).', default: formatDuration(D.store.latencyMs) }).optional(),
     jitter: durationMs({ description: 'Random variation of the added store latency.', default: formatDuration(D.store.jitterMs) }).optional(),
+    kind: z
+      .literal('redis')
+      .meta({ description: 'The store `replicas` and `sentinels` describe; only `redis` can be replicated.' })
+      .optional(),
+    replicas: count({ description: 'Redis replicas of the primary (asynchronous replication); needs `sentinels`.', min: 1, max: 5 }).optional(),
+    sentinels: count({ description: 'Sentinels watching the primary (3 for a real quorum); replicas find the primary through them.', min: 1, max: 7 }).optional(),
   })
   .meta({ description: 'Session store options.' });
 

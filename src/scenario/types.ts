@@ -71,9 +71,16 @@ export interface StoreOptions {
   redisUrl?: string;
   persistence: boolean;
   sessionTtlS: number;
-  /** Latency added to every store round trip by statebench's TCP proxy (0: no proxy). */
+  /**
+   * Latency added to every store round trip by statebench's TCP proxy for the whole run. The
+   * proxy is in the path when this is above 0 or a `store-latency` fault is on the timeline.
+   */
   latencyMs: number;
   jitterMs: number;
+  /** Redis replicas of the primary (asynchronous replication); absent: a single Redis. */
+  replicas?: number;
+  /** Sentinels watching the primary; replicas then find it through them (`store-failover`). */
+  sentinels?: number;
 }
 
 /** One entry of the fault timeline. Which fields apply depends on `kind` (see src/faults). */

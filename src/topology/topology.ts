@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SESSION_TTL_S, type ReplicaConfig } from '../../targets/protocol.js';
 import { EXIT, InvalidInputError, StatebenchError, TargetStartError } from '../errors.js';
+import { LatencyProxyProcess } from './latency-proxy-process.js';
+import { RedisHa, SENTINEL_MASTER_NAME } from './redis-ha.js';
 import { RedisServer, redisAvailable } from './redis-server.js';
+import { SqliteLock } from './sqlite-lock.js';
 import { guardDir, releaseDir } from './reaper.js';
 import { ReplicaProcess } from './replica-process.js';
 import {
@@ -93,6 +96,10 @@ class LiveTopology extends EventEmitter implements Topology {
   /** Every replica ever created, including ones starting or removed, so stop() misses none. */
   private readonly all = new Set<ReplicaProcess>();
   private redis: RedisServer | undefined;
+  private ha: RedisHa | undefined;
+  private proxy: LatencyProxyProcess | undefined;
+  /** Holds the SQLite write lock during `store-pause`. */
+  private sqliteLock: SqliteLock | undefined;
   private tempDir: string | undefined;
   private replicaConfig: Omit<ReplicaConfig, 'name' | 'port'>;
   private nextIndex = 1;
@@ -120,6 +127,9 @@ class LiveTopology extends EventEmitter implements Topology {
     for (const r of this.list) if (r.running && r.pid !== undefined) pids.set(r.name, r.pid);
     const storePid = this.redis?.pid;
     if (storePid !== undefined) pids.set('store', storePid);
+    for (const [name, pid] of this.ha?.processes() ?? []) pids.set(name, pid);
+    const proxyPid = this.proxy?.pid;
+    if (proxyPid !== undefined) pids.set('store-proxy', proxyPid);
     return pids;
   }
 
@@ -184,11 +194,36 @@ class LiveTopology extends EventEmitter implements Topology {
   }
 
   async pauseStore(): Promise<void> {
+    if (this.store?.kind === 'sqlite') {
+      this.assertRunning();
+      this.sqliteLock ??= new SqliteLock(this.store.url);
+      await this.sqliteLock.acquire();
+      return;
+    }
     await this.ownedRedis('pauseStore').pause();
   }
 
   async resumeStore(): Promise<void> {
+    if (this.store?.kind === 'sqlite') {
+      this.sqliteLock?.release();
+      return;
+    }
     await this.ownedRedis('resumeStore').resume();
+  }
+
+  async setStoreLatency(setting: { latencyMs: number; jitterMs: number }): Promise<void> {
+    this.assertRunning();
+    if (this.proxy === undefined) {
+      throw new TopologyOperationError(`setStoreLatency: no latency proxy in front of the store (architecture ${this.architecture}); start the topology with storeLatency`);
+    }
+    await this.proxy.set(setting);
+  }
+
+  async failoverStore(): Promise<{ promoted: string; tookMs: number }> {
+    this.assertRunning();
+    if (this.ha === undefined) throw new TopologyOperationError('failoverStore: needs a replicated Redis (start the topology with redisReplication)');
+    const { port, tookMs } = await this.ha.failover();
+    return { promoted: `127.0.0.1:${port}`, tookMs };
   }
 
   stop(): Promise<void> {
@@ -201,6 +236,8 @@ class LiveTopology extends EventEmitter implements Topology {
     for (const r of this.all) if (r.running && r.pid !== undefined) trySignal(r.pid);
     const storePid = this.redis?.pid;
     if (storePid !== undefined) trySignal(storePid);
+    for (const pid of this.ha?.processes().values() ?? []) trySignal(pid);
+    if (this.proxy?.pid !== undefined) trySignal(this.proxy.pid);
     if (this.tempDir !== undefined) rmSync(this.tempDir, { recursive: true, force: true });
   }
 
@@ -208,7 +245,8 @@ class LiveTopology extends EventEmitter implements Topology {
     live.delete(this);
     await Promise.allSettled([...this.all].map((r) => r.stop()));
     try {
-      await this.redis?.stop();
+      this.sqliteLock?.release();
+      await Promise.all([this.redis?.stop(), this.ha?.stop(), this.proxy?.stop()]);
     } catch {
       // stop() never throws; the watchdog still guards the pid if this failed.
     }
@@ -227,16 +265,20 @@ class LiveTopology extends EventEmitter implements Topology {
       case 'redis':
       case 'redis-atomic': {
         if (this.opts.redisUrl !== undefined) {
-          this.replicaConfig.redisUrl = this.opts.redisUrl;
+          this.replicaConfig.redisUrl = await this.proxied(this.opts.redisUrl);
           this.store = { kind: 'redis', url: this.opts.redisUrl, pid: undefined };
           return;
         }
         if (!redisAvailable()) {
           throw new TargetStartError('redis-server is not on the PATH: install Redis, or pass --redis-url');
         }
+        if (this.opts.redisReplication !== undefined) {
+          await this.startReplicatedRedis(this.opts.redisReplication);
+          return;
+        }
         this.redis = new RedisServer({ dir: this.makeTempDir(), persistence: this.opts.redisPersistence });
         await this.redis.start();
-        this.replicaConfig.redisUrl = this.redis.url;
+        this.replicaConfig.redisUrl = await this.proxied(this.redis.url);
         const redis = this.redis;
         this.store = {
           kind: 'redis',
@@ -265,6 +307,37 @@ class LiveTopology extends EventEmitter implements Topology {
       case 'sticky':
         return;
     }
+  }
+
+  /**
+   * The URL replicas should use for `url`: itself, or the latency proxy's address in front of it
+   * when the topology asks for store latency (from the start, so every connection goes through it).
+   */
+  private async proxied(url: string): Promise<string> {
+    if (this.opts.storeLatency === undefined) return url;
+    const parsed = new URL(url);
+    this.proxy = new LatencyProxyProcess({ host: parsed.hostname, port: Number(parsed.port || 6379) }, this.opts.storeLatency);
+    await this.proxy.start();
+    parsed.hostname = '127.0.0.1';
+    parsed.port = String(this.proxy.port);
+    return parsed.toString();
+  }
+
+  private async startReplicatedRedis(replication: { replicas: number; sentinels: number }): Promise<void> {
+    const ha = new RedisHa({ dir: this.makeTempDir(), persistence: this.opts.redisPersistence, ...replication });
+    this.ha = ha;
+    await ha.start();
+    // Replicas ask the Sentinels where the primary is, now and after every failover.
+    this.replicaConfig.redisUrl = `redis-sentinel://${ha.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}/${SENTINEL_MASTER_NAME}`;
+    this.store = {
+      kind: 'redis',
+      get url() {
+        return ha.primary.url;
+      },
+      get pid() {
+        return ha.primary.pid;
+      },
+    };
   }
 
   private makeTempDir(): string {
@@ -315,7 +388,7 @@ class LiveTopology extends EventEmitter implements Topology {
     if (this.redis === undefined) {
       throw new TopologyOperationError(
         `${op}: store faults need a redis-server started by statebench (architecture ${this.architecture}` +
-          `${this.opts.redisUrl !== undefined ? ', external --redis-url' : ''})`,
+          `${this.opts.redisUrl !== undefined ? ', external --redis-url' : ''}${this.ha !== undefined ? ', replicated: use failoverStore' : ''})`,
       );
     }
     return this.redis;

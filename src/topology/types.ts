@@ -59,6 +59,10 @@ export interface Topology extends EventEmitter {
   restartStore(): Promise<void>;
   pauseStore(): Promise<void>;
   resumeStore(): Promise<void>;
+  /** Changes the delay the store latency proxy adds from now on; rejects when there is no proxy. */
+  setStoreLatency(setting: { latencyMs: number; jitterMs: number }): Promise<void>;
+  /** SIGKILLs the Redis primary; resolves once the Sentinels promoted a replica (its address). */
+  failoverStore(): Promise<{ promoted: string; tookMs: number }>;
 
   /** Stops everything and removes temp files. Idempotent; never throws. */
   stop(): Promise<void>;
@@ -72,6 +76,13 @@ export interface TopologyOptions {
   /** Keep Redis persistence on (`appendonly yes`); off by default. */
   redisPersistence?: boolean;
   sessionTtlS?: number;
+  /**
+   * Put a latency proxy between the replicas and Redis, adding this per round trip from the
+   * start (0 is allowed: the proxy is then in the path, ready for `setStoreLatency`).
+   */
+  storeLatency?: { latencyMs: number; jitterMs: number };
+  /** A replicated Redis: a primary, `replicas` replicas and `sentinels` Sentinels. */
+  redisReplication?: { replicas: number; sentinels: number };
 }
 
 /**

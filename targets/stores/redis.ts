@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { StoreUnavailableError, type Session, type SessionStore } from '../session.js';
+import { parseSentinelUrl } from './sentinel-url.js';
 
 /** Key prefix, so a shared Redis given by URL can tell statebench keys apart. */
 const KEY_PREFIX = 'statebench:sess:';
@@ -73,14 +74,27 @@ export class RedisStore implements SessionStore {
  * they differ only in how they lay sessions out. Rejects with StoreUnavailableError.
  */
 export async function openRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, {
+  const options = {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: COMMAND_TIMEOUT_MS,
     connectTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: (times: number) => Math.min(times * 20, MAX_RECONNECT_DELAY_MS),
-  });
+  };
+  const sentinel = parseSentinelUrl(url);
+  const redis = sentinel
+    ? new Redis({
+        ...options,
+        sentinels: sentinel.sentinels,
+        name: sentinel.name,
+        // Hear +switch-master from the Sentinels instead of waiting for a failed command: the
+        // failover users feel is the Sentinels' and not ioredis' polling.
+        failoverDetector: true,
+        sentinelRetryStrategy: (times: number) => Math.min(times * 20, MAX_RECONNECT_DELAY_MS),
+        sentinelCommandTimeout: CONNECT_TIMEOUT_MS,
+      })
+    : new Redis(url, options);
   // Without a listener ioredis would crash the replica on every reconnect attempt; request
   // failures are reported to clients as 503s instead.
   redis.on('error', () => {});

@@ -1,0 +1,22 @@
+import type { Fault } from './fault.js';
+
+export const deploy: Fault = {
+  kind: 'deploy',
+  summary: 'Rolling restart of every replica, one at a time (SIGTERM, drain, start again), `interval` apart.',
+  async apply({ topology, spec, sleep, signal }) {
+    // The replicas at the start of the deploy; one added meanwhile already runs the new version.
+    const names = topology.replicas.map((r) => r.name);
+    const intervalMs = spec.forMs ?? 0;
+    const done: string[] = [];
+    for (const name of names) {
+      if (done.length > 0) await sleep(intervalMs);
+      if (signal.aborted) break;
+      // restart() waits for /healthz, so the next replica goes down only once this one serves:
+      // a deploy never takes two replicas out at once.
+      await topology.restart(name);
+      done.push(name);
+    }
+    const cut = done.length < names.length ? ` (the window ended before ${names.slice(done.length).join(', ')})` : '';
+    return { detail: `restarted ${done.join(', ')} one at a time, ${intervalMs} ms apart${cut}` };
+  },
+};

@@ -1,0 +1,79 @@
+import type { RunResult } from '../result/types.js';
+import { groupByArchitecture } from './architecture-groups.js';
+
+/** How load spread over the replicas after the last `scale` of one run. */
+export interface ScaleSpreadRow {
+  architecture: string;
+  repetition?: number;
+  /** The phase summarized starts here (after the last scale's second). */
+  fromMs: number;
+  /** Replica name → share of completed requests, 0..1, in name order. */
+  share: Record<string, number>;
+}
+
+/** The steady state at one added store latency, for one run. */
+export interface LatencyLevelRow {
+  architecture: string;
+  repetition?: number;
+  /** `+0ms`, `+0.5ms`, `+2ms±0.5ms`: what the proxy added during this phase. */
+  level: string;
+  fromMs: number;
+  toMs: number;
+  throughputRps: number;
+  errors: number;
+  p50Us: number;
+  p99Us: number;
+  storeP50Us: number;
+}
+
+/** One row per run that scaled: the phase after its last `scale`. */
+export function buildScaleSpreadRows(result: RunResult): ScaleSpreadRow[] {
+  const rows: ScaleSpreadRow[] = [];
+  for (const group of groupByArchitecture(result.architectures)) {
+    const repeated = group.runs.length > 1;
+    for (const run of group.runs) {
+      const phases = run.phases ?? [];
+      let last = -1;
+      phases.forEach((p, i) => {
+        if (p.after.some((label) => label.startsWith('scale'))) last = i;
+      });
+      if (last < 0) continue;
+      rows.push({
+        architecture: group.architecture,
+        ...(repeated ? { repetition: run.repetition } : {}),
+        fromMs: phases[last].startMs,
+        share: phases[last].replicaShare,
+      });
+    }
+  }
+  return rows;
+}
+
+/** For runs with `store-latency` steps: one row per phase, labelled with the latency in effect. */
+export function buildLatencyLevelRows(result: RunResult): LatencyLevelRow[] {
+  const rows: LatencyLevelRow[] = [];
+  const initial = `+${result.scenario.store.latencyMs}ms${result.scenario.store.jitterMs > 0 ? `±${result.scenario.store.jitterMs}ms` : ''}`;
+  for (const group of groupByArchitecture(result.architectures)) {
+    const repeated = group.runs.length > 1;
+    for (const run of group.runs) {
+      if (!run.faults.some((f) => f.kind === 'store-latency')) continue;
+      let level = initial;
+      for (const p of run.phases ?? []) {
+        for (const label of p.after) if (label.startsWith('store-latency ')) level = label.slice('store-latency '.length);
+        rows.push({
+          architecture: group.architecture,
+          ...(repeated ? { repetition: run.repetition } : {}),
+          level,
+          fromMs: p.startMs,
+          toMs: p.endMs,
+          throughputRps: p.throughputRps,
+          errors: p.errors,
+          p50Us: p.p50Us,
+          p99Us: p.p99Us,
+          storeP50Us: p.storeP50Us,
+        });
+      }
+    }
+  }
+  return rows;
+}
