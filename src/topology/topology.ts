@@ -178,10 +178,28 @@ class LiveTopology extends EventEmitter implements Topology {
       }
     }
     if (r === undefined) throw new TopologyOperationError('removeReplica: no live replica to remove');
-    await r.stop();
+    // Out of the balancer first, as an orchestrator deregisters a replica before stopping it:
+    // in-flight requests drain and no new one is sent to a closing port.
     this.list.splice(this.list.indexOf(r), 1);
-    this.all.delete(r);
     this.emit('replica-removed', r);
+    await r.stop();
+    this.all.delete(r);
+    return r;
+  }
+
+  async redeploy(name: string): Promise<Replica> {
+    this.assertRunning();
+    const r = this.find(name);
+    if (r.state === 'starting') throw new TopologyOperationError(`${r.name} is already starting`);
+    this.emit('replica-removed', r);
+    try {
+      if (r.running) await r.stop();
+      await r.start();
+    } finally {
+      // Back in the balancer even if the start failed: it then learns so from refusals and
+      // health checks, as it would of any broken replica.
+      if (this.list.includes(r)) this.emit('replica-added', r);
+    }
     return r;
   }
 
@@ -362,6 +380,9 @@ class LiveTopology extends EventEmitter implements Topology {
       throw new TopologyOperationError('topology stopped while a replica was starting');
     }
     this.list.push(r);
+    // Replicas started together (init, `scale: +N`) come up in any order; the list stays in
+    // creation order, so "the newest" that removeReplica takes is the highest-numbered one.
+    this.list.sort((a, b) => replicaIndex(a) - replicaIndex(b));
     this.emit('replica-added', r);
     return r;
   }

@@ -53,8 +53,16 @@ export interface Topology extends EventEmitter {
   /** SIGCONT; resolves once `/healthz` answers. */
   resume(name?: string): Promise<Replica>;
   addReplica(): Promise<Replica>;
-  /** Stops the newest live replica (SIGTERM, then SIGKILL) and removes it. */
+  /**
+   * Takes the newest live replica (or `name`) out of the balancer (`replica-removed`), then
+   * stops it (SIGTERM: in-flight requests finish; SIGKILL after a grace period).
+   */
   removeReplica(name?: string): Promise<Replica>;
+  /**
+   * One step of a rolling deploy: out of the balancer, graceful stop, start again (same name,
+   * same port when possible), back in the balancer (`replica-added`) once `/healthz` answers.
+   */
+  redeploy(name: string): Promise<Replica>;
   killStore(): Promise<void>;
   restartStore(): Promise<void>;
   pauseStore(): Promise<void>;

@@ -1,0 +1,54 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderTerminalReport } from '../../src/report/terminal-table.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import { parseScenario } from '../../src/scenario/load-scenario.js';
+import { watchdogPid } from '../../src/topology/reaper.js';
+import { leftoverChildren } from '../helpers/processes.js';
+import { HAS_REDIS } from '../helpers/redis.js';
+
+afterAll(async () => {
+  expect(await leftoverChildren(watchdogPid())).toEqual([]);
+});
+
+describe.skipIf(!HAS_REDIS)('scale under load', () => {
+  it('stateless load spreads over new replicas at once; sticky sessions stay where they were born', async () => {
+    // Sessions outlast the run (no user logs in again), so sticky has no new session to send
+    // to the new replicas: the extreme case of "old sessions stay on old replicas".
+    const scenario = parseScenario(
+      `architectures: [sticky, redis]
+replicas: 1
+duration: 5s
+warmup: 500ms
+load: { model: closed, users: 6 }
+session: { adds: 100000, thinkTime: 5ms }
+faults:
+  - at: 1s
+    scale: +2
+  - at: 3s
+    scale: -1
+`,
+      'scale.yaml',
+    );
+    const result = await runScenario(scenario);
+    expect(result.complete).toBe(true);
+    const [sticky, redis] = result.architectures;
+    for (const run of [sticky, redis]) {
+      expect(run.faults.map((f) => `${f.kind} ${f.target} ${f.ok} ${f.detail}`)).toEqual([
+        'scale +2 true added replica-2, replica-3',
+        'scale -1 true removed replica-3',
+      ]);
+      expect(run.requests.failed, run.architecture).toBe(0);
+    }
+    const lastShare = (run: typeof redis): Record<string, number> => run.phases!.at(-1)!.replicaShare;
+    expect(lastShare(sticky)['replica-1']).toBeGreaterThan(0.95);
+    expect(Object.keys(lastShare(redis))).toEqual(['replica-1', 'replica-2']);
+    expect(lastShare(redis)['replica-1']).toBeGreaterThan(0.35);
+    expect(lastShare(redis)['replica-2']).toBeGreaterThan(0.35);
+    const phaseWithThree = redis.phases!.find((p) => p.after.includes('scale +2'))!;
+    for (const name of ['replica-1', 'replica-2', 'replica-3']) expect(phaseWithThree.replicaShare[name], name).toBeGreaterThan(0.2);
+
+    const report = renderTerminalReport(result, { color: false, width: 100 });
+    expect(report).toContain('Load per replica after the last scale');
+    expect(report).toMatch(/redis\s+from 4\.00 s: replica-1 \d+% · replica-2 \d+%/);
+  });
+});
