@@ -11,7 +11,7 @@ import { DEFAULT_STORY_YAML, defaultStoryScenario } from '../demo/default-story.
 import { buildStory } from '../demo/story.js';
 import { demoLineup, type DemoLineup } from '../demo/demo-lineup.js';
 import { DemoShow, type DemoSink } from '../demo/demo-show.js';
-import { runDemo } from '../demo/run-demo.js';
+import { runDemoOnStageThread } from '../demo/demo-thread.js';
 import { plainNarration } from '../demo/plain-narration.js';
 import { concludeDemo } from '../demo/conclusions.js';
 import type { LiveView } from '../demo/live-view.js';
@@ -68,7 +68,7 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIO, stdin:
   let result;
   try {
     show.begin();
-    result = await runDemo({
+    result = await runDemoOnStageThread({
       story,
       lineup,
       redisUrl,
