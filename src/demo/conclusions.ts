@@ -27,8 +27,9 @@ export function concludeDemo(result: RunResult): [string, string, string] {
 function faultsClause(faults: FaultEvent[]): string {
   const done = faults.filter((f) => f.ok);
   if (done.length === 0) return 'no fault struck, and ';
-  const parts = done.map((f) => `${describeFault({ atMs: f.atMs, kind: f.kind, target: f.target }, 'past')} at ${formatDurationMs(f.atMs)}`);
-  return `when ${joinAnd(parts)}, `;
+  if (done.length > 1) return `over the ${done.length} faults of the story, `;
+  const f = done[0];
+  return `when ${describeFault({ atMs: f.atMs, kind: f.kind, target: f.target }, 'past')} at ${formatDurationMs(f.atMs)}, `;
 }
 
 function lossSentence(opening: string, a: ArchitectureResult, b: ArchitectureResult): string {
@@ -40,12 +41,19 @@ function lossSentence(opening: string, a: ArchitectureResult, b: ArchitectureRes
   return `${opening}${a.architecture} ${loggedOut(a)} and ${b.architecture} ${loggedOut(b)} as well.`;
 }
 
-/** `logged out 47 users (4.2% of its sessions)` or `logged out no one`. */
+/** `logged out 47 users (4.2% of its sessions)`, with the faults that cost them when there were several; or `logged out no one`. */
 function loggedOut(r: ArchitectureResult): string {
   const lost = r.sessions.lost;
   if (lost === 0) return 'logged out no one';
-  const share = r.sessions.started > 0 ? ` (${formatPercent(lost / r.sessions.started)} of its sessions)` : '';
-  return `logged out ${formatCount(lost)} ${lost === 1 ? 'user' : 'users'}${share}`;
+  const parts: string[] = [];
+  if (r.sessions.started > 0) parts.push(`${formatPercent(lost / r.sessions.started)} of its sessions`);
+  if (r.faultWindows.length > 1) {
+    const by = r.faultWindows
+      .filter((w) => w.sessionsLost > 0)
+      .map((w) => `${formatCount(w.sessionsLost)} when ${describeFault({ atMs: w.startMs, kind: w.kind, target: w.target }, 'past')}`);
+    if (by.length > 0) parts.push(by.join(', '));
+  }
+  return `logged out ${formatCount(lost)} ${lost === 1 ? 'user' : 'users'}${parts.length > 0 ? ` (${parts.join('; ')})` : ''}`;
 }
 
 /** Median store time per request, µs; 0 for an architecture without a store. */

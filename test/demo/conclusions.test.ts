@@ -64,6 +64,21 @@ describe('concludeDemo', () => {
     expect(loss).toBe('Before the demo was cut short, no fault struck, and neither sticky nor redis logged anyone out.');
   });
 
+  it('breaks a loss down by fault when the story had several', () => {
+    const a = sticky(118);
+    a.faults = [
+      { atMs: 12_000, kind: 'kill', target: 'replica-2', tookMs: 2, ok: true },
+      { atMs: 30_000, kind: 'restart', target: 'replica-2', tookMs: 300, ok: true },
+      { atMs: 42_000, kind: 'pause', target: 'replica-1', tookMs: 1, ok: true },
+    ];
+    const window = (kind: string, target: string, startMs: number, sessionsLost: number) => ({ kind, target, startMs, recoveredAtMs: null, timeToRecoverMs: null, errors: {}, sessionsLost, updatesLost: 0, p99Us: 0 });
+    a.faultWindows = [window('kill', 'replica-2', 12_000, 48), window('restart', 'replica-2', 30_000, 0), window('pause', 'replica-1', 42_000, 70)];
+    const [loss] = concludeDemo(craftRun([a, redis(0)]));
+    expect(loss).toBe(
+      'Over the 3 faults of the story, sticky logged out 118 users (14.8% of its sessions; 48 when replica-2 was killed, 70 when replica-1 was frozen) and redis logged out no one.',
+    );
+  });
+
   it('always returns three sentences', () => {
     expect(concludeDemo(craftRun([]))).toHaveLength(3);
     expect(concludeDemo(craftRun([sticky(3)]))).toHaveLength(3);
