@@ -184,7 +184,9 @@ export function timelineText(state: DemoState, columns: number): { line: string;
 
 function narration(state: DemoState, rows: number, columns: number, tone: (t: Tone) => Tone): ReactNode {
   // Wrapped here rather than by ink, so the newest line always shows in full at the bottom.
-  const wrapped = state.narration.flatMap((line, i) => wrapWords(line, columns - 1, '› ', '  ').map((text) => ({ text, newest: i === state.narration.length - 1 })));
+  const wrapped = state.narration.flatMap((line, i) =>
+    wrapWords(line, columns - 3, '', '').map((text, j) => ({ text: `${j === 0 ? '›' : ' '} ${text}`, newest: i === state.narration.length - 1 })),
+  );
   const lines = wrapped.slice(-rows);
   return h(
     Box,
