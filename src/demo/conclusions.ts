@@ -108,11 +108,6 @@ function relation(value: number, baseline: number): 'more' | 'less' | 'same' {
   return change > 0 ? 'more' : 'less';
 }
 
-function joinAnd(parts: string[]): string {
-  if (parts.length <= 1) return parts.join('');
-  return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-}
-
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

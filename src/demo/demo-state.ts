@@ -12,9 +12,7 @@ export interface ArchitecturePanel {
   throughputRps: number[];
   /** p99 latency per closed second, µs. */
   p99Us: number[];
-  /** Median store round trip per closed second, µs (0 for architectures without a store). */
-  storeP50Us: number[];
-  /** Requests completed in each second, to weight the store figure. */
+  /** Requests completed in all closed seconds. */
   completedTotal: number;
   /** Σ storeP50Us × completed, µs: divided by `completedTotal` it is the weighted median store time so far. */
   storeUsWeighted: number;
@@ -63,7 +61,6 @@ export class DemoState {
       architecture,
       throughputRps: [],
       p99Us: [],
-      storeP50Us: [],
       completedTotal: 0,
       storeUsWeighted: 0,
       sessionsLost: 0,
@@ -89,7 +86,6 @@ export class DemoState {
     this.storyMs = Math.max(this.storyMs, Math.min(storyMs, this.story.scenario.durationMs));
     push(p.throughputRps, s.completed);
     push(p.p99Us, s.p99Us);
-    push(p.storeP50Us, s.storeP50Us);
     p.completedTotal += s.completed;
     p.storeUsWeighted += s.storeP50Us * s.completed;
     p.sessionsLost += s.sessionsLost;

@@ -105,8 +105,9 @@ export async function runDemo(opts: RunDemoOptions): Promise<RunResult> {
     }
   }
   listener?.phase?.('stopping');
-  for (const stage of stages) {
-    const arch = await stage.finish(opts.signal?.aborted ?? false);
+  // Stopped together: after a Ctrl-C the room waits for the slowest topology, not for their sum.
+  const finished = await Promise.all(stages.map((s) => s.finish(opts.signal?.aborted ?? false)));
+  for (const arch of finished) {
     result.architectures.push(arch);
     listener?.architectureDone?.(arch);
     if (!arch.complete) {
