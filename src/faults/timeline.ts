@@ -52,6 +52,9 @@ export function startFaultTimeline(
       event.ok = false;
       event.error = (err as Error).message;
     }
+    // Phases list every replica, including one that got no request at all (a new replica a
+    // sticky router never sends anything to).
+    event.replicasAfter = topology.replicas.map((r) => r.name);
     event.tookMs = Math.round(performance.now() - startedMs);
     events.push(event);
   };

@@ -185,6 +185,11 @@ export class Engine implements ExchangeSink {
         return kind;
       case 'logout':
         vu.startOver();
+        // A new user takes this place, with a browser that carries no affinity to any replica:
+        // otherwise a sticky router would keep every future session on the replicas that
+        // existed at the start, and replicas added by `scale` would never get any. (A lost
+        // session keeps its pin: the same browser logs in again where it was last routed.)
+        vu.pinned = undefined;
         return kind;
     }
     return kind;

@@ -12,7 +12,8 @@ import type { FaultEvent, Phase, TimelineSecond } from '../result/types.js';
  * - `p50Us`, `p99Us`, `storeP50Us` are medians of the per-second figures over seconds that had
  *   completions (the timeline keeps no per-second histograms); under an even load each second
  *   weighs the same, so the median of p50s is close to the phase's p50.
- * - `replicaShare`: each replica's fraction of the phase's completed requests.
+ * - `replicaShare`: each replica's fraction of the phase's completed requests, listing every
+ *   replica the last fault event saw (`replicasAfter`), so one that got nothing shows 0.
  *
  * Pure: reads its arguments only. Phases with no whole second are dropped.
  */
@@ -21,30 +22,34 @@ export function computePhases(timeline: readonly TimelineSecond[], faults: reado
   const bySecond: (TimelineSecond | undefined)[] = [];
   for (const s of timeline) if (s.second < windowSeconds) bySecond[s.second] = s;
 
-  const cuts = new Map<number, string[]>();
+  const cuts = new Map<number, { labels: string[]; replicas?: string[] }>();
   for (const f of [...faults].sort((a, b) => a.atMs - b.atMs)) {
     const second = Math.floor(Math.max(0, f.atMs) / 1000);
     if (second >= windowSeconds) continue;
-    cuts.set(second, [...(cuts.get(second) ?? []), f.target ? `${f.kind} ${f.target}` : f.kind]);
+    const cut = cuts.get(second) ?? { labels: [] };
+    cut.labels.push(f.target ? `${f.kind} ${f.target}` : f.kind);
+    if (f.replicasAfter !== undefined) cut.replicas = f.replicasAfter;
+    cuts.set(second, cut);
   }
   const starts = [...cuts.keys()].sort((a, b) => a - b);
-  const bounds: { first: number; end: number; after: string[] }[] = [];
+  const bounds: { first: number; end: number; after: string[]; replicas?: string[] }[] = [];
   let previous = 0;
-  let after: string[] = [];
+  let current: { labels: string[]; replicas?: string[] } = { labels: [] };
   for (const cut of starts) {
-    bounds.push({ first: previous, end: cut, after });
+    bounds.push({ first: previous, end: cut, after: current.labels, replicas: current.replicas });
     previous = cut + 1;
-    after = cuts.get(cut)!;
+    current = { labels: cuts.get(cut)!.labels, replicas: cuts.get(cut)!.replicas ?? current.replicas };
   }
-  bounds.push({ first: previous, end: windowSeconds, after });
+  bounds.push({ first: previous, end: windowSeconds, after: current.labels, replicas: current.replicas });
 
   const phases: Phase[] = [];
-  for (const { first, end, after: labels } of bounds) {
+  for (const { first, end, after: labels, replicas } of bounds) {
     if (end <= first) continue;
     const p50s: number[] = [];
     const p99s: number[] = [];
     const storeP50s: number[] = [];
-    const perReplica: Record<string, number> = {};
+    // Replicas known to exist count even with no request: a share of 0 is the finding.
+    const perReplica: Record<string, number> = Object.fromEntries((replicas ?? []).map((name) => [name, 0]));
     let completed = 0;
     let errors = 0;
     for (let s = first; s < end; s++) {

@@ -9,7 +9,15 @@ export interface ScaleSpreadRow {
   fromMs: number;
   /** Replica name → share of completed requests, 0..1, in name order. */
   share: Record<string, number>;
+  /**
+   * From the scale to the first second after which every replica keeps getting at least
+   * {@link BALANCED_FRACTION} of an even share; null if load never settled that evenly.
+   */
+  balancedAfterMs: number | null;
 }
+
+/** A replica counts as pulling its weight at 80% of an even share of the second's requests. */
+export const BALANCED_FRACTION = 0.8;
 
 /** The steady state at one added store latency, for one run. */
 export interface LatencyLevelRow {
@@ -38,11 +46,22 @@ export function buildScaleSpreadRows(result: RunResult): ScaleSpreadRow[] {
         if (p.after.some((label) => label.startsWith('scale'))) last = i;
       });
       if (last < 0) continue;
+      const scaleAtMs = run.faults.filter((f) => f.kind === 'scale').at(-1)?.atMs ?? phases[last].startMs;
+      const names = Object.keys(phases[last].replicaShare);
+      const seconds = run.timeline.filter((t) => t.second * 1000 >= phases[last].startMs && t.second * 1000 < phases[last].endMs);
+      const even = (t: (typeof seconds)[number]): boolean => {
+        const total = names.reduce((sum, n) => sum + (t.byReplica[n] ?? 0), 0);
+        return total > 0 && names.every((n) => (t.byReplica[n] ?? 0) >= (BALANCED_FRACTION * total) / names.length);
+      };
+      let settled = seconds.length;
+      while (settled > 0 && even(seconds[settled - 1])) settled--;
       rows.push({
         architecture: group.architecture,
         ...(repeated ? { repetition: run.repetition } : {}),
         fromMs: phases[last].startMs,
         share: phases[last].replicaShare,
+        // Second resolution, counted from the second the scale fired in.
+        balancedAfterMs: settled === seconds.length ? null : (seconds[settled].second - Math.floor(scaleAtMs / 1000)) * 1000,
       });
     }
   }

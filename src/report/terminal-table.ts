@@ -3,7 +3,7 @@ import { createColors } from 'picocolors';
 import type { RunResult } from '../result/types.js';
 import { environmentParts, scenarioParts } from './describe-run.js';
 import { buildFaultWindowRows, findFailedFaults, runLabel } from './fault-window-rows.js';
-import { buildLatencyLevelRows, buildScaleSpreadRows } from './phase-rows.js';
+import { BALANCED_FRACTION, buildLatencyLevelRows, buildScaleSpreadRows } from './phase-rows.js';
 import { formatCount, formatDurationMs, formatLatencyUs, formatMetricValue } from './format.js';
 import { joinWrapped, wrapWords } from './wrap-lines.js';
 import { buildSummaryTable, type SummaryCell, type SummaryTable, type Tone } from './summary-table.js';
@@ -267,13 +267,16 @@ function latencyLevelSection(result: RunResult, width: number, p: Palette): stri
 function scaleSpreadSection(result: RunResult, width: number, p: Palette): string[] {
   const rows = buildScaleSpreadRows(result);
   if (rows.length === 0) return [];
-  const out = ['', p.bold('Load per replica after the last scale')];
+  const out = ['', p.bold(`Load per replica after the last scale (from ${formatDurationMs(rows[0].fromMs)})`)];
+  const legend = `even: every replica gets at least ${Math.round(BALANCED_FRACTION * 100)}% of an equal share in each second from then on.`;
   const labelWidth = Math.max(...rows.map((r) => runLabel(r).length));
   for (const r of rows) {
     const shares = Object.entries(r.share).map(([name, share]) => `${name} ${Math.round(share * 100)}%`);
-    const line = `${runLabel(r).padEnd(labelWidth)}  from ${formatDurationMs(r.fromMs)}: ${shares.join(' · ')}`;
-    out.push(...wrapWords(line, width, '', ' '.repeat(labelWidth + 2)));
+    const indent = ' '.repeat(labelWidth + 2);
+    out.push(...wrapWords(`${runLabel(r).padEnd(labelWidth)}  ${shares.join(' · ')}`, width, '', indent));
+    out.push(`${indent}${r.balancedAfterMs === null ? 'never even' : `even ${formatDurationMs(r.balancedAfterMs)} after the scale`}`);
   }
+  out.push(...wrapWords(legend, width, '', '').map(p.dim));
   return out;
 }
 

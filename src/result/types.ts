@@ -129,6 +129,8 @@ export interface FaultEvent {
   ok: boolean;
   error?: string;
   detail?: string;
+  /** Replica names once the fault took effect (after a `scale`, the new set). */
+  replicasAfter?: string[];
 }
 
 export interface FaultWindow {

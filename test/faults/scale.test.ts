@@ -48,7 +48,8 @@ faults:
     for (const name of ['replica-1', 'replica-2', 'replica-3']) expect(phaseWithThree.replicaShare[name], name).toBeGreaterThan(0.2);
 
     const report = renderTerminalReport(result, { color: false, width: 100 });
-    expect(report).toContain('Load per replica after the last scale');
-    expect(report).toMatch(/redis\s+from 4\.00 s: replica-1 \d+% · replica-2 \d+%/);
+    expect(report).toContain('Load per replica after the last scale (from 4.00 s)');
+    expect(report).toMatch(/redis\s+replica-1 \d+% · replica-2 \d+%\n\s+even 1\.00 s after the scale/);
+    expect(report).toMatch(/sticky\s+replica-1 100% · replica-2 0%\n\s+never even/);
   });
 });

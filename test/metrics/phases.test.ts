@@ -50,6 +50,12 @@ describe('computePhases', () => {
     ]);
   });
 
+  it('lists every replica the fault left, so one that got no request shows a share of 0', () => {
+    const timeline = [0, 1, 2].map((n) => second(n));
+    const scaled = { ...fault(500, 'scale', '+1'), replicasAfter: ['replica-1', 'replica-2'] };
+    expect(computePhases(timeline, [scaled], 3000)[0].replicaShare).toEqual({ 'replica-1': 1, 'replica-2': 0 });
+  });
+
   it('faults in one second share a phase; a fault at 0 s leaves no phase before it', () => {
     const timeline = [0, 1, 2, 3].map((n) => second(n));
     const phases = computePhases(timeline, [fault(0, 'store-latency', '+0.5ms'), fault(2100, 'kill', 'replica-1'), fault(2900, 'store-latency', '+2ms')], 4000);
