@@ -151,8 +151,9 @@ export function formatChange(current: number, baseline: number): string {
 /** A duration in milliseconds for fault times and recoveries: `850 ms`, `12.5 s`, `2m05s`. */
 export function formatDurationMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return NOT_APPLICABLE;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  // Thresholds after rounding, so 9,999 ms reads `10.0 s` rather than `10.00 s`.
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 119_950) return `${(ms / 1000).toFixed(ms < 9995 ? 2 : 1)} s`;
   const totalS = Math.round(ms / 1000);
   return `${Math.floor(totalS / 60)}m${String(totalS % 60).padStart(2, '0')}s`;
 }

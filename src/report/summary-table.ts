@@ -81,6 +81,12 @@ function coresOf(run: ArchitectureResult): number | null {
 }
 
 const isReplica = (component: string): boolean => component.startsWith('replica');
+/**
+ * The store and, for a replicated Redis, its replicas and Sentinels: what the architecture pays
+ * for. Not `store-proxy`: the latency proxy is lab equipment that stands in for a network.
+ */
+const isStoreTier = (component: string): boolean =>
+  component === 'store' || component.startsWith('store-replica') || component.startsWith('sentinel');
 
 function cellFor(group: ArchitectureGroup, spec: RowSpec): SummaryCell {
   const spread = spreadOf(group.runs.map(spec.value));
@@ -212,7 +218,7 @@ export function buildSummaryTable(result: RunResult): SummaryTable {
       rows: [
         r({ shortLabel: 'CPU/req gen', label: 'CPU per request: generator', unit: 'us', value: (x) => cpuOf(x, (c) => c === 'generator') }),
         r({ shortLabel: 'CPU/req replicas', label: 'CPU per request: replicas', unit: 'us', value: (x) => cpuOf(x, isReplica) }),
-        r({ shortLabel: 'CPU/req store', label: 'CPU per request: store', unit: 'us', value: (x) => cpuOf(x, (c) => c === 'store') }),
+        r({ shortLabel: 'CPU/req store', label: 'CPU per request: store', unit: 'us', value: (x) => cpuOf(x, isStoreTier) }),
         coresRow(groups, result.environment.cpus),
       ],
     },
