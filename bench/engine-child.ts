@@ -29,6 +29,13 @@ function staticTopology(replicas: Replica[]): Topology {
 }
 
 async function run(job: EngineJob): Promise<EngineResult> {
+  // Heap figures once a second for bench/memory, to tell V8 heap growth from other RSS growth.
+  const memoryTimer = job.reportMemory
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        process.send?.({ type: 'memory', memory: { heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers } });
+      }, 1000)
+    : undefined;
   const replicas: Replica[] = job.targets.map((t) => ({ name: t.name, url: t.url, pid: undefined, state: 'up' }));
   const router = job.router === 'fixed' ? fixedRouter(replicas[0]) : createRouter(staticTopology(replicas), { sticky: true });
   const recorder = new Recorder({ replicaNames: replicas.map((r) => r.name) });
@@ -56,6 +63,7 @@ async function run(job: EngineJob): Promise<EngineResult> {
       recorder.endMeasuring(endMs);
     },
   });
+  clearInterval(memoryTimer);
   router.close();
   recorder.finish(performance.now());
   const s = summarize(recorder, {

@@ -5,6 +5,7 @@ import type { AutocannonJob } from './autocannon-child.js';
 import { startFixedTarget, type FixedTarget } from './fixed-target.js';
 import {
   cpuPercent,
+  cpuUsPerRequest,
   envInt,
   fmtRps,
   fmtUs,
@@ -49,7 +50,7 @@ export async function generatorBench(log: (line: string) => void): Promise<strin
     const add = (f: RunFigures, tgtPct: number): void => {
       byTool.set(f.tool, [...(byTool.get(f.tool) ?? []), f]);
       targetCpu.set(f.tool, [...(targetCpu.get(f.tool) ?? []), tgtPct]);
-      log(`  ${f.tool}: ${fmtRps(f.rps)} req/s, p50 ${fmtUs(f.p50Us)}, p99 ${fmtUs(f.p99Us)}, CPU ${cpuPercent(f).toFixed(0)}%, target CPU ${tgtPct.toFixed(0)}%`);
+      log(`  ${f.tool}: ${fmtRps(f.rps)} req/s, p50 ${fmtUs(f.p50Us)}, p99 ${fmtUs(f.p99Us)}, CPU ${cpuPercent(f).toFixed(0)}% (${cpuUsPerRequest(f).toFixed(1)} µs/req), target CPU ${tgtPct.toFixed(0)}%`);
     };
     for (let round = 1; round <= runs; round++) {
       log(`generator round ${round}/${runs}`);
@@ -70,6 +71,7 @@ export async function generatorBench(log: (line: string) => void): Promise<strin
       fmtUs(f.p50Us),
       fmtUs(f.p99Us),
       `${cpuPercent(f).toFixed(0)}%`,
+      cpuUsPerRequest(f).toFixed(1),
       `${median(targetCpu.get(f.tool)!).toFixed(0)}%`,
       String(f.errors),
       ratio(f, ac),
@@ -77,14 +79,15 @@ export async function generatorBench(log: (line: string) => void): Promise<strin
     ]);
     out.push(
       '',
-      table(['tool', 'req/s', 'p50', 'p99', 'gen CPU', 'target CPU', 'errors', 'vs autocannon', 'vs wrk'], rows),
+      table(['tool', 'req/s', 'p50', 'p99', 'gen CPU', 'CPU µs/req', 'target CPU', 'errors', 'vs autocannon', 'vs wrk'], rows),
       '',
       ...[...byTool].map(([tool, fs]) => `runs ${tool}: ${fs.map((f) => fmtRps(f.rps)).join(', ')} req/s`),
       ...[...med.values()].map(littleLine),
     );
     if (wrk === undefined) out.push('wrk: not installed (apt-get install -y wrk), skipped');
     out.push(
-      'notes: CPU is user+system time of the generator process over the measured window, % of one core;',
+      'notes: gen CPU is user+system time of the generator process (all threads) over the measured window, % of one core;',
+      '       CPU µs/req is that time per completed request (what the generator costs, whatever the machine load);',
       '       autocannon records latency in whole milliseconds, so its p50 and Little ratio read low on sub-ms latencies.',
     );
     const engine = med.get('statebench');

@@ -54,6 +54,15 @@ export function cpuPercent(f: RunFigures): number {
 }
 
 /**
+ * Generator CPU per completed request, µs: less sensitive to a busy machine than req/s, since
+ * it does not depend on how much CPU the scheduler handed out.
+ */
+export function cpuUsPerRequest(f: RunFigures): number {
+  const requests = f.rps * (f.wallMs / 1000);
+  return requests > 0 ? (f.cpuMs * 1000) / requests : Number.NaN;
+}
+
+/**
  * Little's law in a closed loop: users = throughput × mean latency, so the ratio below should
  * read ~1.00. Below 1 means time the users spent outside a measured request (the generator's own
  * turnaround between a response and the next send, or latencies recorded too low); above 1

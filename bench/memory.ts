@@ -37,6 +37,9 @@ export async function memoryBench(log: (line: string) => void): Promise<string> 
   try {
     let pid = 0;
     const samples: { s: number; kb: number }[] = [];
+    /** Latest heap figures from the child (bytes), and the ones current at each RSS sample. */
+    let heap = { heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
+    const heapAt = new Map<number, typeof heap>();
     let startKb = 0;
     const result = await runEngine(
       {
@@ -46,9 +49,13 @@ export async function memoryBench(log: (line: string) => void): Promise<string> 
         mix: { ...SCENARIO_DEFAULTS.session },
         warmupMs,
         durationMs: seconds * 1000,
+        reportMemory: true,
       },
       {
         onStart: (p) => (pid = p),
+        onMessage: (m) => {
+          if (m.type === 'memory') heap = m.memory as typeof heap;
+        },
         onWindowStart: () => {
           startKb = rssKb(pid) ?? 0;
           const t0 = performance.now();
@@ -57,6 +64,7 @@ export async function memoryBench(log: (line: string) => void): Promise<string> 
           const tick = (): void => {
             const kb = rssKb(pid);
             if (kb !== undefined) samples.push({ s: next, kb });
+            heapAt.set(next, heap);
             if (next % 10 === 0) log(`  ${next} s: RSS ${(kb ?? 0) / 1024 | 0} MiB`);
             next++;
             if (next <= seconds) timer = setTimeout(tick, t0 + next * 1000 - 100 - performance.now());
@@ -79,6 +87,22 @@ export async function memoryBench(log: (line: string) => void): Promise<string> 
       `RSS at window start ${mib(startKb)}; ${every10.join(', ')}`,
       `RSS at ${checkpointS} s: ${mib(atCheckpoint)}, at ${last?.s ?? '-'} s: ${mib(last?.kb)}`,
     );
+    const heapLine = (s: number): string => {
+      const h = heapAt.get(s);
+      return h ? `${s} s heap used ${mib(h.heapUsed / 1024)} of ${mib(h.heapTotal / 1024)}, external ${mib(h.external / 1024)}` : `${s} s -`;
+    };
+    if (last !== undefined) out.push(`V8 (process.memoryUsage over IPC): ${heapLine(checkpointS)}; ${heapLine(last.s)}`);
+    const h0 = heapAt.get(checkpointS);
+    const h1 = last === undefined ? undefined : heapAt.get(last.s);
+    if (atCheckpoint !== undefined && last !== undefined && h0 && h1 && h0.heapTotal > 0) {
+      // V8 grows its young generation (semi-spaces) after start-up: heap *reservation*, not data.
+      const outside0 = atCheckpoint - h0.heapTotal / 1024;
+      const outside1 = last.kb - h1.heapTotal / 1024;
+      out.push(
+        `heap reserved grew ${mib((h1.heapTotal - h0.heapTotal) / 1024)}; RSS outside the V8 heap reservation` +
+          ` ${mib(outside0)} -> ${mib(outside1)} (${(100 * (outside1 - outside0) / outside0).toFixed(1)}%)`,
+      );
+    }
     if (atCheckpoint !== undefined && last !== undefined) {
       const growth = (100 * (last.kb - atCheckpoint)) / atCheckpoint;
       out.push(`growth ${checkpointS} s -> ${last.s} s: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)}% (goal < 10%) ${growth < 10 ? 'MET' : 'NOT MET'}`);

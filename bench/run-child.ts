@@ -10,6 +10,8 @@ export interface ChildRunOptions {
   onStart?: (pid: number) => void;
   /** Called when the child says its measured window began. */
   onWindowStart?: () => void;
+  /** Any other message the child sends (`{type:'memory'}`...). */
+  onMessage?: (message: { type: string; [key: string]: unknown }) => void;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function runChild<Job, Result>(name: string, job: Job, opts: ChildR
         if (m.type === 'window-start') opts.onWindowStart?.();
         else if (m.type === 'result') resolve(m.result!);
         else if (m.type === 'error') reject(new Error(`${name} failed: ${m.message}`));
+        else opts.onMessage?.(m);
       });
       child.once('exit', (code, signal) => reject(new Error(`${name} exited (${code ?? signal}) before reporting`)));
       child.send(job as object);

@@ -11,6 +11,8 @@ export interface EngineJob {
   mix: SessionMix;
   warmupMs: number;
   durationMs: number;
+  /** Send `{type:'memory'}` heap figures once a second (bench/memory). */
+  reportMemory?: boolean;
 }
 
 export interface EngineResult extends RunFigures {
@@ -44,5 +46,8 @@ export function closedLoad(users: number): LoadSpec {
 export function runEngine(job: EngineJob, opts: EngineRunOptions = {}): Promise<EngineResult> {
   const profDir = opts.cpuProfDir ?? process.env.BENCH_CPU_PROF;
   const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
+  // Node/V8 flags for experiments on the engine process only, e.g. `--max-semi-space-size=16`.
+  const extra = process.env.BENCH_ENGINE_NODE_FLAGS?.trim();
+  if (extra) execArgv.push(...extra.split(/\s+/));
   return runChild<EngineJob, EngineResult>('engine-child', job, { ...opts, execArgv });
 }

@@ -5,6 +5,7 @@ import { startTopology } from '../src/topology/topology.js';
 import type { Topology } from '../src/topology/types.js';
 import {
   cpuPercent,
+  cpuUsPerRequest,
   envInt,
   fmtRps,
   fmtUs,
@@ -89,6 +90,7 @@ export async function workloadBench(log: (line: string) => void): Promise<string
           fmtUs(f.p50Us),
           fmtUs(f.p99Us),
           `${cpuPercent(f).toFixed(0)}%`,
+          cpuUsPerRequest(f).toFixed(1),
           `${median(serverCpu.get(f.tool)!).toFixed(0)}%`,
           String(f.errors),
           f === e && w ? `${(e.rps / w.rps).toFixed(2)}x` : '',
@@ -108,7 +110,7 @@ export async function workloadBench(log: (line: string) => void): Promise<string
   }
   out.push(
     '',
-    table(['replicas  tool', 'req/s', 'p50', 'p99', 'gen CPU', 'servers CPU', 'errors', 'vs wrk'], rows),
+    table(['replicas  tool', 'req/s', 'p50', 'p99', 'gen CPU', 'CPU µs/req', 'servers CPU', 'errors', 'vs wrk'], rows),
     '',
     ...details,
     ...little,
