@@ -30,14 +30,21 @@ export function startOpenModel(
   recorder: LoadRecorder,
   warmupStartMs: number,
 ): { stop: () => number; stats: () => OpenModelStats } {
-  const idle: VirtualUser[] = [];
+  // Idle sessions wait in a first-in-first-out ring, so arrivals are spread over the whole
+  // pool: every session advances slowly, as many users browsing at once do. A stack would hand
+  // nearly every request to the same few sessions, and a fault would meet only those few users.
+  const users = engine.users.length;
+  const idle: (VirtualUser | undefined)[] = new Array(users);
+  let idleHead = 0;
+  let idleSize = 0;
   const makeIdle = (vu: VirtualUser): void => {
     if (!vu.idle && vu.canIssue()) {
       vu.idle = true;
-      idle.push(vu);
+      idle[(idleHead + idleSize) % users] = vu; // a user is queued at most once: never overflows
+      idleSize++;
     }
   };
-  for (let i = engine.users.length - 1; i >= 0; i--) makeIdle(engine.users[i]);
+  for (let i = 0; i < users; i++) makeIdle(engine.users[i]);
 
   // Backlog of intended send times: a ring buffer, so a long stall allocates nothing. Its
   // capacity is the user's bound, which may be 0 (drop whatever finds no free session); the
@@ -52,8 +59,11 @@ export function startOpenModel(
 
   /** Takes an idle user that can still send, or undefined. */
   const takeIdle = (): VirtualUser | undefined => {
-    while (idle.length > 0) {
-      const vu = idle.pop()!;
+    while (idleSize > 0) {
+      const vu = idle[idleHead]!;
+      idle[idleHead] = undefined;
+      idleHead = (idleHead + 1) % users;
+      idleSize--;
       vu.idle = false;
       if (vu.canIssue()) return vu;
     }
