@@ -3,7 +3,7 @@ import type { Replica, Router } from '../topology/types.js';
 import type { LoadRecorder } from './load-recorder.js';
 import type { Endpoint, OutcomeKind } from './outcome.js';
 import { Exchange, type ExchangeSink } from './exchange.js';
-import { ReplicaPools } from './replica-pools.js';
+import { ReplicaClients } from './replica-clients.js';
 import { VirtualUser } from './virtual-user.js';
 
 const PATHS: Record<Endpoint, { method: 'GET' | 'POST'; path: string }> = {
@@ -30,7 +30,7 @@ export interface EngineOptions {
  */
 export class Engine implements ExchangeSink {
   readonly users: VirtualUser[];
-  readonly pools: ReplicaPools;
+  readonly clients: ReplicaClients;
   /** Measured window, performance.now() ms; a request counts when its intended time is inside. */
   windowStartMs = Number.POSITIVE_INFINITY;
   windowEndMs = Number.POSITIVE_INFINITY;
@@ -46,13 +46,13 @@ export class Engine implements ExchangeSink {
   private readonly addBodyHead = '{"qty":1,"payload":"';
 
   constructor(private readonly opts: EngineOptions) {
-    this.pools = new ReplicaPools(opts.users * opts.parallelPerSession, opts.timeoutMs);
+    this.clients = new ReplicaClients(opts.users * opts.parallelPerSession, opts.timeoutMs);
     this.users = [];
     this.exchanges = [];
     for (let i = 0; i < opts.users; i++) {
       this.users.push(new VirtualUser(i, opts.mix, opts.parallelPerSession));
       const own: Exchange[] = [];
-      for (let t = 0; t < opts.parallelPerSession; t++) own.push(new Exchange(this));
+      for (let t = 0; t < opts.parallelPerSession; t++) own.push(new Exchange(this, i * opts.parallelPerSession + t));
       this.exchanges.push(own);
     }
     this.payload = 'x'.repeat(opts.mix.payloadBytes);
@@ -87,26 +87,24 @@ export class Engine implements ExchangeSink {
       return;
     }
     ex.replica = replica;
+    // The exchange's own options object and header array are refilled, not reallocated: undici
+    // copies what it needs while dispatching.
     const route = PATHS[endpoint];
-    const headers: string[] = [];
+    const req = ex.request;
+    const headers = req.headers;
+    headers.length = 0;
     if (vu.token !== undefined) headers.push('cookie', `sid=${vu.token}`);
-    let body: string | undefined;
+    req.body = undefined;
     if (ex.sku !== undefined) {
       headers.push('content-type', 'application/json');
-      body = `${this.addBodyHead}${this.payload}","sku":"${ex.sku}"}`;
+      req.body = `${this.addBodyHead}${this.payload}","sku":"${ex.sku}"}`;
     }
-    this.pools.get(replica).dispatch(
-      {
-        origin: replica.url,
-        method: route.method,
-        path: route.path,
-        headers,
-        body,
-        headersTimeout: this.opts.timeoutMs,
-        bodyTimeout: this.opts.timeoutMs,
-      },
-      ex,
-    );
+    req.origin = replica.url;
+    req.method = route.method;
+    req.path = route.path;
+    req.headersTimeout = this.opts.timeoutMs;
+    req.bodyTimeout = this.opts.timeoutMs;
+    this.clients.get(replica, ex.slot).dispatch(req, ex);
   }
 
   complete(ex: Exchange, transportKind: OutcomeKind): void {
@@ -197,7 +195,7 @@ export class Engine implements ExchangeSink {
 
   async destroy(): Promise<void> {
     this.closed = true;
-    await this.pools.destroy();
+    await this.clients.destroy();
   }
 }
 

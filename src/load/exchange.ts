@@ -34,11 +34,25 @@ export class Exchange implements Dispatcher.DispatchHandler {
   storeUs = -1;
   setCookie: string | undefined;
   body: string | undefined;
+  /** Dispatch options, reused from one request to the next (see Engine.issue). */
+  readonly request = {
+    origin: '',
+    method: 'GET' as 'GET' | 'POST',
+    path: '/',
+    headers: [] as string[],
+    body: undefined as string | undefined,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  };
   private wantBody = false;
   private chunks: Buffer[] = [];
   private done = true;
 
-  constructor(private readonly sink: ExchangeSink) {}
+  constructor(
+    private readonly sink: ExchangeSink,
+    /** This tab's index among all tabs of the engine: which connection it uses. */
+    readonly slot: number,
+  ) {}
 
   /** Resets per-request state; the engine fills the rest. */
   begin(wantBody: boolean): void {
