@@ -3,6 +3,10 @@ import type { Engine } from './engine.js';
 import type { LoadRecorder } from './load-recorder.js';
 import { createPacer, type Pacer } from './pacer.js';
 import type { VirtualUser } from './virtual-user.js';
+import { PreciseTimer } from '../timing/precise-timer.js';
+
+/** Requests due closer together than this are sent on one wake-up (at most 10,000 wake-ups/s). */
+const MIN_TICK_MS = 0.1;
 
 /** Counters the runner reports beside the target rate. */
 export interface OpenModelStats {
@@ -108,10 +112,9 @@ export function startOpenModel(
   let pacerStartMs = warmupStartMs;
   let n = 0;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
+  const timer = new PreciseTimer(() => tick());
 
   const tick = (): void => {
-    timer = undefined;
     if (stopped) return;
     const now = performance.now();
     if (pacer === warmupPacer && now >= engine.windowStartMs) {
@@ -136,17 +139,20 @@ export function startOpenModel(
       arrive(intendedMs);
     }
     if (now >= engine.windowEndMs) return;
-    // Sleep until the next request is due; timers fire about 1 ms late at best, and each
-    // request keeps its exact intended time, so lateness is measured rather than hidden.
-    const nextMs = pacerStartMs + pacer.dueAtMs(n);
-    timer = setTimeout(tick, Math.max(0, Math.min(nextMs, engine.windowEndMs) - performance.now()));
+    // Sleep until the next request is due. setTimeout would wake up to a millisecond late, and
+    // since latency counts from the intended time, that lateness would be added to every
+    // request (about 0.7 ms on the median at 3,000/s): a sub-millisecond timer keeps the
+    // generator's own lag out of the numbers. Wake-ups closer than MIN_TICK_MS are batched, so
+    // high rates cost a bounded number of wake-ups per second.
+    const nextMs = Math.min(pacerStartMs + pacer.dueAtMs(n), engine.windowEndMs);
+    timer.arm(performance.timeOrigin + Math.max(nextMs, performance.now() + MIN_TICK_MS));
   };
   tick();
 
   return {
     stop: () => {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      void timer.close();
       // Still waiting for a session when the window closed: due, never sent, so unfinished.
       // The caller adds them to the engine's in-flight count, or sent ≠ completed + unfinished.
       let unsent = 0;

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { PreciseTimer, clockMs } from './precise-timer.js';
+import { PreciseTimer, clockMs } from '../timing/precise-timer.js';
 
 /** Delay a {@link LatencyProxy} adds, per store round trip. */
 export interface LatencySetting {
