@@ -1,3 +1,4 @@
+import type { Scenario } from '../scenario/types.js';
 import type { Fault } from './fault.js';
 import { externalRedis, hasSentinels, storeKindOf } from './store-kind.js';
 
@@ -11,17 +12,20 @@ export const SQLITE_NOT_KILLABLE =
 export const SENTINEL_USE_FAILOVER =
   'with `store.sentinels` the primary is killed by `store-failover`, which also waits for a replica to be promoted';
 
+/** Why the store process cannot be killed or restarted in this scenario, if it cannot. */
+export function checkStoreProcessFault(scenario: Scenario, architecture: string): string | undefined {
+  const external = externalRedis(scenario, architecture);
+  if (external !== undefined) return external;
+  if (storeKindOf(architecture) === 'sqlite') return SQLITE_NOT_KILLABLE;
+  if (hasSentinels(scenario)) return SENTINEL_USE_FAILOVER;
+  return undefined;
+}
+
 export const storeKill: Fault = {
   kind: 'store-kill',
   summary: 'SIGKILL the Redis server (every session in it is gone unless `store.persistence`); it stays down until `store-restart`.',
   actsOnStore: true,
-  check(_spec, scenario, architecture) {
-    const external = externalRedis(scenario, architecture);
-    if (external !== undefined) return external;
-    if (storeKindOf(architecture) === 'sqlite') return SQLITE_NOT_KILLABLE;
-    if (hasSentinels(scenario)) return SENTINEL_USE_FAILOVER;
-    return undefined;
-  },
+  check: (_spec, scenario, architecture) => checkStoreProcessFault(scenario, architecture),
   async apply({ topology }) {
     if (topology.store === undefined) return { detail: 'no store: nothing to kill' };
     await topology.killStore();

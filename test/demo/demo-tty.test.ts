@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listChildren, survivors, waitFor } from '../helpers/processes.js';
+import { descendants, survivors, waitFor } from '../helpers/processes.js';
 
 const MAIN = path.resolve('dist/src/main.js');
 const SHORT_STORY = path.resolve('test/demo/fixtures/short-story.yaml');
@@ -40,18 +40,6 @@ async function screenShowing(name: string, pattern: RegExp, timeoutMs: number): 
   return last;
 }
 
-/** Every process below `pid`. */
-function descendants(pid: number): number[] {
-  const all: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    for (const child of listChildren(queue.shift()!)) {
-      all.push(child);
-      queue.push(child);
-    }
-  }
-  return all;
-}
 
 afterAll(() => {
   if (!HAS_TMUX) return;

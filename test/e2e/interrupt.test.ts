@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/result/types.js';
-import { listChildren, survivors, waitFor } from '../helpers/processes.js';
+import { descendants, survivors, waitFor } from '../helpers/processes.js';
 
 const MAIN = path.resolve('dist/src/main.js');
 const started: number[] = [];
@@ -20,18 +20,6 @@ afterEach(() => {
   }
 });
 
-/** Every process below `pid` (replicas, redis-server, the watchdog). */
-function descendants(pid: number): number[] {
-  const all: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    for (const child of listChildren(queue.shift()!)) {
-      all.push(child);
-      queue.push(child);
-    }
-  }
-  return all;
-}
 
 /** Starts `statebench run` and resolves once its load is running (the first fault fired). */
 async function startRun(out: string): Promise<{ child: ChildProcess; stderr: () => string }> {

@@ -51,3 +51,16 @@ export async function leftoverChildren(watchdogPid: number | undefined, timeoutM
   await waitFor(() => others().length === 0, timeoutMs);
   return others();
 }
+
+/** Every process below `pid` (children, grandchildren, ...). */
+export function descendants(pid: number): number[] {
+  const all: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of listChildren(queue.shift()!)) {
+      all.push(child);
+      queue.push(child);
+    }
+  }
+  return all;
+}

@@ -63,9 +63,11 @@ describe('killing a replica under closed load', () => {
       `sticky kill: ${run.pinnedAtKill} sessions pinned to replica-2 at the kill (${run.stayingAtKill} not logging out), ${run.lost} lost, ` +
         `${run.m.summary.updatesLost} items lost; errors ${JSON.stringify(r.errors)}`,
     );
-    // Round robin at first login spreads 30 users 10/10/10; sticky routing keeps them there.
-    expect(run.pinnedAtKill).toBeGreaterThanOrEqual(7);
-    expect(run.pinnedAtKill).toBeLessThanOrEqual(10);
+    // Logins go round robin, so about a third of the 30 users live on each replica; a new user
+    // (after a logout) carries no affinity, so the split drifts from 10/10/10 as users come and
+    // go. What matters is that the victim held some and that exactly those are lost.
+    expect(run.pinnedAtKill).toBeGreaterThanOrEqual(3);
+    expect(run.pinnedAtKill).toBeLessThanOrEqual(17);
     // Every session the victim held is lost, except one whose logout fails (it was ending anyway;
     // the engine drops it without a 401 to see). At most one more either way: a checkout answered
     // just before the kill becomes a failed logout, and a login the victim answered just before
