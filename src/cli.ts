@@ -69,6 +69,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .command('validate')
     .description('check scenario files (every problem at once) without starting anything')
     .argument('<files...>', 'scenario files or shipped scenario names')
+    .addHelpText('after', '\nExamples:\n  $ statebench validate scenarios/*.yaml\n  $ statebench validate my-experiment.yaml      every problem at once, exit 2 if any')
     .action(async (files: string[]) => {
       const { validateCommand } = await import('./commands/validate.js');
       exit.code = await validateCommand(files, io);
@@ -125,7 +126,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .addOption(new Option('--arch <name>', 'architecture').choices(['sticky', 'redis', 'redis-atomic', 'sqlite', 'sqlite-tx', 'cookie']).default('sticky'))
     .addOption(new Option('--replicas <n>', 'number of replicas').argParser(positiveInt).default(3))
     .option('--redis-url <url>', 'use this Redis instead of starting one')
-    .addHelpText('after', `\n${ARCHITECTURE_HELP}`)
+    .addHelpText('after', `\nExamples:\n  $ statebench targets up --arch redis --replicas 3\n  $ statebench targets up --arch cookie --replicas 2\n\n${ARCHITECTURE_HELP}`)
     .action(async (options) => {
       const { targetsUp } = await import('./commands/targets.js');
       await targetsUp({ arch: options.arch, replicas: options.replicas, redisUrl: options.redisUrl }, io.stdout, io.signal);
