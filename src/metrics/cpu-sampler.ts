@@ -29,6 +29,7 @@ export class CpuSampler {
   private timer: NodeJS.Timeout | undefined;
   private startedMs = 0;
   private stoppedMs = 0;
+  private generatorCpuMs = 0;
 
   constructor(private readonly processes: () => Map<string, number>) {}
 
@@ -55,14 +56,29 @@ export class CpuSampler {
     }
   }
 
-  /** Takes the last sample; `completed` requests turn the totals into CPU µs per request. */
-  stop(completed: number): CpuUsage[] {
+  /**
+   * Takes the last sample at the end of the measured window, so the grace period and the
+   * topology's shutdown are not charged to it. Idempotent.
+   */
+  end(): void {
+    if (this.stoppedMs > 0) return;
+    if (this.startedMs === 0) {
+      // Never started (interrupted during warm-up): nothing was measured.
+      this.stoppedMs = performance.now();
+      this.startedMs = this.stoppedMs;
+      return;
+    }
     if (this.timer) clearInterval(this.timer);
     this.sample();
+    this.generatorCpuMs = cpuMsSince(this.generatorStart);
     this.stoppedMs = performance.now();
+  }
+
+  /** CPU per component over the window; `completed` requests turn totals into CPU µs per request. */
+  stop(completed: number): CpuUsage[] {
+    this.end();
     const windowMs = Math.max(1, this.stoppedMs - this.startedMs);
-    const gen = process.cpuUsage(this.generatorStart);
-    const rows: [string, number][] = [['generator', (gen.user + gen.system) / 1000], ...this.totals];
+    const rows: [string, number][] = [['generator', this.generatorCpuMs], ...this.totals];
     return rows.map(([component, cpuMs]) => ({
       component,
       cpuMs: Math.round(cpuMs),
@@ -70,4 +86,9 @@ export class CpuSampler {
       cores: Math.round((cpuMs / windowMs) * 100) / 100,
     }));
   }
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }

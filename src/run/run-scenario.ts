@@ -124,7 +124,6 @@ async function runArchitecture(
       ...storeTopology(scenario, architecture),
     });
     const started = topology;
-    let ticker: NodeJS.Timeout | undefined;
     const router = createRouter(started, { sticky: architecture === 'sticky' });
     cpu = new CpuSampler(() => started.processes());
     listener?.architecture?.(architecture, repetition, 'running', scenario);
@@ -139,9 +138,6 @@ async function runArchitecture(
         signal: opts.signal,
         onWindowPlanned: (startMs) => recorder.beginMeasuring(startMs),
         onWindowStart: (startMs) => {
-          // During a total stall nothing completes; the ticker still closes seconds so the
-          // timeline and live progress show the stall as it happens.
-          ticker = setInterval(() => recorder.tick(performance.now()), 250);
           cpu!.start();
           faults = startFaultTimeline(started, scenario.faults, startMs, (_event, label) => {
             recorder.fault(performance.now(), label);
@@ -149,7 +145,7 @@ async function runArchitecture(
           });
         },
         onWindowEnd: (endMs) => {
-          clearInterval(ticker);
+          cpu?.end();
           recorder.endMeasuring(endMs);
         },
       });
@@ -158,7 +154,6 @@ async function runArchitecture(
       targetRps = stats.open?.targetRps;
       unfinished = stats.unfinished;
     } finally {
-      clearInterval(ticker);
       router.close();
       await faults?.stop();
       faultEvents = faults?.events ?? [];
