@@ -12,6 +12,13 @@ export interface FaultWindowOptions {
   /** A second's p99 counts as recovered up to this fraction above the steady state. Default 0.2. */
   p99Tolerance?: number;
   /**
+   * ...or up to this many µs above it, whichever is larger. Default 1000. A per-second p99 rests
+   * on the few slowest requests of that second, and on a shared machine a scheduler hiccup moves
+   * it by a millisecond or more: with a 2 ms steady p99, 20% alone (0.4 ms) would call healthy
+   * seconds unrecovered.
+   */
+  p99SlackUs?: number;
+  /**
    * Consecutive clean seconds needed to call a fault recovered. Default 2: the second a fault
    * fires in often looks clean because its stuck requests have not completed yet; they land a
    * second later with their full latency.
@@ -20,7 +27,7 @@ export interface FaultWindowOptions {
 }
 
 /** The defaults of {@link FaultWindowOptions}. */
-export const FAULT_WINDOW_DEFAULTS = { p99Tolerance: 0.2, stableSeconds: 2 } as const;
+export const FAULT_WINDOW_DEFAULTS = { p99Tolerance: 0.2, p99SlackUs: 1000, stableSeconds: 2 } as const;
 
 /**
  * For each fault (in time order), what users felt from the second it fired until recovery.
@@ -29,7 +36,8 @@ export const FAULT_WINDOW_DEFAULTS = { p99Tolerance: 0.2, stableSeconds: 2 } as 
  *   completions and lie in no earlier fault's window (the timeline starts after warm-up). With
  *   no such second (a fault at 0 s), recovery is judged on errors alone.
  * - A second is *clean* when it had completions, no errors of any kind, no lost sessions or
- *   updates, no dropped requests, and a p99 within `p99Tolerance` of the steady state.
+ *   updates, no dropped requests, and a p99 within `p99Tolerance` (or `p99SlackUs`, whichever
+ *   is larger) of the steady state.
  * - Recovery is the start of the first run of `stableSeconds` clean seconds that comes after the
  *   last second with errors, losses or drops before the next fault (or the end of the window):
  *   errors are a real signal and may surface late (timeouts, a stuck request finally failing),
@@ -51,6 +59,7 @@ export function computeFaultWindows(
   opts: FaultWindowOptions = {},
 ): FaultWindow[] {
   const tolerance = opts.p99Tolerance ?? FAULT_WINDOW_DEFAULTS.p99Tolerance;
+  const slackUs = opts.p99SlackUs ?? FAULT_WINDOW_DEFAULTS.p99SlackUs;
   const stable = Math.max(1, Math.floor(opts.stableSeconds ?? FAULT_WINDOW_DEFAULTS.stableSeconds));
 
   const bySecond: (TimelineSecond | undefined)[] = [];
@@ -75,7 +84,7 @@ export function computeFaultWindows(
     }
 
     const steadyP99 = steadyStateP99(bySecond, first, inEarlierWindow);
-    const p99Limit = steadyP99 === null ? Number.POSITIVE_INFINITY : steadyP99 * (1 + tolerance);
+    const p99Limit = steadyP99 === null ? Number.POSITIVE_INFINITY : steadyP99 + Math.max(steadyP99 * tolerance, slackUs);
 
     let lastFailing = first - 1;
     for (let s = first; s < spanEnd; s++) if (hasFailures(bySecond[s])) lastFailing = s;

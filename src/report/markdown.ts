@@ -72,7 +72,7 @@ export function renderMarkdown(result: RunResult, opts: MarkdownOptions = {}): s
         ]),
       );
     }
-    out.push('', 'Recovery: time until errors stopped and p99 came back within 20% of its level before the fault.', '');
+    out.push('', 'Recovery: time until errors stopped and p99 came back within 20% (or 1 ms) of its level before the fault.', '');
   }
 
   const failed = findFailedFaults(result);

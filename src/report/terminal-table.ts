@@ -239,7 +239,7 @@ function faultSection(result: RunResult, width: number, p: Palette): string[] {
   }
   const legend =
     'errors, lost sessions and lost cart items during the window; recovery: time until errors stopped ' +
-    'and p99 came back within 20% of its level before the fault.';
+    'and p99 came back within 20% (or 1 ms) of its level before the fault.';
   out.push(...wrapWords(legend, width, '', '').map(p.dim));
   return out;
 }

@@ -137,7 +137,7 @@ export interface FaultWindow {
   kind: string;
   target?: string;
   startMs: number;
-  /** When errors stopped and p99 came back within 20% of the steady state before; null if never. */
+  /** When errors stopped and p99 came back within 20% (or 1 ms) of the steady state before; null if never. */
   recoveredAtMs: number | null;
   timeToRecoverMs: number | null;
   errors: Partial<Record<ErrorKind, number>>;

@@ -19,7 +19,17 @@ function fault(atMs: number, kind = 'kill', target: string | undefined = 'replic
 
 const refused = (n: number): Tweak => ({ ok: 100 - n, errors: { refused: n } });
 
+/** These cases exercise the 20% rule alone; the absolute slack has its own test. */
+const PURE = { p99SlackUs: 0 } as const;
+
 describe('computeFaultWindows', () => {
+  it('allows a per-second p99 up to 1 ms above a low steady state (scheduler noise), by default', () => {
+    // Steady p99 1 ms: 20% alone would demand <= 1.2 ms; the slack allows up to 2 ms.
+    const tl = timeline(12, { 5: refused(10), 6: { p99Us: 1900 }, 7: { p99Us: 1700 }, 8: { p99Us: 2600 } });
+    expect(computeFaultWindows(tl, [fault(5_000)])[0].recoveredAtMs).toBe(6_000);
+    expect(computeFaultWindows(tl, [fault(5_000)], PURE)[0].recoveredAtMs).toBe(9_000);
+  });
+
   it('finds recovery when errors stop and p99 is back within 20%', () => {
     const tl = timeline(20, {
       10: { ...refused(30), sessionsLost: 4, updatesLost: 9, p99Us: 2500 },
@@ -28,7 +38,7 @@ describe('computeFaultWindows', () => {
       13: { p99Us: 1300 }, // 30% above steady state: not yet
       14: { p99Us: 1150 },
     });
-    const [w] = computeFaultWindows(tl, [fault(10_400)]);
+    const [w] = computeFaultWindows(tl, [fault(10_400)], PURE);
     expect(w).toEqual({
       kind: 'kill', target: 'replica-2', startMs: 10_400,
       recoveredAtMs: 14_000, timeToRecoverMs: 3600,
@@ -38,7 +48,7 @@ describe('computeFaultWindows', () => {
 
   it('says null when the run ends before recovery', () => {
     const tl = timeline(12, { 10: refused(10), 11: { p99Us: 5000 } });
-    const [w] = computeFaultWindows(tl, [fault(10_000)]);
+    const [w] = computeFaultWindows(tl, [fault(10_000)], PURE);
     expect(w.recoveredAtMs).toBeNull();
     expect(w.timeToRecoverMs).toBeNull();
     expect(w.errors).toEqual({ refused: 10 });
@@ -47,7 +57,7 @@ describe('computeFaultWindows', () => {
 
   it('says null when the next fault comes first, and judges the next one on its own', () => {
     const tl = timeline(20, { 5: refused(10), 6: refused(10), 7: refused(1), 8: { p99Us: 9000 } });
-    const windows = computeFaultWindows(tl, [fault(8_200, 'restart'), fault(5_100)]);
+    const windows = computeFaultWindows(tl, [fault(8_200, 'restart'), fault(5_100)], PURE);
     expect(windows.map((w) => w.startMs)).toEqual([5_100, 8_200]); // in time order
     expect(windows[0]).toMatchObject({ recoveredAtMs: null, errors: { refused: 21 }, p99Us: 1000 });
     expect(windows[1]).toMatchObject({ kind: 'restart', recoveredAtMs: 9_000, timeToRecoverMs: 800, p99Us: 9000 });
@@ -56,20 +66,20 @@ describe('computeFaultWindows', () => {
   it('does not declare recovery before late errors (timeouts of stuck requests)', () => {
     // A paused replica: the fault second looks clean, timeouts arrive two seconds later.
     const tl = timeline(15, { 6: { p99Us: 1000 }, 7: { p99Us: 1100 }, 8: { ...refused(0), errors: { timeout: 20 } } });
-    const [w] = computeFaultWindows(tl, [fault(6_000, 'pause')]);
+    const [w] = computeFaultWindows(tl, [fault(6_000, 'pause')], PURE);
     expect(w).toMatchObject({ recoveredAtMs: 9_000, timeToRecoverMs: 3000, errors: { timeout: 20 } });
   });
 
   it('does not call a stalled second (nothing completed) recovered', () => {
     const tl = timeline(10, { 4: refused(50), 5: { completed: 0, ok: 0, p50Us: 0, p99Us: 0 }, 6: { completed: 0, ok: 0, p99Us: 0 } });
-    const [w] = computeFaultWindows(tl, [fault(4_500)]);
+    const [w] = computeFaultWindows(tl, [fault(4_500)], PURE);
     expect(w.recoveredAtMs).toBe(7_000);
   });
 
   it('needs consecutive clean seconds, so one lucky second is not recovery', () => {
     const tl = timeline(12, { 3: refused(10), 4: { p99Us: 1000 }, 5: { p99Us: 4000 }, 6: { p99Us: 900 } });
-    expect(computeFaultWindows(tl, [fault(3_000)])[0].recoveredAtMs).toBe(6_000);
-    expect(computeFaultWindows(tl, [fault(3_000)], { stableSeconds: 1 })[0].recoveredAtMs).toBe(4_000);
+    expect(computeFaultWindows(tl, [fault(3_000)], PURE)[0].recoveredAtMs).toBe(6_000);
+    expect(computeFaultWindows(tl, [fault(3_000)], { ...PURE, stableSeconds: 1 })[0].recoveredAtMs).toBe(4_000);
   });
 
   it('reports 0 ms for a fault with no visible effect', () => {

@@ -16,7 +16,7 @@ export function renderFaultsSection(result: RunResult): string {
     return out.join('\n');
   }
   out.push(
-    '<p class="hint">A window runs from the fault until errors stop and p99 is back within 20% of the steady state before it. ' +
+    '<p class="hint">A window runs from the fault until errors stop and p99 is back within 20% (or 1 ms, whichever is larger) of the steady state before it. ' +
       '“Worst p99” is the highest per-second p99 inside the window.</p>',
   );
   if (rows.length > 0) {
