@@ -122,7 +122,10 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
   return {
     windowStartMs: engine.windowStartMs,
     windowEndMs,
-    measuredMs: Math.max(0, windowEndMs - engine.windowStartMs),
+    // The asked duration when the window ran to its end: start + duration - start is not
+    // always exactly the duration in floating point (24000.000000000007), and one ulp over a
+    // whole second would add an empty second to every per-second figure.
+    measuredMs: aborted ? Math.max(0, windowEndMs - engine.windowStartMs) : opts.durationMs,
     aborted,
     unfinished,
     open: open?.stats(),

@@ -138,7 +138,8 @@ export class Recorder implements LoadRecorder {
       this.finished = true;
       return;
     }
-    const lastWindowSecond = Math.max(0, Math.ceil((this.endMs - this.startMs) / 1000) - 1);
+    // The epsilon absorbs floating-point error in end − start (24000.000000000007 ms is 24 s).
+    const lastWindowSecond = Math.max(0, Math.ceil((this.endMs - this.startMs) / 1000 - 1e-6) - 1);
     while (this.second < lastWindowSecond) this.closeSecond();
     this.closeSecond();
     this.finished = true;

@@ -34,6 +34,20 @@ describe('Recorder', () => {
     expect(rec.timeline[0].p99Us).toBe(p.p99);
   });
 
+  it('does not invent an empty last second when end − start is a hair over whole seconds', () => {
+    const rec = new Recorder();
+    // A start for which (start + 24000) − start is 24000.000000000004 in floating point.
+    const start = 22173.702223983517;
+    const end = start + 24_000;
+    expect(end - start).toBeGreaterThan(24_000);
+    rec.beginMeasuring(start);
+    for (let s = 0; s < 24; s++) ok(rec, start + s * 1000 + 500, 100);
+    rec.endMeasuring(end);
+    rec.finish(end + 500);
+    expect(rec.timeline).toHaveLength(24);
+    expect(rec.timeline.every((s) => s.completed === 1)).toBe(true);
+  });
+
   it('records sub-millisecond latencies as what they were, never 0', () => {
     const rec = new Recorder();
     rec.beginMeasuring(T0);
