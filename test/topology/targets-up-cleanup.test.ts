@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isAlive, listChildren, survivors } from '../helpers/processes.js';
 import { HAS_REDIS } from '../helpers/redis.js';
 
-const MAIN = fileURLToPath(new URL('../../dist/src/commands/targets-up-main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
 /** Bound for "no child remains": replicas see IPC close at once, the watchdog reaps the rest. */
 const CLEANUP_TIMEOUT_MS = 5000;
 
@@ -34,7 +34,7 @@ afterEach(() => {
 });
 
 async function targetsUp(arch: string, replicas: number): Promise<Running> {
-  const child = spawn(process.execPath, [MAIN, '--arch', arch, '--replicas', String(replicas)], {
+  const child = spawn(process.execPath, [MAIN, 'targets', 'up', '--arch', arch, '--replicas', String(replicas)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const run: Running = { child, output: '', descendants: [], replicaPids: [], storeUrl: undefined };
