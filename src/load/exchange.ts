@@ -72,7 +72,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (rawHeaders) {
       for (let i = 0; i < rawHeaders.length; i += 2) {
         const name = rawHeaders[i];
-        // Compare lengths first so most headers are never decoded.
+        // Length and first letter first, so most headers (Connection has set-cookie's length)
+        // are never decoded.
+        if (!startsWithS(name)) continue;
         if (name.length === SET_COOKIE.length && name.toString().toLowerCase() === SET_COOKIE) {
           this.setCookie = parseSid(rawHeaders[i + 1].toString());
         } else if (name.length === SERVER_TIMING.length && name.toString().toLowerCase() === SERVER_TIMING) {
@@ -110,6 +112,12 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.done = true;
     this.sink.complete(this, kind);
   }
+}
+
+/** Whether a raw header name starts with `s` or `S` (both headers the engine reads do). */
+function startsWithS(name: Buffer | string): boolean {
+  const c = typeof name === 'string' ? name.charCodeAt(0) : name[0];
+  return (c | 0x20) === 0x73;
 }
 
 /** `sid=TOKEN; Path=/; HttpOnly` → `TOKEN`. */
