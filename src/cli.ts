@@ -3,6 +3,7 @@ import { EXIT, InvalidInputError, StatebenchError } from './errors.js';
 import type { CliIO } from './commands/io.js';
 import { statebenchVersion } from './run/environment.js';
 import { ARCHITECTURE_HELP } from './commands/targets.js';
+import { ARCHITECTURES } from './topology/types.js';
 
 const EXAMPLES_RUN = `
 Examples:
@@ -53,7 +54,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .option('--json', 'print the result JSON on stdout and nothing else there')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colours (NO_COLOR is respected too)')
-    .option('--arch <list>', 'only these architectures, comma-separated (sticky,redis,redis-atomic,sqlite,sqlite-tx,cookie)')
+    .option('--arch <list>', `only these architectures, comma-separated (${ARCHITECTURES.join(',')})`)
     .option('--redis-url <url>', 'use this Redis instead of starting redis-server (store faults then refused)')
     .addOption(new Option('--repeat <n>', 'run each architecture n times, keeping every run (for compare\'s noise rule)').argParser(positiveInt))
     .option('--markdown [path]', 'also write a Markdown summary (default: beside the result)')
@@ -123,7 +124,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
   targets
     .command('up')
     .description('start a topology, print its URLs, and keep it up until Ctrl-C')
-    .addOption(new Option('--arch <name>', 'architecture').choices(['sticky', 'redis', 'redis-atomic', 'sqlite', 'sqlite-tx', 'cookie']).default('sticky'))
+    .addOption(new Option('--arch <name>', 'architecture').choices(ARCHITECTURES).default('sticky'))
     .addOption(new Option('--replicas <n>', 'number of replicas').argParser(positiveInt).default(3))
     .option('--redis-url <url>', 'use this Redis instead of starting one')
     .addHelpText('after', `\nExamples:\n  $ statebench targets up --arch redis --replicas 3\n  $ statebench targets up --arch cookie --replicas 2\n\n${ARCHITECTURE_HELP}`)

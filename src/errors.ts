@@ -11,6 +11,8 @@ export const EXIT = {
   invalidInput: 2,
   /** A threshold or compare tolerance was exceeded. */
   thresholdsFailed: 99,
+  /** Ctrl-C cut a run short; what was measured is saved with `complete: false`. */
+  interrupted: 130,
 } as const;
 
 export class StatebenchError extends Error {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from './cli.js';
+import { EXIT } from './errors.js';
 import { stopAllTopologies } from './topology/topology.js';
 import { runEmergencyHooks } from './run/emergency.js';
 
@@ -16,7 +17,7 @@ const onSignal = (signal: NodeJS.Signals): void => {
     controller.abort(signal);
     return;
   }
-  void stopAllTopologies().finally(() => process.exit(130));
+  void stopAllTopologies().finally(() => process.exit(EXIT.interrupted));
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);

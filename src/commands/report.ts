@@ -3,6 +3,7 @@ import { readResultFile } from '../report/read-result.js';
 import { renderTerminalReport } from '../report/terminal-table.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { useColor, type CliIO } from './io.js';
+import { sidePath } from './side-path.js';
 
 export interface ReportCommandOptions {
   markdown?: string | boolean;
@@ -14,14 +15,12 @@ export interface ReportCommandOptions {
 /** `statebench report FILE.json`: rebuilds reports from a saved result, without re-running load. */
 export async function reportCommand(file: string, options: ReportCommandOptions, io: CliIO): Promise<number> {
   const result = await readResultFile(file);
-  const target = (flag: string | boolean | undefined, ext: string): string | undefined =>
-    flag === undefined || flag === false ? undefined : typeof flag === 'string' ? flag : file.replace(/\.json$/, ext);
-  const md = target(options.markdown, '.md');
+  const md = sidePath(options.markdown, file, '.md');
   if (md) {
     await writeFile(md, renderMarkdown(result));
     io.stderr.write(`markdown: ${md}\n`);
   }
-  const html = target(options.html, '.html');
+  const html = sidePath(options.html, file, '.html');
   if (html) {
     const { renderHtml } = await import('../report/html.js');
     await writeFile(html, renderHtml(result));

@@ -10,6 +10,7 @@ import { renderTerminalReport } from '../report/terminal-table.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderJUnit } from '../report/junit.js';
 import { progressListener } from './progress.js';
+import { sidePath } from './side-path.js';
 import { onEmergency } from '../run/emergency.js';
 import { useColor, type CliIO } from './io.js';
 
@@ -42,7 +43,6 @@ export async function runCommand(scenarioArg: string | undefined, options: RunCo
     ? { notice: (m: string) => io.stderr.write(`notice: ${m}\n`) }
     : progressListener(io.stderr, { tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr', options.color) });
   const out0 = options.out;
-  let outPath: string | undefined;
   // Should statebench crash mid-run, the architectures already measured are still saved.
   let partial: RunResult | undefined;
   const forget = onEmergency(async (reason) => {
@@ -50,9 +50,9 @@ export async function runCommand(scenarioArg: string | undefined, options: RunCo
     partial.complete = false;
     partial.incompleteReason = `crashed: ${reason}`;
     partial.finishedAt = new Date().toISOString();
-    outPath = out0 ?? defaultResultPath(partial);
-    await writeResultFile(partial, outPath);
-    io.stderr.write(`statebench: partial result written to ${outPath}\n`);
+    const path = out0 ?? defaultResultPath(partial);
+    await writeResultFile(partial, path);
+    io.stderr.write(`statebench: partial result written to ${path}\n`);
   });
   const result = await runScenario(scenario, {
     scenarioFile: file,
@@ -73,24 +73,22 @@ export async function runCommand(scenarioArg: string | undefined, options: RunCo
     io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
     io.stdout.write(`\nresult: ${out}\n`);
   }
-  return exitCodeFor(result, io.signal.aborted);
+  return exitCodeFor(result);
 }
 
-/** 130 after Ctrl-C (the shell convention), 1 when an architecture failed, 99 when a threshold did. */
-export function exitCodeFor(result: RunResult, interrupted: boolean): number {
-  if (interrupted) return 130;
+/** 130 when Ctrl-C cut the run short (the shell convention), 1 when an architecture failed, 99 when a threshold did. */
+export function exitCodeFor(result: RunResult): number {
+  if (!result.complete && result.incompleteReason === 'interrupted') return EXIT.interrupted;
   if (result.architectures.some((a) => a.error !== undefined)) return EXIT.runFailed;
   if (result.thresholds.some((t) => !t.passed)) return EXIT.thresholdsFailed;
   return EXIT.ok;
 }
 
 async function writeSideReports(result: RunResult, options: RunCommandOptions, out: string): Promise<void> {
-  const beside = (ext: string, flag: string | boolean | undefined): string | undefined =>
-    flag === undefined || flag === false ? undefined : typeof flag === 'string' ? flag : out.replace(/\.json$/, ext);
-  const md = beside('.md', options.markdown);
+  const md = sidePath(options.markdown, out, '.md');
   if (md) await writeFile(md, renderMarkdown(result));
   if (options.junit) await writeFile(options.junit, renderJUnit(result));
-  const html = beside('.html', options.html);
+  const html = sidePath(options.html, out, '.html');
   if (html) {
     // The HTML reporter inlines a chart library: loaded only when asked for.
     const { renderHtml } = await import('../report/html.js');

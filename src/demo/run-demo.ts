@@ -16,8 +16,6 @@ import { StoryClock } from './story-clock.js';
 
 /** A held story (`--pace slow`) has no planned end: the window is closed when the story is over. */
 const OPEN_ENDED_WINDOW_MS = 24 * 3600 * 1000;
-/** Closes timeline seconds during a total stall, as `run` does, so the screen shows the stall live. */
-const TICK_MS = 250;
 
 /** A replica as the stage shows it. */
 export interface ReplicaView {
@@ -236,7 +234,6 @@ class Stage {
     const topology = this.topology!;
     const router = createRouter(topology, { sticky: this.architecture === 'sticky' });
     this.cpu = new CpuSampler(() => topology.processes());
-    let ticker: NodeJS.Timeout | undefined;
     try {
       const stats = await runLoad({
         router,
@@ -250,12 +247,11 @@ class Stage {
         onWindowStart: (startMs) => {
           this.windowStartMs = startMs;
           this.clock.start(startMs);
-          ticker = setInterval(() => this.recorder.tick(performance.now()), TICK_MS);
           this.cpu!.start();
           this.markWindowStarted();
         },
         onWindowEnd: (endMs) => {
-          clearInterval(ticker);
+          this.cpu?.end();
           this.recorder.endMeasuring(endMs);
         },
       });
@@ -265,7 +261,6 @@ class Stage {
     } catch (err) {
       this.error = (err as Error).message;
     } finally {
-      clearInterval(ticker);
       router.close();
       this.markWindowStarted();
     }

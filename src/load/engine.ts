@@ -42,8 +42,8 @@ export class Engine implements ExchangeSink {
   onUserFree: (vu: VirtualUser, kind: OutcomeKind) => void = () => {};
 
   private readonly exchanges: Exchange[][];
-  private readonly payload: string;
-  private readonly addBodyHead = '{"qty":1,"payload":"';
+  /** An add's JSON body up to the sku, built once: each add appends only `sku"}`. */
+  private readonly addBodyHead: string;
 
   constructor(private readonly opts: EngineOptions) {
     this.clients = new ReplicaClients(opts.users * opts.parallelPerSession, opts.timeoutMs);
@@ -52,10 +52,15 @@ export class Engine implements ExchangeSink {
     for (let i = 0; i < opts.users; i++) {
       this.users.push(new VirtualUser(i, opts.mix, opts.parallelPerSession));
       const own: Exchange[] = [];
-      for (let t = 0; t < opts.parallelPerSession; t++) own.push(new Exchange(this, i * opts.parallelPerSession + t));
+      for (let t = 0; t < opts.parallelPerSession; t++) {
+        const ex = new Exchange(this, i * opts.parallelPerSession + t);
+        ex.request.headersTimeout = opts.timeoutMs;
+        ex.request.bodyTimeout = opts.timeoutMs;
+        own.push(ex);
+      }
       this.exchanges.push(own);
     }
-    this.payload = 'x'.repeat(opts.mix.payloadBytes);
+    this.addBodyHead = `{"qty":1,"payload":"${'x'.repeat(opts.mix.payloadBytes)}","sku":"`;
   }
 
   /** Sends the user's next request; `intendedMs` is when it was due (open) or now (closed). */
@@ -97,13 +102,11 @@ export class Engine implements ExchangeSink {
     req.body = undefined;
     if (ex.sku !== undefined) {
       headers.push('content-type', 'application/json');
-      req.body = `${this.addBodyHead}${this.payload}","sku":"${ex.sku}"}`;
+      req.body = `${this.addBodyHead}${ex.sku}"}`;
     }
     req.origin = replica.url;
     req.method = route.method;
     req.path = route.path;
-    req.headersTimeout = this.opts.timeoutMs;
-    req.bodyTimeout = this.opts.timeoutMs;
     this.clients.get(replica, ex.slot).dispatch(req, ex);
   }
 
@@ -122,11 +125,13 @@ export class Engine implements ExchangeSink {
         (nowMs - ex.intendedMs) * 1000,
         (nowMs - ex.sentMs) * 1000,
         ex.storeUs,
-        ex.replica?.name,
+        // Only a replica that answered served the request (per-replica load spread).
+        transportKind === 'refused' || transportKind === 'reset' || transportKind === 'timeout' ? undefined : ex.replica?.name,
         nowMs,
       );
     }
-    if ((kind === 'refused' || kind === 'reset' || kind === 'timeout') && ex.replica !== undefined) {
+    // After destroy() every in-flight exchange fails: not a sign that its replica is down.
+    if (!this.closed && (kind === 'refused' || kind === 'reset' || kind === 'timeout') && ex.replica !== undefined) {
       this.opts.router.reportFailure(ex.replica);
     }
     ex.replica = undefined as unknown as Replica;

@@ -22,7 +22,7 @@ export class VirtualUser {
   addsIssued = 0;
   itemSeq = 0;
   readonly cart = new CartChecker();
-  /** Whether the open model's idle stack holds this user. */
+  /** Whether the open model's idle queue (first in, first out) holds this user. */
   idle = false;
   /**
    * When this user's last request completed (performance.now() ms), until the closed model

@@ -79,7 +79,8 @@ export function summarize(recorder: Recorder, input: SummaryInput): Architecture
   const hasStore = recorder.store.totalCount > 0;
   const histograms: EncodedHistograms = {
     latency: encodeHistogram(recorder.latency),
-    uncorrected: encodeHistogram(recorder.uncorrected),
+    // Open load only: under a closed load the send is the intended time, so it would repeat `latency`.
+    ...(input.targetRps !== undefined ? { uncorrected: encodeHistogram(recorder.uncorrected) } : {}),
     byEndpoint: encodedByEndpoint,
   };
   if (hasStore) histograms.store = encodeHistogram(recorder.store);
@@ -101,7 +102,7 @@ export function summarize(recorder: Recorder, input: SummaryInput): Architecture
     },
     throughputRps: measuredS > 0 ? completed / measuredS : 0,
     latencyUs: percentilesOf(recorder.latency),
-    uncorrectedLatencyUs: percentilesOf(recorder.uncorrected),
+    ...(input.targetRps !== undefined ? { uncorrectedLatencyUs: percentilesOf(recorder.uncorrected) } : {}),
     byEndpoint,
     sessions: { started: recorder.sessionsStartedCount, lost: recorder.sessionsLostCount },
     updatesLost: recorder.updatesLostCount,

@@ -59,8 +59,14 @@ describe('summarize', () => {
     expect(r.byEndpoint.login).toBeUndefined();
   });
 
+  it('keeps uncorrected latency for open load only (closed: the send is the intended time)', () => {
+    expect(summarize(recorded(() => 200), INPUT).uncorrectedLatencyUs).toBeUndefined();
+    expect(summarize(recorded(() => 200), INPUT).histograms.uncorrected).toBeUndefined();
+    expect(summarize(recorded(() => 200), { ...INPUT, targetRps: 100 }).uncorrectedLatencyUs?.count).toBeGreaterThan(0);
+  });
+
   it('saves histograms that decode to the same figures', () => {
-    const r = summarize(recorded(() => 200), INPUT);
+    const r = summarize(recorded(() => 200), { ...INPUT, targetRps: 100 });
     expect(percentilesOf(decodeHistogram(r.histograms.latency))).toEqual(r.latencyUs);
     expect(percentilesOf(decodeHistogram(r.histograms.uncorrected!))).toEqual(r.uncorrectedLatencyUs);
     expect(percentilesOf(decodeHistogram(r.histograms.store!))).toEqual(r.store.roundTripUs);

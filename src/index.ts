@@ -1,0 +1,24 @@
+/**
+ * statebench's library API: what the CLI is a thin layer over. Run a scenario and get a
+ * serializable result; render or compare results; or drive the pieces (topology, load,
+ * recorder) directly.
+ */
+export { runScenario, type RunOptions, type RunListener } from './run/run-scenario.js';
+export { writeResultFile, defaultResultPath } from './run/write-result.js';
+export { loadScenarioFile, parseScenario, resolveBuiltinScenario } from './scenario/load-scenario.js';
+export { startTopology, stopAllTopologies } from './topology/topology.js';
+export { createRouter } from './topology/router.js';
+export { runLoad, type RunLoadOptions, type LoadStats } from './load/run-load.js';
+export { Recorder } from './metrics/recorder.js';
+export { summarize } from './metrics/summarize.js';
+export { decodeHistogram, encodeHistogram, mergeHistograms, percentilesOf } from './metrics/histogram.js';
+export { readResultFile } from './report/read-result.js';
+export { renderTerminalReport } from './report/terminal-table.js';
+export { renderMarkdown } from './report/markdown.js';
+export { renderJUnit } from './report/junit.js';
+export { compareResults, parseMaxRegress, renderComparison, renderComparisonMarkdown } from './report/compare.js';
+export { EXIT, StatebenchError, InvalidInputError } from './errors.js';
+export type * from './result/types.js';
+export type * from './scenario/types.js';
+export type { ArchitectureName, Topology, TopologyOptions, Replica, Router } from './topology/types.js';
+export type { Endpoint, OutcomeKind, ErrorKind } from './load/outcome.js';
