@@ -7,6 +7,8 @@
 import http from 'node:http';
 import {
   DEFAULT_SESSION_TTL_S,
+  HEADER_REPLICA,
+  HEADER_SERVER_TIMING,
   SESSION_COOKIE,
   formatServerTiming,
   type ReplicaConfig,
@@ -128,42 +130,24 @@ function parseItem(text: string): AddItemBody {
 function createHandler(name: string, store: SessionStore): http.RequestListener {
   const countStoreTime = store.external;
 
-  async function load(t: Timing, token: string): Promise<Session | undefined> {
+  /** Runs one store call, adding its duration to the request's store time. */
+  async function timed<T>(t: Timing, call: () => Promise<T>): Promise<T> {
     const s = process.hrtime.bigint();
     try {
-      return await store.load(token);
+      return await call();
     } finally {
       t.storeNs += process.hrtime.bigint() - s;
     }
   }
 
-  async function save(t: Timing, token: string | undefined, session: Session): Promise<string> {
+  const load = (t: Timing, token: string): Promise<Session | undefined> => timed(t, () => store.load(token));
+  const save = (t: Timing, token: string | undefined, session: Session): Promise<string> => {
     session.version++;
-    const s = process.hrtime.bigint();
-    try {
-      return await store.save(token, session);
-    } finally {
-      t.storeNs += process.hrtime.bigint() - s;
-    }
-  }
-
-  async function addItem(t: Timing, token: string, item: CartItem): Promise<AddedItem | undefined> {
-    const s = process.hrtime.bigint();
-    try {
-      return await store.addItem!(token, item);
-    } finally {
-      t.storeNs += process.hrtime.bigint() - s;
-    }
-  }
-
-  async function destroy(t: Timing, token: string): Promise<void> {
-    const s = process.hrtime.bigint();
-    try {
-      await store.destroy(token);
-    } finally {
-      t.storeNs += process.hrtime.bigint() - s;
-    }
-  }
+    return timed(t, () => store.save(token, session));
+  };
+  const addItem = (t: Timing, token: string, item: CartItem): Promise<AddedItem | undefined> =>
+    timed(t, () => store.addItem!(token, item));
+  const destroy = (t: Timing, token: string): Promise<void> => timed(t, () => store.destroy(token));
 
   function send(
     res: http.ServerResponse,
@@ -178,8 +162,8 @@ function createHandler(name: string, store: SessionStore): http.RequestListener 
     const headers: http.OutgoingHttpHeaders = {
       'content-type': contentType,
       'content-length': Buffer.byteLength(body),
-      'x-replica': name,
-      'server-timing': formatServerTiming(storeMs, appMs),
+      [HEADER_REPLICA]: name,
+      [HEADER_SERVER_TIMING]: formatServerTiming(storeMs, appMs),
     };
     if (setCookie !== undefined) headers['set-cookie'] = setCookie;
     if (draining) headers.connection = 'close';

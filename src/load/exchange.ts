@@ -3,6 +3,7 @@ import type { Replica } from '../topology/types.js';
 import type { Endpoint, OutcomeKind } from './outcome.js';
 import type { VirtualUser } from './virtual-user.js';
 import { classifyError, classifyStatus } from './classify-error.js';
+import { HEADER_SERVER_TIMING } from '../../targets/protocol.js';
 
 /** Receives finished exchanges; implemented by the engine. */
 export interface ExchangeSink {
@@ -10,8 +11,9 @@ export interface ExchangeSink {
 }
 
 const SET_COOKIE = 'set-cookie';
-const SERVER_TIMING = 'server-timing';
+const SERVER_TIMING = HEADER_SERVER_TIMING;
 const STORE_DUR = 'store;dur=';
+const STORE_DUR_BYTES = Buffer.from(STORE_DUR);
 
 /**
  * One request in flight, and its undici handler. Exchanges are reused (a user keeps one per
@@ -78,7 +80,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
         if (name.length === SET_COOKIE.length && name.toString().toLowerCase() === SET_COOKIE) {
           this.setCookie = parseSid(rawHeaders[i + 1].toString());
         } else if (name.length === SERVER_TIMING.length && name.toString().toLowerCase() === SERVER_TIMING) {
-          this.storeUs = parseStoreUs(rawHeaders[i + 1].toString());
+          this.storeUs = parseStoreUs(rawHeaders[i + 1]);
         }
       }
     }
@@ -127,10 +129,28 @@ function parseSid(value: string): string | undefined {
   return value.slice(4, end < 0 ? undefined : end);
 }
 
-/** `store;dur=0.123, app;dur=0.456` → 123 (µs). */
-function parseStoreUs(value: string): number {
-  const at = value.indexOf(STORE_DUR);
+/** `store;dur=0.123, app;dur=0.456` → 123 (µs); -1 when absent. */
+function parseStoreUs(value: Buffer | string): number {
+  if (typeof value === 'string') {
+    const at = value.indexOf(STORE_DUR);
+    if (at < 0) return -1;
+    const ms = Number.parseFloat(value.slice(at + STORE_DUR.length));
+    return Number.isFinite(ms) ? Math.round(ms * 1000) : -1;
+  }
+  // Read the digits straight from the header's bytes: one per response, no string decoded.
+  const at = value.indexOf(STORE_DUR_BYTES);
   if (at < 0) return -1;
-  const ms = Number.parseFloat(value.slice(at + STORE_DUR.length));
-  return Number.isFinite(ms) ? Math.round(ms * 1000) : -1;
+  let i = at + STORE_DUR_BYTES.length;
+  let whole = 0;
+  let digits = 0;
+  for (; i < value.length && value[i] >= 0x30 && value[i] <= 0x39; i++, digits++) whole = whole * 10 + value[i] - 0x30;
+  let frac = 0;
+  let scale = 1;
+  if (i < value.length && value[i] === 0x2e) {
+    for (i++; i < value.length && value[i] >= 0x30 && value[i] <= 0x39; i++, digits++) {
+      frac = frac * 10 + value[i] - 0x30;
+      scale *= 10;
+    }
+  }
+  return digits === 0 ? -1 : Math.round((whole + frac / scale) * 1000);
 }

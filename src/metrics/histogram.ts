@@ -86,12 +86,6 @@ export function decodeHistogram(encoded: string): Histogram {
   return h;
 }
 
-/** Adds every count of `from` into `into` (exact: same bucket layout). Returns `into`. */
-export function mergeInto(into: Histogram, from: Histogram): Histogram {
-  into.add(from);
-  return into;
-}
-
 /** A new histogram holding the sum of all `parts` (for repetitions or several generators). */
 export function mergeHistograms(parts: readonly Histogram[]): Histogram {
   const total = createHistogram();

@@ -74,12 +74,3 @@ export function releaseDir(dir: string): void {
 export function watchdogPid(): number | undefined {
   return watchdog?.pid;
 }
-
-/** Ends the watchdog (nothing is reaped: callers release everything first). */
-export function stopWatchdog(): void {
-  const child = watchdog;
-  watchdog = undefined;
-  if (child === undefined) return;
-  // Closing stdin with guards left would reap them; ending it with SIGTERM does not.
-  child.kill('SIGTERM');
-}
