@@ -1,0 +1,45 @@
+/**
+ * A session store statebench runs for one topology (a server process it starts, or a file), and
+ * the kind of store it is. Each backend is one file in src/stores/ that registers itself; nothing
+ * else in statebench switches on a store's name.
+ */
+
+/** How a backend is asked to start. Every server binds 127.0.0.1 on a free port. */
+export interface StoreStartOptions {
+  /** A temporary directory for the store's files, owned and removed by the caller. */
+  dir: string;
+  /** Keep data across a kill + restart (Redis `appendonly`, PostgreSQL `fsync`); off by default. */
+  persistence: boolean;
+  /** Session time to live in seconds (stores with their own expiry use it). */
+  sessionTtlS: number;
+  /** Memory limit of the store server in bytes (Redis `maxmemory`, Memcached `-m`); undefined: the server's default. */
+  maxMemoryBytes?: number;
+}
+
+/** A running store. Methods that change its state resolve once the change has taken effect. */
+export interface StoreInstance {
+  /**
+   * What replicas connect to (given to the target store module as `url`):
+   * `redis://127.0.0.1:PORT`, `memcached://127.0.0.1:PORT`, `postgres://user:pw@127.0.0.1:PORT/db`,
+   * or a file path for SQLite.
+   */
+  readonly url: string;
+  /** The TCP address behind `url`, where a latency proxy can sit; undefined when there is no network hop. */
+  readonly address: { host: string; port: number } | undefined;
+  /** Server version for the result's environment block, e.g. `1.6.18`. */
+  readonly version: string | undefined;
+  /** PIDs of every process of the store now, by component name (`store`, `store-replica-1`, …). */
+  processes(): Map<string, number>;
+  /** SIGKILL the server; resolves once it has exited. */
+  kill(): Promise<void>;
+  /** Starts a killed server again on the same port; resolves when it answers. */
+  restart(): Promise<void>;
+  /** Freezes the store (SIGSTOP, or a held lock); resolves once frozen. */
+  pause(): Promise<void>;
+  /** Undoes `pause`; resolves when the store answers again. */
+  resume(): Promise<void>;
+  /** Stops everything it started. Idempotent; never throws. */
+  stop(): Promise<void>;
+  /** Last resort from a process 'exit' hook: SIGKILL every process, synchronously. */
+  killSync(): void;
+}
