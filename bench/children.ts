@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { guardPid, releasePid } from '../src/topology/reaper.js';
-import { terminate } from '../src/topology/process-signals.js';
+import { guardPid, releasePid } from '../src/process/reaper.js';
+import { terminate } from '../src/process/process-signals.js';
 import { stopAllTopologies } from '../src/topology/topology.js';
 
 /**

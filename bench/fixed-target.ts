@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../src/topology/free-port.js';
-import { waitHealthy } from '../src/topology/health-check.js';
-import { guardDir, releaseDir } from '../src/topology/reaper.js';
+import { freePort } from '../src/process/free-port.js';
+import { waitHealthy } from '../src/process/health-check.js';
+import { guardDir, releaseDir } from '../src/process/reaper.js';
 import { stop, track } from './children.js';
 
 /** A server answering every request with a fixed `200 ok`, faster than any generator. */

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitExit } from '../src/topology/process-signals.js';
+import { waitExit } from '../src/process/process-signals.js';
 import { stop, track } from './children.js';
 
 export interface ChildRunOptions {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { LatencyProxyProcess } from '../src/topology/latency-proxy-process.js';
-import { RedisServer } from '../src/topology/redis-server.js';
+import { RedisServer } from '../src/stores/redis-server.js';
 
 const COMMANDS = Number(process.env.COMMANDS ?? 3000);
 const WARMUP = 300;

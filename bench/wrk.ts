@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { guardDir, releaseDir } from '../src/topology/reaper.js';
+import { guardDir, releaseDir } from '../src/process/reaper.js';
 import { track } from './children.js';
 import type { RunFigures } from './measure.js';
 

@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { EXIT } from '../errors.js';
 import { loadScenarioFile, resolveBuiltinScenario } from '../scenario/load-scenario.js';
 import type { Scenario } from '../scenario/types.js';
-import { redisAvailable } from '../topology/redis-server.js';
+import { redisAvailable } from '../stores/redis-server.js';
 import { writeResultFile } from '../run/write-result.js';
 import { renderTerminalReport } from '../report/terminal-table.js';
 import { formatCount, formatRate } from '../report/format.js';

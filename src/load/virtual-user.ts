@@ -1,7 +1,7 @@
 import type { SessionMix } from '../scenario/types.js';
 import type { Replica } from '../topology/types.js';
 import type { Endpoint } from './outcome.js';
-import { CartChecker } from '../metrics/cart-checker.js';
+import { CartChecker } from './cart-checker.js';
 
 type Phase = 'login' | 'cart' | 'checkout' | 'logout';
 

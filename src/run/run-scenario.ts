@@ -4,7 +4,7 @@ import type { Scenario } from '../scenario/types.js';
 import { REDIS_ARCHITECTURES, type ArchitectureName, type Topology, type TopologyOptions } from '../topology/types.js';
 import { startTopology } from '../topology/topology.js';
 import { createRouter } from '../topology/router.js';
-import { redisAvailable } from '../topology/redis-server.js';
+import { redisAvailable } from '../stores/redis-server.js';
 import { Recorder } from '../metrics/recorder.js';
 import { summarize } from '../metrics/summarize.js';
 import { CpuSampler } from '../metrics/cpu-sampler.js';

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TargetStartError } from '../errors.js';
 import type { LatencySetting } from './latency-proxy.js';
-import { hasExited, killNow } from './process-signals.js';
-import { guardPid, releasePid } from './reaper.js';
+import { hasExited, killNow } from '../process/process-signals.js';
+import { guardPid, releasePid } from '../process/reaper.js';
 
 /** Parent → proxy process. */
 export type LatencyProxyRequest = { type: 'set'; latencyMs: number; jitterMs: number };

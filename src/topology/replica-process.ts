@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ReplicaConfig, ReplicaMessage } from '../../targets/protocol.js';
 import { TargetStartError } from '../errors.js';
-import { waitHealthy } from './health-check.js';
-import { hasExited, killNow, stopProcess, terminate } from './process-signals.js';
-import { guardPid, releasePid } from './reaper.js';
+import { waitHealthy } from '../process/health-check.js';
+import { hasExited, killNow, stopProcess, terminate } from '../process/process-signals.js';
+import { guardPid, releasePid } from '../process/reaper.js';
 import type { Replica, ReplicaState } from './types.js';
 
 /** A replica that has not reported ready and answered /healthz by then failed to start. */

@@ -1,4 +1,4 @@
-import { checkHealth } from './health-check.js';
+import { checkHealth } from '../process/health-check.js';
 import type { Replica, Router, Topology } from './types.js';
 
 /** Default pause between health checks of a replica marked down. */

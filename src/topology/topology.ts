@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { DEFAULT_SESSION_TTL_S, type ReplicaConfig } from '../../targets/protocol.js';
 import { EXIT, InvalidInputError, StatebenchError, TargetStartError } from '../errors.js';
 import { LatencyProxyProcess } from './latency-proxy-process.js';
-import { RedisHa, SENTINEL_MASTER_NAME } from './redis-ha.js';
-import { RedisServer, redisAvailable } from './redis-server.js';
-import { SqliteLock } from './sqlite-lock.js';
-import { guardDir, releaseDir } from './reaper.js';
+import { RedisHa, SENTINEL_MASTER_NAME } from '../stores/redis-ha.js';
+import { RedisServer, redisAvailable } from '../stores/redis-server.js';
+import { SqliteLock } from '../stores/sqlite-lock.js';
+import { guardDir, releaseDir } from '../process/reaper.js';
 import { ReplicaProcess } from './replica-process.js';
 import {
   ARCHITECTURES,

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { deploy } from '../../src/faults/deploy.js';
 import { createRouter } from '../../src/topology/router.js';
-import { watchdogPid } from '../../src/topology/reaper.js';
+import { watchdogPid } from '../../src/process/reaper.js';
 import { startTopology } from '../../src/topology/topology.js';
 import type { ArchitectureName, Router, Topology } from '../../src/topology/types.js';
 import { call, login } from '../helpers/http.js';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
-import { watchdogPid } from '../../src/topology/reaper.js';
+import { watchdogPid } from '../../src/process/reaper.js';
 import { leftoverChildren } from '../helpers/processes.js';
 import { HAS_REDIS } from '../helpers/redis.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { storeLatency } from '../../src/faults/store-latency.js';
-import { watchdogPid } from '../../src/topology/reaper.js';
+import { watchdogPid } from '../../src/process/reaper.js';
 import { startTopology } from '../../src/topology/topology.js';
 import type { Topology } from '../../src/topology/types.js';
 import { call, login } from '../helpers/http.js';

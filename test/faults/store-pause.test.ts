@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { storePause } from '../../src/faults/store-pause.js';
-import { watchdogPid } from '../../src/topology/reaper.js';
+import { watchdogPid } from '../../src/process/reaper.js';
 import { startTopology } from '../../src/topology/topology.js';
 import type { Topology } from '../../src/topology/types.js';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../../targets/stores/sqlite.js';

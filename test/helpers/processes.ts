@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { readProcStat } from '../../src/topology/proc-stat.js';
+import { readProcStat } from '../../src/process/proc-stat.js';
 
 /** True while the process exists and is not a zombie (PID 1 here may never reap orphans). */
 export function isAlive(pid: number): boolean {

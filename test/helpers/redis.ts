@@ -1,4 +1,4 @@
-import { redisAvailable } from '../../src/topology/redis-server.js';
+import { redisAvailable } from '../../src/stores/redis-server.js';
 
 /** Redis tests run whenever redis-server is on the PATH (CI must have it); otherwise they skip, saying why. */
 export const HAS_REDIS = redisAvailable();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { watchdogPid } from '../../src/topology/reaper.js';
+import { watchdogPid } from '../../src/process/reaper.js';
 import { startTopology } from '../../src/topology/topology.js';
 import type { ArchitectureName, Topology } from '../../src/topology/types.js';
 import { call, login } from '../helpers/http.js';

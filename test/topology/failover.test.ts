@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRouter } from '../../src/topology/router.js';
-import { watchdogPid } from '../../src/topology/reaper.js';
+import { watchdogPid } from '../../src/process/reaper.js';
 import { startTopology } from '../../src/topology/topology.js';
 import type { ArchitectureName, Replica, Router, Topology } from '../../src/topology/types.js';
 import { call, login, type Reply } from '../helpers/http.js';

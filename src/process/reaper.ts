@@ -15,7 +15,7 @@ let watchdog: ChildProcess | undefined;
 /** Compiled output sits next to this file; under vitest this file is the .ts source, so use dist. */
 function reaperScript(): string {
   const here = fileURLToPath(new URL('./reaper-process.js', import.meta.url));
-  return existsSync(here) ? here : fileURLToPath(new URL('../../dist/src/topology/reaper-process.js', import.meta.url));
+  return existsSync(here) ? here : fileURLToPath(new URL('../../dist/src/process/reaper-process.js', import.meta.url));
 }
 
 function ensureWatchdog(): ChildProcess | undefined {

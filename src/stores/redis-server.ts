@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { TargetStartError } from '../errors.js';
-import { freePort } from './free-port.js';
-import { sleep } from './health-check.js';
-import { hasExited, killNow, stopProcess, terminate, waitExit } from './process-signals.js';
-import { guardPid, releasePid } from './reaper.js';
+import { freePort } from '../process/free-port.js';
+import { sleep } from '../process/health-check.js';
+import { hasExited, killNow, stopProcess, terminate, waitExit } from '../process/process-signals.js';
+import { guardPid, releasePid } from '../process/reaper.js';
 
 /** How long a starting or resumed redis-server has to answer PING. */
 const READY_TIMEOUT_MS = 10_000;

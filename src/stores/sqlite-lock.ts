@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { sleep } from './health-check.js';
+import { sleep } from '../process/health-check.js';
 
 /** A replica's write holds the lock for microseconds; giving up after this means something is wrong. */
 const ACQUIRE_TIMEOUT_MS = 5000;

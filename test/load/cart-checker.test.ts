@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CartChecker } from '../../src/metrics/cart-checker.js';
+import { CartChecker } from '../../src/load/cart-checker.js';
 
 // Histories are written with explicit times (ms) so concurrency is visible: [invoke, complete].
 describe('CartChecker', () => {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { TargetStartError } from '../errors.js';
-import { sleep } from './health-check.js';
+import { sleep } from '../process/health-check.js';
 import { RedisServer } from './redis-server.js';
 
 /** The name Sentinels monitor the primary under; replicas ask for it. */
