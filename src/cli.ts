@@ -2,8 +2,7 @@ import { Command, CommanderError, InvalidArgumentError as CommanderInvalidArgume
 import { EXIT, InvalidInputError, StatebenchError } from './errors.js';
 import type { CliIO } from './commands/io.js';
 import { statebenchVersion } from './run/environment.js';
-import { ARCHITECTURE_HELP } from './commands/targets.js';
-import { ARCHITECTURES } from './topology/types.js';
+import { ARCHITECTURE_NAMES, architecturesHelp } from './architectures/index.js';
 
 const EXAMPLES_RUN = `
 Examples:
@@ -54,7 +53,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .option('--json', 'print the result JSON on stdout and nothing else there')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colours (NO_COLOR is respected too)')
-    .option('--arch <list>', `only these architectures, comma-separated (${ARCHITECTURES.join(',')})`)
+    .option('--arch <list>', `only these architectures, comma-separated (${ARCHITECTURE_NAMES.join(',')})`)
     .option('--redis-url <url>', 'use this Redis instead of starting redis-server (store faults then refused)')
     .addOption(new Option('--repeat <n>', 'run each architecture n times, keeping every run (for compare\'s noise rule)').argParser(positiveInt))
     .option('--markdown [path]', 'also write a Markdown summary (default: beside the result)')
@@ -124,10 +123,10 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
   targets
     .command('up')
     .description('start a topology, print its URLs, and keep it up until Ctrl-C')
-    .addOption(new Option('--arch <name>', 'architecture').choices(ARCHITECTURES).default('sticky'))
+    .addOption(new Option('--arch <name>', 'architecture').choices(ARCHITECTURE_NAMES).default('sticky'))
     .addOption(new Option('--replicas <n>', 'number of replicas').argParser(positiveInt).default(3))
     .option('--redis-url <url>', 'use this Redis instead of starting one')
-    .addHelpText('after', `\nExamples:\n  $ statebench targets up --arch redis --replicas 3\n  $ statebench targets up --arch cookie --replicas 2\n\n${ARCHITECTURE_HELP}`)
+    .addHelpText('after', `\nExamples:\n  $ statebench targets up --arch redis --replicas 3\n  $ statebench targets up --arch cookie --replicas 2\n\n${architecturesHelp()}`)
     .action(async (options) => {
       const { targetsUp } = await import('./commands/targets.js');
       await targetsUp({ arch: options.arch, replicas: options.replicas, redisUrl: options.redisUrl }, io.stdout, io.signal);

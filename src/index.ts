@@ -20,5 +20,7 @@ export { compareResults, parseMaxRegress, renderComparison, renderComparisonMark
 export { EXIT, StatebenchError, InvalidInputError } from './errors.js';
 export type * from './result/types.js';
 export type * from './scenario/types.js';
-export type { ArchitectureName, Topology, TopologyOptions, Replica, Router } from './topology/types.js';
+export type { Topology, TopologyOptions, Replica, Router } from './topology/types.js';
+export type { Architecture } from './architectures/index.js';
+export { ARCHITECTURES } from './architectures/index.js';
 export type { Endpoint, OutcomeKind, ErrorKind } from './load/outcome.js';

@@ -8,22 +8,25 @@
 export interface ReplicaConfig {
   /** Shown in `X-Replica`, e.g. `replica-1`. */
   name: string;
-  /** Store kind, e.g. `memory`, `redis`, `sqlite`, `cookie` (see targets/stores). */
+  /** The store module to load: `targets/stores/<store>.ts` (`memory`, `redis`, `sqlite`, `cookie`, …). */
   store: string;
   /** 0 picks a free port. */
   port: number;
   /**
-   * `redis://host:port`, or `redis-sentinel://host:port,host:port/<name>` for a replicated Redis:
-   * the replica then asks those Sentinels where the primary `<name>` is, and asks again after a
-   * failover (targets/stores/sentinel-url.ts).
+   * Where the store is, as its backend hands it out: `redis://host:port`,
+   * `redis-sentinel://host:port,host:port/<name>` for a replicated Redis (the replica then asks
+   * those Sentinels where the primary is, and again after a failover), or a file path for SQLite.
    */
-  redisUrl?: string;
-  sqlitePath?: string;
-  /** HMAC key for the cookie store; all replicas of a topology share it. */
-  cookieSecret?: string;
+  storeUrl?: string;
   /** Session time to live, in seconds. */
   sessionTtlS: number;
 }
+
+/**
+ * The environment variable that carries the topology's secret (the cookie HMAC key, a store
+ * password) to its replicas: never the command line, which every local user can read with `ps`.
+ */
+export const SECRET_ENV = 'STATEBENCH_STORE_SECRET';
 
 export type ReplicaMessage = { type: 'ready'; port: number; pid: number } | { type: 'fatal'; message: string };
 

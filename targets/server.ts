@@ -22,7 +22,7 @@ import {
   type Session,
   type SessionStore,
 } from './session.js';
-import { createStore } from './stores/index.js';
+import { openStore } from './open-store.js';
 
 /** Larger bodies are refused before parsing: payload size is the client's knob, not unbounded. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -263,7 +263,7 @@ async function main(): Promise<void> {
   // The parent is gone (exited or SIGKILLed): nobody can route to us or stop us, so go now.
   process.on('disconnect', () => process.exit(0));
 
-  const store = await createStore(config);
+  const store = await openStore(config);
   const server = http.createServer(createHandler(config.name, store));
   server.keepAliveTimeout = 30_000;
 

@@ -2,7 +2,8 @@ import { cpus } from 'node:os';
 import { EXIT } from '../errors.js';
 import { loadScenarioFile, resolveBuiltinScenario } from '../scenario/load-scenario.js';
 import type { Scenario } from '../scenario/types.js';
-import { redisAvailable } from '../stores/redis-server.js';
+import { ARCHITECTURES } from '../architectures/index.js';
+import { prepareScenario } from '../run/run-scenario.js';
 import { writeResultFile } from '../run/write-result.js';
 import { renderTerminalReport } from '../report/terminal-table.js';
 import { formatCount, formatRate } from '../report/format.js';
@@ -32,16 +33,20 @@ export interface DemoCommandOptions {
 /**
  * `statebench demo`: tells a story live, full screen on a terminal and as plain narrated lines
  * elsewhere, then prints the comparison table and three sentences of conclusion. Returns the
- * exit code (130 after Ctrl-C, 1 when an architecture failed).
+ * exit code (130 after Ctrl-C, 1 when an architecture failed, 99 when a threshold failed).
  */
 export async function demoCommand(options: DemoCommandOptions, io: CliIO, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {
   if (options.printScript) {
     io.stdout.write(DEFAULT_STORY_YAML);
     return EXIT.ok;
   }
-  const scenario = options.script ? (await loadScenarioFile(resolveBuiltinScenario(options.script))).scenario : defaultStoryScenario();
+  const file = options.script ? resolveBuiltinScenario(options.script) : undefined;
+  const scenario = file ? (await loadScenarioFile(file)).scenario : defaultStoryScenario();
   const redisUrl = options.redisUrl ?? scenario.store.redisUrl;
-  const lineup = demoLineup(scenario, { redisUsable: redisUrl !== undefined || redisAvailable() });
+  const store = { ...scenario.store, ...(redisUrl === undefined ? {} : { redisUrl }) };
+  const lineup = demoLineup(scenario, { unavailable: (a) => ARCHITECTURES.get(a)?.store?.unavailable(store) });
+  // Checked like `statebench run` checks, before the screen opens: a fault that cannot apply is exit 2.
+  prepareScenario({ ...scenario, architectures: lineup.architectures }, { redisUrl, scenarioFile: file });
   const story = buildStory(scenario);
   const color = useColor(io, 'stdout', options.color);
 
@@ -98,8 +103,9 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIO, stdin:
   for (const sentence of concludeDemo(result)) io.stdout.write(`${wrapWords(sentence, width, '  ', '    ').join('\n')}\n`);
   if (options.out) io.stdout.write(`\nresult: ${options.out}\n`);
 
-  if (io.signal.aborted) return 130;
+  if (io.signal.aborted) return EXIT.interrupted;
   if (result.architectures.some((a) => a.error !== undefined)) return EXIT.runFailed;
+  if (result.thresholds.some((t) => !t.passed)) return EXIT.thresholdsFailed;
   return EXIT.ok;
 }
 

@@ -1,28 +1,9 @@
 import { once } from 'node:events';
 import { startTopology } from '../topology/topology.js';
-import type { ArchitectureName } from '../topology/types.js';
-
-/** What each architecture is, for `statebench targets up --help` and `statebench --help`. */
-export const ARCHITECTURE_HELP = `Architectures:
-  sticky   sessions in the memory of the replica that created them; the router pins each session
-           to its replica (affinity). Killing a replica loses exactly the sessions it held.
-  redis    stateless replicas, sessions in Redis (a redis-server statebench starts on a free
-           port, or --redis-url); requests go round robin to any replica. Each request loads
-           the whole session and saves it back: two tabs adding at once can overwrite each other.
-  redis-atomic
-           as redis, but the cart is a Redis list beside a hash: an add is one script (RPUSH,
-           HINCRBY), never a whole-session overwrite, so concurrent adds are all kept.
-  sqlite   stateless replicas sharing one SQLite file (WAL mode) in a temp directory: the
-           embedded store, no server process; round robin. Load + save, like redis.
-  sqlite-tx
-           as sqlite, but an add's read-modify-write runs in one BEGIN IMMEDIATE transaction,
-           so concurrent adds wait for each other instead of overwriting.
-  cookie   no server-side state: the whole session is an HMAC-SHA256-signed cookie (4 KiB
-           limit, larger sessions are refused with 413); round robin. Concurrent tabs lose
-           adds in the browser: the last Set-Cookie to arrive wins.`;
+import { architecture } from '../architectures/index.js';
 
 export interface TargetsUpOptions {
-  arch: ArchitectureName;
+  arch: string;
   replicas: number;
   redisUrl?: string;
 }
@@ -34,7 +15,7 @@ export interface TargetsUpOptions {
  */
 export async function targetsUp(opts: TargetsUpOptions, out: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
   const startedMs = performance.now();
-  const topology = await startTopology({ architecture: opts.arch, replicas: opts.replicas, redisUrl: opts.redisUrl });
+  const topology = await startTopology({ architecture: opts.arch, replicas: opts.replicas, store: { redisUrl: opts.redisUrl } });
   try {
     const elapsedMs = Math.round(performance.now() - startedMs);
     out.write(describe(opts.arch, topology.replicas, topology.store, elapsedMs, topology.processes()));
@@ -48,7 +29,7 @@ export async function targetsUp(opts: TargetsUpOptions, out: NodeJS.WritableStre
 }
 
 function describe(
-  arch: ArchitectureName,
+  arch: string,
   replicas: readonly { name: string; url: string; pid: number | undefined }[],
   store: { kind: string; url: string; pid: number | undefined } | undefined,
   elapsedMs: number,
@@ -69,7 +50,7 @@ function describe(
     `  curl -i -c /tmp/statebench.jar -X POST ${a}/login`,
     `  curl -i -b /tmp/statebench.jar -c /tmp/statebench.jar -H 'content-type: application/json' \\`,
     `       -d '{"sku":"A1","qty":1,"payload":"hello"}' ${a}/cart/items`,
-    `  curl -i -b /tmp/statebench.jar ${b}/cart${arch === 'sticky' && b !== a ? '   # another replica: 401, it does not know this session' : ''}`,
+    `  curl -i -b /tmp/statebench.jar ${b}/cart${architecture(arch).routing === 'sticky' && b !== a ? '   # another replica: 401, it does not know this session' : ''}`,
     '',
     'Ctrl-C stops everything.',
     '',

@@ -1,6 +1,7 @@
 import type { ArchitectureResult, FaultEvent, RunResult } from '../result/types.js';
 import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, formatRate } from '../report/format.js';
-import { describeFault } from './story.js';
+import { describeFault } from '../faults/index.js';
+import type { FaultSpec } from '../scenario/types.js';
 
 /** Differences smaller than this share of the baseline read as "about the same": below run-to-run noise. */
 const SAME_WITHIN = 0.05;
@@ -13,36 +14,36 @@ const SAME_WITHIN = 0.05;
 export function concludeDemo(result: RunResult): [string, string, string] {
   const [a, b] = result.architectures;
   if (!a) return ['Nothing was measured: the demo stopped before the load started.', 'There is no cost to report.', 'Run it again to see the comparison.'];
-  const opening = `${result.complete ? '' : 'Before the demo was cut short, '}${faultsClause(a.faults)}`;
+  const opening = `${result.complete ? '' : 'Before the demo was cut short, '}${faultsClause(a.faults, result.scenario.faults)}`;
   if (!b) {
     return [
-      capitalize(`${opening}${a.architecture} ${loggedOut(a)}.`),
+      capitalize(`${opening}${a.architecture} ${loggedOut(a, result.scenario.faults)}.`),
       capitalize(`${storeClause(a)}; its p99 was ${formatLatencyUs(a.latencyUs.p99)}.`),
       `With only ${a.architecture} on stage there is nothing to compare it with.`,
     ];
   }
-  return [capitalize(lossSentence(opening, a, b)), capitalize(costSentence(a, b)), capitalize(verdictSentence(a, b))];
+  return [capitalize(lossSentence(opening, a, b, result.scenario.faults)), capitalize(costSentence(a, b)), capitalize(verdictSentence(a, b))];
 }
 
-function faultsClause(faults: FaultEvent[]): string {
+function faultsClause(faults: FaultEvent[], specs: readonly FaultSpec[]): string {
   const done = faults.filter((f) => f.ok);
   if (done.length === 0) return 'no fault struck, and ';
   if (done.length > 1) return `over the ${done.length} faults of the story, `;
   const f = done[0];
-  return `when ${describeFault({ atMs: f.atMs, kind: f.kind, target: f.target }, 'past')} at ${formatDurationMs(f.atMs)}, `;
+  return `when ${describeEvent(f.kind, f.atMs, specs)} at ${formatDurationMs(f.atMs)}, `;
 }
 
-function lossSentence(opening: string, a: ArchitectureResult, b: ArchitectureResult): string {
+function lossSentence(opening: string, a: ArchitectureResult, b: ArchitectureResult, specs: readonly FaultSpec[]): string {
   const la = a.sessions.lost;
   const lb = b.sessions.lost;
   if (la === 0 && lb === 0) return `${opening}neither ${a.architecture} nor ${b.architecture} logged anyone out.`;
-  if (la > 0 && lb === 0) return `${opening}${a.architecture} ${loggedOut(a)} and ${b.architecture} logged out no one.`;
-  if (la === 0) return `${opening}${a.architecture} logged out no one, but ${b.architecture} ${loggedOut(b)}.`;
-  return `${opening}${a.architecture} ${loggedOut(a)} and ${b.architecture} ${loggedOut(b)} as well.`;
+  if (la > 0 && lb === 0) return `${opening}${a.architecture} ${loggedOut(a, specs)} and ${b.architecture} logged out no one.`;
+  if (la === 0) return `${opening}${a.architecture} logged out no one, but ${b.architecture} ${loggedOut(b, specs)}.`;
+  return `${opening}${a.architecture} ${loggedOut(a, specs)} and ${b.architecture} ${loggedOut(b, specs)} as well.`;
 }
 
 /** `logged out 47 users (4.2% of its sessions)`, with the faults that cost them when there were several; or `logged out no one`. */
-function loggedOut(r: ArchitectureResult): string {
+function loggedOut(r: ArchitectureResult, specs: readonly FaultSpec[]): string {
   const lost = r.sessions.lost;
   if (lost === 0) return 'logged out no one';
   const parts: string[] = [];
@@ -50,7 +51,7 @@ function loggedOut(r: ArchitectureResult): string {
   if (r.faultWindows.length > 1) {
     const by = r.faultWindows
       .filter((w) => w.sessionsLost > 0)
-      .map((w) => `${formatCount(w.sessionsLost)} when ${describeFault({ atMs: w.startMs, kind: w.kind, target: w.target }, 'past')}`);
+      .map((w) => `${formatCount(w.sessionsLost)} when ${describeEvent(w.kind, w.startMs, specs)}`);
     if (by.length > 0) parts.push(by.join(', '));
   }
   return `logged out ${formatCount(lost)} ${lost === 1 ? 'user' : 'users'}${parts.length > 0 ? ` (${parts.join('; ')})` : ''}`;
@@ -110,4 +111,16 @@ function relation(value: number, baseline: number): 'more' | 'less' | 'same' {
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * A fault that happened, in words: from the timeline entry it came from (the nearest of its kind
+ * in time: an event's time is when it fired), so every detail the spec has is told.
+ */
+function describeEvent(kind: string, atMs: number, specs: readonly FaultSpec[]): string {
+  let best: FaultSpec | undefined;
+  for (const spec of specs) {
+    if (spec.kind === kind && (best === undefined || Math.abs(spec.atMs - atMs) < Math.abs(best.atMs - atMs))) best = spec;
+  }
+  return describeFault(best ?? { kind }, 'past');
 }

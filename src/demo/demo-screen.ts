@@ -6,6 +6,7 @@ import type { ReplicaView } from './run-demo.js';
 import { barChart } from './sparkline.js';
 import { faultMarker } from './story.js';
 import { wrapWords } from '../report/wrap-lines.js';
+import { ARCHITECTURES } from '../architectures/index.js';
 
 /** Below this the full layout cannot fit: a compact one keeps the figures readable. */
 const MIN_COLUMNS = 60;
@@ -219,16 +220,5 @@ function compact(state: DemoState, columns: number, height: number, tone: (t: To
 }
 
 function shortWhere(architecture: string): string {
-  switch (architecture) {
-    case 'sticky':
-      return 'sessions in replica memory';
-    case 'redis':
-      return 'sessions in Redis';
-    case 'sqlite':
-      return 'sessions in a SQLite file';
-    case 'cookie':
-      return 'sessions in a signed cookie';
-    default:
-      return 'sessions outside the replicas';
-  }
+  return ARCHITECTURES.get(architecture)?.stateShort ?? 'sessions outside the replicas';
 }

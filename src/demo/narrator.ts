@@ -1,6 +1,7 @@
 import { formatCount, formatLatencyUs } from '../report/format.js';
 import type { ArchitecturePanel, DemoState, Hold } from './demo-state.js';
 import { describeFault, type Act } from './story.js';
+import { ARCHITECTURES } from '../architectures/index.js';
 
 /** How early a fault is announced, in story time. */
 const ANNOUNCE_AHEAD_MS = 5000;
@@ -100,23 +101,12 @@ export function costLine(panels: ArchitecturePanel[]): string {
   for (const p of panels) {
     const storeUs = p.completedTotal > 0 ? p.storeUsWeighted / p.completedTotal : 0;
     if (storeUs >= 1) paid.push(`the store added ${formatLatencyUs(storeUs)} to every ${p.architecture} request (median round trip)`);
-    else free.push(`${p.architecture} pays nothing: ${p.architecture === 'sticky' ? 'its sessions are in memory' : 'no store round trip'}`);
+    else free.push(`${p.architecture} pays nothing: ${ARCHITECTURES.get(p.architecture)?.store === undefined ? `its sessions live ${ARCHITECTURES.get(p.architecture)?.stateLives ?? 'outside any store'}` : 'no store round trip'}`);
   }
   return `so far ${[...paid, ...free].join('; ')}`;
 }
 
 /** One clause on where an architecture keeps its sessions, for the introduction. */
 export function whereStateLives(architecture: string): string {
-  switch (architecture) {
-    case 'sticky':
-      return 'sticky keeps each session in the memory of the replica that created it';
-    case 'redis':
-      return 'redis keeps sessions in Redis, so any replica can serve anyone';
-    case 'sqlite':
-      return 'sqlite keeps sessions in one SQLite file all replicas share';
-    case 'cookie':
-      return 'cookie keeps the whole session in a signed cookie the client carries';
-    default:
-      return `${architecture} keeps sessions outside the replicas`;
-  }
+  return ARCHITECTURES.get(architecture)?.introduction ?? `${architecture} keeps sessions outside the replicas`;
 }

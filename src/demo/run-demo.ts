@@ -1,15 +1,8 @@
-import type { ArchitectureResult, FaultEvent, RunResult, TimelineSecond } from '../result/types.js';
-import { SCHEMA_VERSION } from '../result/types.js';
+import type { ArchitectureResult, RunResult, TimelineSecond } from '../result/types.js';
 import type { Scenario } from '../scenario/types.js';
-import type { ArchitectureName, ReplicaState, Topology } from '../topology/types.js';
-import { startTopology } from '../topology/topology.js';
-import { createRouter } from '../topology/router.js';
-import { Recorder } from '../metrics/recorder.js';
-import { summarize } from '../metrics/summarize.js';
-import { CpuSampler } from '../metrics/cpu-sampler.js';
-import { runLoad } from '../load/run-load.js';
-import { startFaultTimeline, type FaultTimeline } from '../faults/timeline.js';
-import { describeEnvironment, statebenchVersion } from '../run/environment.js';
+import type { ReplicaState, Topology } from '../topology/types.js';
+import { ArchitectureRun } from '../run/architecture-run.js';
+import { addArchitecture, finishRunResult, newRunResult, prepareScenario } from '../run/run-scenario.js';
 import type { Act, Story } from './story.js';
 import type { DemoLineup } from './demo-lineup.js';
 import { StoryClock } from './story-clock.js';
@@ -64,27 +57,16 @@ export interface RunDemoOptions {
  */
 export async function runDemo(opts: RunDemoOptions): Promise<RunResult> {
   const { story, lineup, listener } = opts;
-  const scenario: Scenario = { ...story.scenario, architectures: lineup.architectures, load: lineup.load };
-  const startedAt = new Date().toISOString();
-  const result: RunResult = {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'statebench', version: statebenchVersion() },
-    complete: true,
-    startedAt,
-    finishedAt: startedAt,
-    scenario: opts.redisUrl ? { ...scenario, store: { ...scenario.store, redisUrl: opts.redisUrl } } : scenario,
-    environment: describeEnvironment(),
-    architectures: [],
-    thresholds: [],
-    skipped: [],
-  };
+  // The same checks, store settings and thresholds as `statebench run`: only the schedule differs.
+  const scenario = prepareScenario({ ...story.scenario, architectures: lineup.architectures, load: lineup.load }, { redisUrl: opts.redisUrl });
+  const result = newRunResult(scenario);
   for (const n of lineup.notices) listener?.notice?.(n);
 
   const clock = new StoryClock();
   const storyEnd = new AbortController();
   const signals = [storyEnd.signal, ...(opts.signal ? [opts.signal] : [])];
   const stopSignal = AbortSignal.any(signals);
-  const stages = lineup.architectures.map((a) => new Stage(a, scenario, opts.redisUrl, clock, listener));
+  const stages = lineup.architectures.map((a) => new Stage(a, scenario, clock, listener));
 
   listener?.phase?.('starting');
   await Promise.all(stages.map((s) => s.start()));
@@ -106,18 +88,10 @@ export async function runDemo(opts: RunDemoOptions): Promise<RunResult> {
   // Stopped together: after a Ctrl-C the room waits for the slowest topology, not for their sum.
   const finished = await Promise.all(stages.map((s) => s.finish(opts.signal?.aborted ?? false)));
   for (const arch of finished) {
-    result.architectures.push(arch);
+    addArchitecture(result, arch);
     listener?.architectureDone?.(arch);
-    if (!arch.complete) {
-      result.complete = false;
-      result.incompleteReason ??= arch.error ?? 'interrupted';
-    }
   }
-  if (opts.signal?.aborted) {
-    result.complete = false;
-    result.incompleteReason = 'interrupted';
-  }
-  result.finishedAt = new Date().toISOString();
+  finishRunResult(result, opts.signal?.aborted ?? false);
   listener?.phase?.('done');
   return result;
 }
@@ -180,130 +154,68 @@ async function sleepUntilStory(clock: StoryClock, storyMs: number, signal: Abort
   }
 }
 
-/** One architecture on stage: its topology, load and faults, run the way `statebench run` runs one. */
+/** One architecture on stage: the architecture run `statebench run` uses, started, measured and finished with the others. */
 class Stage {
-  topology: Topology | undefined;
-  private readonly recorder: Recorder;
-  private readonly timelines: { timeline: FaultTimeline; offsetMs: number }[] = [];
-  private cpu: CpuSampler | undefined;
-  private error: string | undefined;
-  private windowStartMs = Number.NaN;
-  private measuredMs = 0;
-  private unfinished: number | undefined;
-  private targetRps: number | undefined;
+  private readonly run: ArchitectureRun;
   private markWindowStarted!: () => void;
   /** Resolves when this stage's measured window starts (or its load ends without one). */
   readonly windowStarted = new Promise<void>((resolve) => (this.markWindowStarted = resolve));
 
   constructor(
-    readonly architecture: ArchitectureName,
-    private readonly scenario: Scenario,
-    private readonly redisUrl: string | undefined,
-    private readonly clock: StoryClock,
-    private readonly listener: DemoListener | undefined,
+    readonly architecture: string,
+    scenario: Scenario,
+    clock: StoryClock,
+    listener: DemoListener | undefined,
   ) {
-    const names = Array.from({ length: scenario.replicas }, (_, i) => `replica-${i + 1}`);
-    this.recorder = new Recorder({
-      replicaNames: names,
-      onSecond: (s) => listener?.second?.(architecture, s, clock.storyMs(performance.now())),
+    this.run = new ArchitectureRun({
+      scenario,
+      architecture,
+      // The generator's CPU is shared by every stage and the screen.
+      sharedGenerator: true,
+      listener: {
+        topology: (topology) => watchReplicas(architecture, topology, listener),
+        windowStart: (startMs) => {
+          clock.start(startMs);
+          this.markWindowStarted();
+        },
+        second: (s) => listener?.second?.(architecture, s, clock.storyMs(performance.now())),
+        fault: (label) => listener?.fault?.(architecture, label),
+      },
     });
+  }
+
+  get topology(): Topology | undefined {
+    return this.run.topology;
   }
 
   async start(): Promise<void> {
-    try {
-      const topology = await startTopology({
-        architecture: this.architecture,
-        replicas: this.scenario.replicas,
-        redisUrl: this.redisUrl,
-        redisPersistence: this.scenario.store.persistence,
-        sessionTtlS: this.scenario.store.sessionTtlS,
-      });
-      this.topology = topology;
-      // Replica boxes change colour the moment a process dies, not a second later.
-      const show = (): void => this.listener?.replicas?.(this.architecture, topology.replicas.map((r) => ({ name: r.name, state: r.state })));
-      topology.on('replica-state', show);
-      topology.on('replica-added', show);
-      topology.on('replica-removed', show);
-      show();
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    await this.run.start();
   }
 
   async runLoad(windowMs: number, stop: AbortSignal): Promise<void> {
-    const topology = this.topology!;
-    const router = createRouter(topology, { sticky: this.architecture === 'sticky' });
-    this.cpu = new CpuSampler(() => topology.processes());
-    try {
-      const stats = await runLoad({
-        router,
-        recorder: this.recorder,
-        load: this.scenario.load,
-        mix: this.scenario.session,
-        warmupMs: this.scenario.warmupMs,
-        durationMs: windowMs,
-        signal: stop,
-        onWindowPlanned: (startMs) => this.recorder.beginMeasuring(startMs),
-        onWindowStart: (startMs) => {
-          this.windowStartMs = startMs;
-          this.clock.start(startMs);
-          this.cpu!.start();
-          this.markWindowStarted();
-        },
-        onWindowEnd: (endMs) => {
-          this.cpu?.end();
-          this.recorder.endMeasuring(endMs);
-        },
-      });
-      this.measuredMs = stats.measuredMs;
-      this.unfinished = stats.unfinished;
-      this.targetRps = stats.open?.targetRps;
-    } catch (err) {
-      this.error = (err as Error).message;
-    } finally {
-      router.close();
-      this.markWindowStarted();
-    }
+    await this.run.measure({ signal: stop, windowMs });
+    this.markWindowStarted();
   }
 
-  /** Fires an act's faults now; their events are placed on this stage's window. */
+  /** Fires an act's faults now, timed from the act's start. */
   fire(act: Act): void {
-    const topology = this.topology;
-    if (!topology) return;
-    const nowMs = performance.now();
-    const faults = act.faults.map((f) => ({ ...f, atMs: f.atMs - act.startMs }));
-    const timeline = startFaultTimeline(topology, faults, nowMs, (_event, label) => {
-      this.recorder.fault(performance.now(), label);
-      this.listener?.fault?.(this.architecture, label);
-    });
-    this.timelines.push({ timeline, offsetMs: nowMs - this.windowStartMs });
+    this.run.fire(act.faults.map((f) => ({ ...f, atMs: f.atMs - act.startMs })));
   }
 
-  /** Stops faults and the topology, and summarizes what was measured. */
-  async finish(interrupted: boolean): Promise<ArchitectureResult> {
-    const faults: FaultEvent[] = [];
-    for (const { timeline, offsetMs } of this.timelines) {
-      await timeline.stop();
-      for (const e of timeline.events) faults.push({ ...e, atMs: Math.round(e.atMs + offsetMs) });
-    }
-    faults.sort((a, b) => a.atMs - b.atMs);
-    this.recorder.finish(performance.now());
-    await this.topology?.stop();
-    // A held story's window is closed by aborting the load: that is its planned end, so only
-    // Ctrl-C makes the result incomplete.
-    const result = summarize(this.recorder, {
-      architecture: this.architecture,
-      repetition: 1,
-      replicas: this.scenario.replicas,
-      measuredMs: this.measuredMs,
-      targetRps: this.targetRps,
-      unfinished: this.unfinished,
-      faults,
-      complete: this.error === undefined && !interrupted,
-      error: this.error,
-    });
-    // The generator's CPU is shared by every stage and the screen: only per-process figures are meaningful here.
-    result.cpu = (this.cpu?.stop(result.requests.ok + result.requests.failed) ?? []).filter((c) => c.component !== 'generator');
-    return result;
+  /**
+   * A held story's window is closed by aborting the load: that is its planned end, so only
+   * Ctrl-C makes the result incomplete.
+   */
+  finish(interrupted: boolean): Promise<ArchitectureResult> {
+    return this.run.finish(interrupted);
   }
+}
+
+/** Replica boxes change colour the moment a process dies, not a second later. */
+function watchReplicas(architecture: string, topology: Topology, listener: DemoListener | undefined): void {
+  const show = (): void => listener?.replicas?.(architecture, topology.replicas.map((r) => ({ name: r.name, state: r.state })));
+  topology.on('replica-state', show);
+  topology.on('replica-added', show);
+  topology.on('replica-removed', show);
+  show();
 }

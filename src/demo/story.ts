@@ -1,5 +1,5 @@
 import type { FaultSpec, Scenario } from '../scenario/types.js';
-import { formatDurationMs } from '../report/format.js';
+import { describeFault as describeSpec, type Tense } from '../faults/index.js';
 
 /** Faults this close together are one act: the audience sees them as one event. */
 const SAME_ACT_WITHIN_MS = 1000;
@@ -52,52 +52,15 @@ export function buildStory(scenario: Scenario): Story {
   return { scenario, acts };
 }
 
-export type Tense = 'future' | 'present' | 'past';
+export type { Tense } from '../faults/index.js';
 
-/**
- * A fault in words people say out loud: `replica-2 will be killed`, `replica-2 is killed`,
- * `replica-2 was killed`. Kinds this file does not know yet read as their scenario label.
- */
+/** A fault in words people say out loud: `replica-2 will be killed`, `replica-2 is killed`, `replica-2 was killed`. */
 export function describeFault(fault: FaultSpec, tense: Tense): string {
-  const who = fault.target === undefined || fault.target === 'random' ? 'a random replica' : fault.target;
-  const verb = (participle: string): string => `${tense === 'future' ? 'will be' : tense === 'present' ? 'is' : 'was'} ${participle}`;
-  const forText = fault.forMs === undefined ? '' : ` for ${formatDurationMs(fault.forMs)}`;
-  switch (fault.kind) {
-    case 'kill':
-      return `${who} ${verb('killed')}`;
-    case 'restart':
-      return `${who} ${verb('restarted')}`;
-    case 'pause':
-      return `${who} ${verb('frozen')}${forText}`;
-    case 'resume':
-      return `${who} ${verb('resumed')}`;
-    case 'deploy':
-      return `every replica ${verb('redeployed')} in turn`;
-    case 'scale': {
-      const amount = fault.amount ?? 0;
-      const n = Math.abs(amount);
-      const be = n === 1 ? { future: 'will be', present: 'is', past: 'was' } : { future: 'will be', present: 'are', past: 'were' };
-      return `${n} ${n === 1 ? 'replica' : 'replicas'} ${be[tense]} ${amount > 0 ? 'added' : 'removed'}`;
-    }
-    case 'store-kill':
-      return `the store ${verb('killed')}`;
-    case 'store-restart':
-      return `the store ${verb('restarted')}`;
-    case 'store-pause':
-      return `the store ${verb('frozen')}${forText}`;
-    case 'store-resume':
-      return `the store ${verb('resumed')}`;
-    case 'store-latency':
-      return `the store ${verb(`slowed down by ${fault.amount ?? 0} ms`)}`;
-    default: {
-      const label = fault.target ? `${fault.kind} ${fault.target}` : fault.kind;
-      return tense === 'future' ? `${label} will happen` : tense === 'present' ? label : `${label} happened`;
-    }
-  }
+  return describeSpec(fault, tense);
 }
 
 /** Short marker text for the fault timeline: `kill r2`, `pause r1`. */
 export function faultMarker(fault: FaultSpec): string {
-  const target = fault.target?.replace(/^replica-/, 'r');
+  const target = 'target' in fault ? fault.target.replace(/^replica-/, 'r') : undefined;
   return target ? `${fault.kind} ${target}` : fault.kind;
 }

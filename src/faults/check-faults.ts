@@ -1,19 +1,26 @@
-import type { FaultSpec, Scenario } from '../scenario/types.js';
-import type { PathProblem } from '../scenario/zod-problems.js';
+import type { Architecture } from '../architectures/architecture.js';
+import type { StoreOptions } from '../stores/store-options.js';
+import type { FaultSpecBase } from './fault.js';
 import { FAULTS } from './index.js';
-import { sessionsLiveWhere, storeKindOf } from './store-kind.js';
+
+/** A problem with one timeline entry: its path in the scenario file, and why. */
+export interface FaultProblem {
+  path: (string | number)[];
+  message: string;
+}
 
 /**
- * Whether each fault of the timeline can be carried out on each architecture of the scenario,
- * before anything starts: every `Fault.check` reason, and a store fault in a scenario where no
- * architecture has a store. A store fault on sticky or cookie beside architectures that have a
- * store is allowed: it changes nothing there, which is the point of the comparison.
+ * Whether each fault of the timeline can be carried out on each architecture that will run,
+ * before anything starts: the store's refusal of what the fault needs, every `Fault.check`
+ * reason, and a store fault in a scenario where no architecture has a store. A store fault on
+ * sticky or cookie beside architectures that have a store is allowed: it changes nothing there,
+ * which is the point of the comparison.
  *
- * `faults` in file order (the problem paths index into the file's list); identical reasons for
- * several architectures are reported once, naming them all.
+ * `faults` in file order (the paths index into the file's list); identical reasons for several
+ * architectures are reported once, naming them all.
  */
-export function checkFaults(faults: readonly FaultSpec[], scenario: Scenario): PathProblem[] {
-  const problems: PathProblem[] = [];
+export function checkFaults(faults: readonly FaultSpecBase[], architectures: readonly Architecture[], store: StoreOptions): FaultProblem[] {
+  const problems: FaultProblem[] = [];
   faults.forEach((spec, index) => {
     const path = ['faults', index, spec.kind];
     const fault = FAULTS.get(spec.kind);
@@ -21,22 +28,21 @@ export function checkFaults(faults: readonly FaultSpec[], scenario: Scenario): P
       problems.push({ path, message: `no fault named \`${spec.kind}\` is implemented (known: ${[...FAULTS.keys()].join(', ')})` });
       return;
     }
-    let architectures = scenario.architectures as string[];
-    if (fault.actsOnStore) {
-      architectures = architectures.filter((a) => storeKindOf(a) !== undefined);
-      if (architectures.length === 0) {
-        const where = scenario.architectures.map((a) => `\`${a}\` keeps sessions ${sessionsLiveWhere(a)}`).join(', ');
-        problems.push({
-          path,
-          message: `acts on the session store, but no architecture of this scenario has one (${where}): add one that does, such as \`redis\``,
-        });
+    let targets = architectures;
+    if (fault.storeAction !== undefined) {
+      targets = architectures.filter((a) => a.store !== undefined);
+      if (targets.length === 0) {
+        const where = architectures.map((a) => `\`${a.name}\` keeps sessions ${a.stateLives}`).join(', ');
+        problems.push({ path, message: `acts on the session store, but no architecture of this scenario has one (${where}): add one that does, such as \`redis\`` });
         return;
       }
     }
     const byReason = new Map<string, string[]>();
-    for (const architecture of architectures) {
-      const reason = fault.check?.(spec, scenario, architecture);
-      if (reason !== undefined) byReason.set(reason, [...(byReason.get(reason) ?? []), architecture]);
+    for (const architecture of targets) {
+      const reason =
+        (fault.storeAction === undefined ? undefined : architecture.store?.refuses(fault.storeAction, store)) ??
+        fault.check?.(spec, { architecture, store });
+      if (reason !== undefined) byReason.set(reason, [...(byReason.get(reason) ?? []), architecture.name]);
     }
     for (const [reason, names] of byReason) {
       problems.push({ path, message: `cannot apply to ${names.map((n) => `\`${n}\``).join(', ')}: ${reason}` });
@@ -44,4 +50,3 @@ export function checkFaults(faults: readonly FaultSpec[], scenario: Scenario): P
   });
   return problems;
 }
-

@@ -1,17 +1,38 @@
-import type { Fault } from './fault.js';
+import { z } from 'zod';
+import { durationMs } from '../syntax/fields.js';
+import { formatDuration } from '../syntax/units.js';
+import { defineFault, passive } from './fault.js';
 
-export const deploy: Fault = {
+export interface DeploySpec {
+  atMs: number;
+  kind: 'deploy';
+  /** Pause between one replica being healthy again and restarting the next. */
+  intervalMs: number;
+}
+
+const DEFAULT_INTERVAL_MS = 1000;
+
+const value = z.strictObject({
+  interval: durationMs({ description: 'Pause between one replica being healthy again and restarting the next.', default: formatDuration(DEFAULT_INTERVAL_MS) }).optional(),
+});
+
+export const deploy = defineFault<DeploySpec, typeof value>({
   kind: 'deploy',
   summary:
     'Rolling restart of every replica, one at a time: out of the balancer, SIGTERM (in-flight requests finish), ' +
     'start again, back in once healthy; `interval` between replicas.',
+  syntax: {
+    description: 'Rolling restart of every replica, one at a time (a release).',
+    example: 'deploy: {interval: 2s}',
+    value,
+    resolve: (v) => ({ intervalMs: v.interval ?? DEFAULT_INTERVAL_MS }),
+  },
   async apply({ topology, spec, sleep, signal }) {
     // The replicas at the start of the deploy; one added meanwhile already runs the new version.
     const names = topology.replicas.map((r) => r.name);
-    const intervalMs = spec.forMs ?? 0;
     const done: string[] = [];
     for (const name of names) {
-      if (done.length > 0) await sleep(intervalMs);
+      if (done.length > 0) await sleep(spec.intervalMs);
       if (signal.aborted) break;
       // Deregistered from the balancer before it stops, as a well-configured rolling deploy
       // does, so stateless users feel nothing and what sticky users lose is the state alone.
@@ -20,6 +41,7 @@ export const deploy: Fault = {
       done.push(name);
     }
     const cut = done.length < names.length ? ` (the window ended before ${names.slice(done.length).join(', ')})` : '';
-    return { detail: `restarted ${done.join(', ')} one at a time, ${intervalMs} ms apart${cut}` };
+    return { detail: `restarted ${done.join(', ')} one at a time, ${spec.intervalMs} ms apart${cut}` };
   },
-};
+  describe: (_spec, tense) => `every replica ${passive(tense, 'redeployed')} in turn`,
+});

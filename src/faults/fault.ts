@@ -1,10 +1,27 @@
-import type { FaultSpec, Scenario } from '../scenario/types.js';
+import type { z } from 'zod';
+import type { Architecture } from '../architectures/architecture.js';
+import type { StoreAction } from '../stores/store-backend.js';
+import type { StoreOptions } from '../stores/store-options.js';
 import type { Topology } from '../topology/types.js';
 
+/** What every timeline entry has; each fault's spec adds its own fields. */
+export interface FaultSpecBase {
+  /** From the start of the measured window (after warm-up). */
+  atMs: number;
+  /** The word users write: `kill`, `store-latency`, … */
+  kind: string;
+}
+
+/** What a fault is checked against before anything starts: one architecture of the scenario. */
+export interface FaultCheckContext {
+  architecture: Architecture;
+  store: StoreOptions;
+}
+
 /** What a fault needs to act: the topology under load, and its own timeline entry. */
-export interface FaultContext {
+export interface FaultContext<S extends FaultSpecBase = FaultSpecBase> {
   topology: Topology;
-  spec: FaultSpec;
+  spec: S;
   /** Resolves after `ms`, or early when the run is aborted. */
   sleep(ms: number): Promise<void>;
   /** Aborted when the measured window ends: a fault with several steps stops taking new ones. */
@@ -16,26 +33,84 @@ export interface FaultEffect {
   /** The replica (or `store`) it acted on, resolved from `random`. */
   target?: string;
   detail?: string;
+  /** True when the fault undid itself before it returned (a pause `for` a while). */
+  healed?: boolean;
+}
+
+export type Tense = 'future' | 'present' | 'past';
+
+/**
+ * How a fault is written in a scenario file: the value under its key (`kill: replica-2`) and
+ * the keys allowed beside `at` (`for: 1s`), resolved into the fault's spec.
+ */
+export interface FaultSyntax<S extends FaultSpecBase> {
+  /** For the JSON Schema and messages. */
+  description: string;
+  /** An entry as it appears in a file. */
+  example: string;
+  value: z.ZodType;
+  /** Optional ones wrapped in `.optional()`. */
+  options: z.ZodRawShape;
+  resolve(value: unknown, options: Record<string, unknown>): Omit<S, 'atMs' | 'kind'>;
+}
+
+/** A fault whose syntax is typed from its own schemas (only for inference; the result is a plain Fault). */
+export function defineFault<S extends FaultSpecBase, V extends z.ZodType, O extends z.ZodRawShape = Record<never, never>>(
+  fault: Omit<Fault<S>, 'syntax'> & {
+    syntax: Omit<FaultSyntax<S>, 'value' | 'options' | 'resolve'> & {
+      value: V;
+      options?: O;
+      resolve(value: z.output<V>, options: z.output<z.ZodObject<O>>): Omit<S, 'atMs' | 'kind'>;
+    };
+  },
+): Fault<S> {
+  return { ...fault, syntax: { ...fault.syntax, options: fault.syntax.options ?? {} } } as unknown as Fault<S>;
 }
 
 /**
- * One kind of fault, in its own file and named after the word users write in a scenario
- * (`kill`, `restart`, ...). Registered in src/faults/index.ts.
+ * One kind of fault, in its own file named after the word users write, listed in
+ * src/faults/index.ts. Everything about it is here: its syntax, its checks, what it does, how it
+ * is undone, and how people are told about it.
  */
-export interface Fault {
-  readonly kind: string;
+export interface Fault<S extends FaultSpecBase = FaultSpecBase> {
+  readonly kind: S['kind'];
   /** One line for `--help` and the README. */
   readonly summary: string;
+  readonly syntax: FaultSyntax<S>;
+  /** The value names a replica, so the name is checked against the replicas that exist then. */
+  readonly targetsReplica?: boolean;
+  /** Replicas it adds (+) or removes (−): later faults may then name more, or fewer. */
+  replicaDelta?(spec: S): number;
   /**
-   * Acts on the session store. On an architecture with no store (sticky memory, cookies) such a
-   * fault changes nothing, which is the comparison users want (the store is a dependency sticky
-   * does not have); a scenario where no architecture has a store is rejected (see check-faults.ts).
+   * What it needs of the session store. On an architecture with no store (sticky memory,
+   * cookies) such a fault changes nothing, which is the comparison users want; a scenario where
+   * no architecture has a store is refused, and so is one whose store refuses the action.
    */
-  readonly actsOnStore?: boolean;
+  readonly storeAction?: StoreAction;
+  /** Why this entry cannot be carried out on this architecture, beyond the store's refusal; undefined when it can. */
+  check?(spec: S, ctx: FaultCheckContext): string | undefined;
+  apply(ctx: FaultContext<S>): Promise<FaultEffect>;
   /**
-   * Why this entry cannot be carried out for this scenario and architecture (e.g. `store-kill`
-   * on an embedded SQLite file); undefined when it can. Called before anything starts.
+   * Undoes what `apply` left broken (Jepsen's teardown): a paused replica resumed, a killed one
+   * restarted, added latency removed. Called for a topology that outlives its run.
    */
-  check?(spec: FaultSpec, scenario: Scenario, architecture: string): string | undefined;
-  apply(ctx: FaultContext): Promise<FaultEffect>;
+  heal?(ctx: FaultContext<S>, effect: FaultEffect): Promise<void>;
+  /** The fault in words people say out loud: `replica-2 will be killed`, `… is killed`, `… was killed`. */
+  describe(spec: S, tense: Tense): string;
+}
+
+/** `will be killed` / `is killed` / `was killed`. */
+export function passive(tense: Tense, participle: string, plural = false): string {
+  const be = tense === 'future' ? 'will be' : tense === 'present' ? (plural ? 'are' : 'is') : plural ? 'were' : 'was';
+  return `${be} ${participle}`;
+}
+
+/** How a replica target reads in a sentence. */
+export function who(target: string): string {
+  return target === 'random' ? 'a random replica' : target;
+}
+
+/** `random` lets the topology choose among live replicas. */
+export function pickTarget(target: string): string | undefined {
+  return target === 'random' ? undefined : target;
 }

@@ -1,19 +1,48 @@
+import { deploy, type DeploySpec } from './deploy.js';
 import type { Fault } from './fault.js';
-import { deploy } from './deploy.js';
-import { kill } from './kill.js';
-import { pause } from './pause.js';
-import { restart } from './restart.js';
-import { resume } from './resume.js';
-import { scale } from './scale.js';
-import { storeFailover } from './store-failover.js';
-import { storeKill } from './store-kill.js';
-import { storeLatency } from './store-latency.js';
-import { storePause } from './store-pause.js';
-import { storeRestart } from './store-restart.js';
+import { kill, type KillSpec } from './kill.js';
+import { pause, type PauseSpec } from './pause.js';
+import { restart, type RestartSpec } from './restart.js';
+import { resume, type ResumeSpec } from './resume.js';
+import { scale, type ScaleSpec } from './scale.js';
+import { storeFailover, type StoreFailoverSpec } from './store-failover.js';
+import { storeKill, type StoreKillSpec } from './store-kill.js';
+import { storeLatency, type StoreLatencySpec } from './store-latency.js';
+import { storePause, type StorePauseSpec } from './store-pause.js';
+import { storeRestart, type StoreRestartSpec } from './store-restart.js';
 
-/** Every fault kind, keyed by the word users write in a scenario's timeline. */
+/** One entry of a scenario's fault timeline; `kind` tells which fields it has. */
+export type FaultSpec =
+  | KillSpec
+  | RestartSpec
+  | PauseSpec
+  | ResumeSpec
+  | DeploySpec
+  | ScaleSpec
+  | StoreKillSpec
+  | StoreRestartSpec
+  | StorePauseSpec
+  | StoreLatencySpec
+  | StoreFailoverSpec;
+
+/** Every fault kind, keyed by the word users write in a scenario's timeline, in the order help lists them. */
 export const FAULTS: ReadonlyMap<string, Fault> = new Map(
-  [kill, restart, pause, resume, deploy, scale, storeKill, storeRestart, storePause, storeLatency, storeFailover].map((f) => [f.kind, f]),
+  ([kill, restart, pause, resume, deploy, scale, storeKill, storeRestart, storePause, storeLatency, storeFailover] as Fault[]).map((f) => [f.kind, f]),
 );
 
-export type { Fault, FaultContext, FaultEffect } from './fault.js';
+/** The fault for a spec (its kind is always registered: specs come from validated scenarios). */
+export function faultOf(spec: { kind: string }): Fault {
+  const fault = FAULTS.get(spec.kind);
+  if (fault === undefined) throw new Error(`unknown fault kind ${spec.kind}`);
+  return fault;
+}
+
+/** A spec in words (`replica-2 is killed`); a kind this version does not know reads as its label. */
+export function describeFault(spec: { kind: string; target?: string }, tense: 'future' | 'present' | 'past'): string {
+  const fault = FAULTS.get(spec.kind);
+  if (fault !== undefined) return fault.describe(spec as never, tense);
+  const label = spec.target ? `${spec.kind} ${spec.target}` : spec.kind;
+  return tense === 'future' ? `${label} will happen` : tense === 'present' ? label : `${label} happened`;
+}
+
+export type { Fault, FaultCheckContext, FaultContext, FaultEffect, FaultSpecBase, Tense } from './fault.js';

@@ -1,15 +1,29 @@
-import type { Fault } from './fault.js';
+import { replicaTarget } from '../syntax/fields.js';
+import { defineFault, passive, pickTarget, who } from './fault.js';
 
-export const kill: Fault = {
+export interface KillSpec {
+  atMs: number;
+  kind: 'kill';
+  /** A replica name, or `random`. */
+  target: string;
+}
+
+export const kill = defineFault<KillSpec, typeof replicaTarget>({
   kind: 'kill',
   summary: 'SIGKILL a replica (a crash); it stays down until a `restart`.',
+  syntax: {
+    description: 'SIGKILL a replica (a crash: sessions in its memory are gone).',
+    example: 'kill: replica-2',
+    value: replicaTarget,
+    resolve: (target) => ({ target }),
+  },
+  targetsReplica: true,
   async apply({ topology, spec }) {
     const replica = await topology.kill(pickTarget(spec.target));
     return { target: replica.name };
   },
-};
-
-/** `random` (or nothing) lets the topology choose among live replicas. */
-export function pickTarget(target: string | undefined): string | undefined {
-  return target === undefined || target === 'random' ? undefined : target;
-}
+  async heal({ topology }, effect) {
+    if (effect.target !== undefined) await topology.restart(effect.target);
+  },
+  describe: (spec, tense) => `${who(spec.target)} ${passive(tense, 'killed')}`,
+});

@@ -1,11 +1,26 @@
-import type { Fault } from './fault.js';
-import { pickTarget } from './kill.js';
+import { replicaTarget } from '../syntax/fields.js';
+import { defineFault, passive, pickTarget, who } from './fault.js';
 
-export const restart: Fault = {
+export interface RestartSpec {
+  atMs: number;
+  kind: 'restart';
+  /** A replica name, or `random`. */
+  target: string;
+}
+
+export const restart = defineFault<RestartSpec, typeof replicaTarget>({
   kind: 'restart',
   summary: 'Start a killed replica again (same name and port); done when its /healthz answers.',
+  syntax: {
+    description: 'Start a killed replica again, with the same name.',
+    example: 'restart: replica-2',
+    value: replicaTarget,
+    resolve: (target) => ({ target }),
+  },
+  targetsReplica: true,
   async apply({ topology, spec }) {
     const replica = await topology.restart(pickTarget(spec.target));
     return { target: replica.name };
   },
-};
+  describe: (spec, tense) => `${who(spec.target)} ${passive(tense, 'restarted')}`,
+});

@@ -1,11 +1,26 @@
-import type { Fault } from './fault.js';
-import { pickTarget } from './kill.js';
+import { replicaTarget } from '../syntax/fields.js';
+import { defineFault, passive, pickTarget, who } from './fault.js';
 
-export const resume: Fault = {
+export interface ResumeSpec {
+  atMs: number;
+  kind: 'resume';
+  /** A replica name, or `random` (a random paused replica). */
+  target: string;
+}
+
+export const resume = defineFault<ResumeSpec, typeof replicaTarget>({
   kind: 'resume',
   summary: 'SIGCONT a paused replica; done when its /healthz answers.',
+  syntax: {
+    description: 'SIGCONT a paused replica.',
+    example: 'resume: replica-1',
+    value: replicaTarget,
+    resolve: (target) => ({ target }),
+  },
+  targetsReplica: true,
   async apply({ topology, spec }) {
     const replica = await topology.resume(pickTarget(spec.target));
     return { target: replica.name };
   },
-};
+  describe: (spec, tense) => `${who(spec.target)} ${passive(tense, 'resumed')}`,
+});

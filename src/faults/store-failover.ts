@@ -1,24 +1,21 @@
-import type { Fault } from './fault.js';
-import { externalRedis, hasSentinels, storeKindOf } from './store-kind.js';
+import { flag } from '../syntax/fields.js';
+import { defineFault, passive } from './fault.js';
 
-export const storeFailover: Fault = {
+export interface StoreFailoverSpec {
+  atMs: number;
+  kind: 'store-failover';
+}
+
+export const storeFailover = defineFault<StoreFailoverSpec, typeof flag>({
   kind: 'store-failover',
   summary:
-    'SIGKILL the Redis primary and wait until the Sentinels promote a replica; writes the replica had not ' +
+    'SIGKILL the store primary and wait until a replica is promoted (Redis Sentinels); writes the replica had not ' +
     'received yet (asynchronous replication) are lost, and show as lost sessions and items.',
-  actsOnStore: true,
-  check(_spec, scenario, architecture) {
-    const external = externalRedis(scenario, architecture);
-    if (external !== undefined) return external;
-    if (storeKindOf(architecture) === 'sqlite') return 'SQLite is one file with no replica to promote; `store-failover` needs a replicated Redis';
-    if (!hasSentinels(scenario) || (scenario.store.replicas ?? 0) < 1) {
-      return 'needs a replicated Redis to fail over: add `store: { replicas: 1, sentinels: 3 }`';
-    }
-    return undefined;
-  },
+  syntax: { description: 'Kill the store primary so a replica is promoted (replicated Redis only).', example: 'store-failover: true', value: flag, resolve: () => ({}) },
+  storeAction: 'failover',
   async apply({ topology }) {
-    if (topology.store === undefined) return { detail: 'no store: nothing to fail over' };
     const { promoted, tookMs } = await topology.failoverStore();
     return { detail: `primary killed; Sentinels promoted ${promoted} after ${tookMs} ms` };
   },
-};
+  describe: (_spec, tense) => `the store primary ${passive(tense, 'killed')} and a replica promoted`,
+});

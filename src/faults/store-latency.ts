@@ -1,32 +1,44 @@
-import type { Fault } from './fault.js';
-import { hasSentinels, storeKindOf } from './store-kind.js';
+import { durationMs } from '../syntax/fields.js';
+import { formatDuration } from '../syntax/units.js';
+import { defineFault, passive } from './fault.js';
 
-/** Why SQLite takes no added store latency (also used for `store.latency`). */
-export const SQLITE_NO_NETWORK =
-  'SQLite is embedded: a store call is a function call on a local file, with no network hop to delay, and ' +
-  'one SQLite file cannot be shared by replicas on other hosts (which is what added latency models); ' +
-  'compare network stores (redis) under latency, and sqlite without it';
+export interface StoreLatencySpec {
+  atMs: number;
+  kind: 'store-latency';
+  /** Added to every store round trip from now on. */
+  latencyMs: number;
+  /** Random variation around it. */
+  jitterMs: number;
+}
 
-export const storeLatency: Fault = {
+const value = durationMs({ description: 'Delay added to each store round trip.' });
+const options = { jitter: durationMs({ description: 'Random variation around the delay.' }).optional() };
+
+/** `+2ms±0.5ms`: what tells one latency step from another in fault windows and phases. */
+export function latencyLevel(latencyMs: number, jitterMs: number): string {
+  return `+${latencyMs}ms${jitterMs > 0 ? `±${jitterMs}ms` : ''}`;
+}
+
+export const storeLatency = defineFault<StoreLatencySpec, typeof value, typeof options>({
   kind: 'store-latency',
   summary:
     'From now on, add this much (± jitter) to every store round trip, through the TCP proxy statebench puts ' +
-    'between the replicas and Redis (half on the way there, half on the way back).',
-  actsOnStore: true,
-  check(_spec, scenario, architecture) {
-    if (storeKindOf(architecture) === 'sqlite') return SQLITE_NO_NETWORK;
-    if (hasSentinels(scenario)) {
-      return 'the latency proxy fronts one Redis address, but with `store.sentinels` replicas connect to whichever server is primary; not supported yet';
-    }
-    return undefined;
+    'between the replicas and the store (half on the way there, half on the way back).',
+  syntax: {
+    description: "From now on, add this delay to every store round trip (through statebench's TCP proxy).",
+    example: 'store-latency: 2ms\n  jitter: 0.5ms',
+    value,
+    options,
+    resolve: (latencyMs, o) => ({ latencyMs, jitterMs: o.jitter ?? 0 }),
   },
+  storeAction: 'network',
   async apply({ topology, spec }) {
-    if (topology.store === undefined) return { target: `+${spec.amount ?? 0}ms`, detail: 'no store: nothing to delay' };
-    const latencyMs = spec.amount ?? 0;
-    const jitterMs = spec.jitterMs ?? 0;
-    await topology.setStoreLatency({ latencyMs, jitterMs });
-    // The level is what tells one step from another in fault windows and phases.
-    const level = `+${latencyMs}ms${jitterMs > 0 ? `±${jitterMs}ms` : ''}`;
+    await topology.setStoreLatency({ latencyMs: spec.latencyMs, jitterMs: spec.jitterMs });
+    const level = latencyLevel(spec.latencyMs, spec.jitterMs);
     return { target: level, detail: `store round trip ${level}` };
   },
-};
+  async heal({ topology }) {
+    await topology.setStoreLatency({ latencyMs: 0, jitterMs: 0 });
+  },
+  describe: (spec, tense) => `the store ${passive(tense, `slowed down by ${formatDuration(spec.latencyMs)}`)}`,
+});

@@ -1,30 +1,37 @@
-import type { Fault } from './fault.js';
-import { externalRedis, hasSentinels, storeKindOf } from './store-kind.js';
+import { durationMs, flag } from '../syntax/fields.js';
+import { formatDuration } from '../syntax/units.js';
+import { defineFault, passive } from './fault.js';
 
-export const storePause: Fault = {
+export interface StorePauseSpec {
+  atMs: number;
+  kind: 'store-pause';
+  /** How long the store stays frozen. */
+  forMs: number;
+}
+
+const options = { for: durationMs({ description: 'How long the store stays frozen.', positive: true }) };
+
+export const storePause = defineFault<StorePauseSpec, typeof flag, typeof options>({
   kind: 'store-pause',
   summary:
-    'Freeze the store for `for`: Redis is SIGSTOPped (commands hang until the replicas time out); an SQLite ' +
+    'Freeze the store for `for`: a server is SIGSTOPped (commands hang until the replicas time out); an SQLite ' +
     'file has its write lock held by another connection (writers wait out busy_timeout, readers go on).',
-  actsOnStore: true,
-  check(_spec, scenario, architecture) {
-    const external = externalRedis(scenario, architecture);
-    if (external !== undefined) return external;
-    if (storeKindOf(architecture) === 'redis' && hasSentinels(scenario)) {
-      return 'with `store.sentinels` a paused primary would be failed over and then come back as a second primary; that split brain is not modelled yet (use `store-failover`)';
-    }
-    return undefined;
+  syntax: {
+    description: 'Freeze the store for `for` (a server: SIGSTOP; SQLite: a held exclusive lock).',
+    example: 'store-pause: true\n  for: 2s',
+    value: flag,
+    options,
+    resolve: (_flag, o) => ({ forMs: o.for }),
   },
+  storeAction: 'pause',
   async apply({ topology, spec, sleep }) {
-    if (topology.store === undefined) return { detail: 'no store: nothing to pause' };
-    const forMs = spec.forMs ?? 0;
     await topology.pauseStore();
     try {
-      await sleep(forMs);
+      await sleep(spec.forMs);
     } finally {
       await topology.resumeStore();
     }
-    const how = topology.store.kind === 'sqlite' ? 'write lock held' : 'SIGSTOP';
-    return { detail: `${how} for ${forMs} ms` };
+    return { detail: `${topology.architecture.store?.pauseHow ?? 'paused'} for ${spec.forMs} ms`, healed: true };
   },
-};
+  describe: (spec, tense) => `the store ${passive(tense, 'frozen')} for ${formatDuration(spec.forMs)}`,
+});

@@ -1,14 +1,19 @@
-import type { Fault } from './fault.js';
-import { checkStoreProcessFault } from './store-kill.js';
+import { flag } from '../syntax/fields.js';
+import { defineFault, passive } from './fault.js';
 
-export const storeRestart: Fault = {
+export interface StoreRestartSpec {
+  atMs: number;
+  kind: 'store-restart';
+}
+
+export const storeRestart = defineFault<StoreRestartSpec, typeof flag>({
   kind: 'store-restart',
-  summary: 'Start the Redis server again on the same port; done when it answers PING (replicas reconnect on their own).',
-  actsOnStore: true,
-  check: (_spec, scenario, architecture) => checkStoreProcessFault(scenario, architecture),
+  summary: 'Start the store server again on the same port; done when it answers (replicas reconnect on their own).',
+  syntax: { description: 'Start the killed store again.', example: 'store-restart: true', value: flag, resolve: () => ({}) },
+  storeAction: 'process',
   async apply({ topology }) {
-    if (topology.store === undefined) return { detail: 'no store: nothing to restart' };
     await topology.restartStore();
     return {};
   },
-};
+  describe: (_spec, tense) => `the store ${passive(tense, 'restarted')}`,
+});

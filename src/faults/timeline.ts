@@ -1,6 +1,6 @@
 import type { FaultEvent } from '../result/types.js';
-import type { FaultSpec } from '../scenario/types.js';
 import type { Topology } from '../topology/types.js';
+import type { FaultEffect, FaultSpecBase } from './fault.js';
 import { FAULTS } from './index.js';
 
 export interface FaultTimeline {
@@ -8,6 +8,11 @@ export interface FaultTimeline {
   readonly events: FaultEvent[];
   /** Cancels faults not yet due and waits for running ones to settle. */
   stop(): Promise<void>;
+  /**
+   * After stop(): undoes, newest first, what applied faults left broken (each fault's `heal`), so
+   * a topology that outlives the run is left healthy. Failures are recorded on the event.
+   */
+  heal(): Promise<void>;
 }
 
 /**
@@ -17,11 +22,12 @@ export interface FaultTimeline {
  */
 export function startFaultTimeline(
   topology: Topology,
-  faults: FaultSpec[],
+  faults: readonly FaultSpecBase[],
   windowStartMs: number,
   onFault?: (event: FaultEvent, label: string) => void,
 ): FaultTimeline {
   const events: FaultEvent[] = [];
+  const applied: { spec: FaultSpecBase; effect: FaultEffect; event: FaultEvent }[] = [];
   const running = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   const abort = new AbortController();
@@ -37,17 +43,24 @@ export function startFaultTimeline(
       abort.signal.addEventListener('abort', done, { once: true });
     });
 
-  const fire = async (spec: FaultSpec): Promise<void> => {
+  const fire = async (spec: FaultSpecBase): Promise<void> => {
     const fault = FAULTS.get(spec.kind);
+    const target = (spec as { target?: string }).target;
     const startedMs = performance.now();
-    const event: FaultEvent = { atMs: Math.round(startedMs - windowStartMs), kind: spec.kind, target: spec.target, tookMs: 0, ok: true };
+    const event: FaultEvent = { atMs: Math.round(startedMs - windowStartMs), kind: spec.kind, target, tookMs: 0, ok: true };
     // Stamped when it fires, so the timeline shows the fault where users started to feel it.
-    onFault?.(event, label(spec.kind, spec.target));
+    onFault?.(event, label(spec.kind, target));
     try {
       if (!fault) throw new Error(`unknown fault kind ${spec.kind}`);
-      const effect = await fault.apply({ topology, spec, sleep, signal: abort.signal });
-      event.target = effect.target ?? event.target;
-      if (effect.detail) event.detail = effect.detail;
+      if (fault.storeAction !== undefined && topology.store === undefined) {
+        // Sticky or cookie beside architectures that have a store: nothing here to break.
+        event.detail = `no store: sessions live ${topology.architecture.stateLives}`;
+      } else {
+        const effect = await fault.apply({ topology, spec, sleep, signal: abort.signal });
+        event.target = effect.target ?? event.target;
+        if (effect.detail) event.detail = effect.detail;
+        if (!effect.healed && fault.heal !== undefined) applied.push({ spec, effect, event });
+      }
     } catch (err) {
       event.ok = false;
       event.error = (err as Error).message;
@@ -59,7 +72,7 @@ export function startFaultTimeline(
     events.push(event);
   };
 
-  const schedule = (spec: FaultSpec): void => {
+  const schedule = (spec: FaultSpecBase): void => {
     const t = setTimeout(() => {
       timers.delete(t);
       // Timers may fire a fraction of a millisecond early by performance.now(); a fault at
@@ -80,6 +93,19 @@ export function startFaultTimeline(
       abort.abort();
       await Promise.allSettled([...running]);
       events.sort((a, b) => a.atMs - b.atMs);
+    },
+    async heal() {
+      const neverAbort = new AbortController().signal;
+      for (const { spec, effect, event } of applied.reverse()) {
+        try {
+          await FAULTS.get(spec.kind)!.heal!({ topology, spec, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), signal: neverAbort }, effect);
+          event.healed = true;
+        } catch (err) {
+          event.healed = false;
+          event.detail = `${event.detail ? `${event.detail}; ` : ''}heal failed: ${(err as Error).message}`;
+        }
+      }
+      applied.length = 0;
     },
   };
 }

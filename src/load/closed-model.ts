@@ -1,4 +1,4 @@
-import type { ClosedLoad, SessionMix } from '../scenario/types.js';
+import type { ClosedLoad, SessionMix } from './load-spec.js';
 import type { Engine } from './engine.js';
 import type { OutcomeKind } from './outcome.js';
 import type { VirtualUser } from './virtual-user.js';

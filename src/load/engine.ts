@@ -1,4 +1,4 @@
-import type { SessionMix } from '../scenario/types.js';
+import type { SessionMix } from './load-spec.js';
 import type { Replica, Router } from '../topology/types.js';
 import type { LoadRecorder } from './load-recorder.js';
 import type { Endpoint, OutcomeKind } from './outcome.js';

@@ -1,4 +1,4 @@
-import type { OpenLoad } from '../scenario/types.js';
+import type { OpenLoad } from './load-spec.js';
 import type { Engine } from './engine.js';
 import type { LoadRecorder } from './load-recorder.js';
 import { createPacer, type Pacer } from './pacer.js';

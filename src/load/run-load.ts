@@ -1,4 +1,4 @@
-import type { LoadSpec, SessionMix } from '../scenario/types.js';
+import type { LoadSpec, SessionMix } from './load-spec.js';
 import type { Router } from '../topology/types.js';
 import { startClosedModel, type ClosedModelStats } from './closed-model.js';
 import { Engine } from './engine.js';

@@ -1,4 +1,4 @@
-import type { SessionMix } from '../scenario/types.js';
+import type { SessionMix } from './load-spec.js';
 import type { Replica } from '../topology/types.js';
 import type { Endpoint } from './outcome.js';
 import { CartChecker } from './cart-checker.js';

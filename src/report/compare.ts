@@ -2,7 +2,7 @@ import { InvalidInputError, type InputProblem } from '../errors.js';
 import { METRICS, METRIC_NAMES, isMetricName, type MetricName, type MetricUnit } from '../metrics/metric-names.js';
 import type { ArchitectureResult, RunResult, ThresholdResult } from '../result/types.js';
 import { didYouMean } from '../scenario/suggest.js';
-import { parseDuration } from '../scenario/units.js';
+import { parseDuration } from '../syntax/units.js';
 import { groupByArchitecture, spreadOf, type Spread } from './architecture-groups.js';
 import { checkRunResult } from './read-result.js';
 

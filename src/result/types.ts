@@ -131,6 +131,8 @@ export interface FaultEvent {
   detail?: string;
   /** Replica names once the fault took effect (after a `scale`, the new set). */
   replicasAfter?: string[];
+  /** Set when the run undid what the fault left broken (FaultTimeline.heal): whether that worked. */
+  healed?: boolean;
 }
 
 export interface FaultWindow {

@@ -1,21 +1,13 @@
-import type { FaultEvent, RunResult, ArchitectureResult, TimelineSecond } from '../result/types.js';
-import { SCHEMA_VERSION } from '../result/types.js';
-import type { Scenario } from '../scenario/types.js';
-import { REDIS_ARCHITECTURES, type ArchitectureName, type Topology, type TopologyOptions } from '../topology/types.js';
-import { startTopology } from '../topology/topology.js';
-import { createRouter } from '../topology/router.js';
-import { redisAvailable } from '../stores/redis-server.js';
-import { Recorder } from '../metrics/recorder.js';
-import { summarize } from '../metrics/summarize.js';
-import { CpuSampler } from '../metrics/cpu-sampler.js';
-import { metricValue } from '../metrics/metric-names.js';
-import { evaluateThresholds } from '../scenario/thresholds.js';
-import { runLoad } from '../load/run-load.js';
-import { checkFaults } from '../faults/check-faults.js';
-import { storeKindOf } from '../faults/store-kind.js';
+import { ARCHITECTURES } from '../architectures/index.js';
 import { InvalidInputError } from '../errors.js';
+import { checkFaults } from '../faults/check-faults.js';
+import { metricValue } from '../metrics/metric-names.js';
+import type { ArchitectureResult, RunResult, TimelineSecond } from '../result/types.js';
+import { SCHEMA_VERSION } from '../result/types.js';
+import { evaluateThresholds } from '../scenario/thresholds.js';
+import type { Scenario } from '../scenario/types.js';
 import { formatPath } from '../scenario/zod-problems.js';
-import { startFaultTimeline, type FaultTimeline } from '../faults/timeline.js';
+import { runOne } from './architecture-run.js';
 import { describeEnvironment, statebenchVersion } from './environment.js';
 
 /** What a run tells its listener as it goes; the CLI turns these into progress lines. */
@@ -46,162 +38,104 @@ export interface RunOptions {
  * result. Never throws for what happens during the run: a topology that cannot start, or an
  * interruption, yields an incomplete result holding what was measured.
  */
-export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<RunResult> {
-  const startedAt = new Date().toISOString();
+export async function runScenario(input: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+  const scenario = prepareScenario(input, { redisUrl: opts.redisUrl, scenarioFile: opts.scenarioFile });
+  const result = newRunResult(scenario, opts.scenarioFile);
+  const repeat = Math.max(1, opts.repeat ?? 1);
+  opts.onResult?.(result);
+
+  for (const name of runnable(scenario, result, opts.listener)) {
+    for (let repetition = 1; repetition <= repeat; repetition++) {
+      if (opts.signal?.aborted) break;
+      opts.listener?.architecture?.(name, repetition, 'starting', scenario);
+      const arch = await runOne({
+        scenario,
+        architecture: name,
+        repetition,
+        signal: opts.signal,
+        listener: {
+          topology: () => opts.listener?.architecture?.(name, repetition, 'running', scenario),
+          second: (s) => opts.listener?.second?.(name, s),
+          fault: (label) => opts.listener?.fault?.(name, label),
+        },
+      });
+      addArchitecture(result, arch);
+      opts.listener?.architectureDone?.(arch);
+    }
+    if (opts.signal?.aborted) break;
+  }
+  return finishRunResult(result, opts.signal?.aborted ?? false);
+}
+
+/**
+ * The scenario as it will run (`--redis-url` applied), checked against what will run before any
+ * process starts: a fault that cannot apply is a setup error, not a failed event found halfway
+ * through a long run. Throws InvalidInputError naming the file and the fault.
+ */
+export function prepareScenario(scenario: Scenario, opts: { redisUrl?: string; scenarioFile?: string }): Scenario {
   const redisUrl = opts.redisUrl ?? scenario.store.redisUrl;
-  checkBeforeStart(redisUrl ? { ...scenario, store: { ...scenario.store, redisUrl } } : scenario, opts.scenarioFile);
-  const result: RunResult = {
+  const prepared = redisUrl === undefined ? scenario : { ...scenario, store: { ...scenario.store, redisUrl } };
+  const architectures = prepared.architectures.map((a) => ARCHITECTURES.get(a)!);
+  const problems = checkFaults(prepared.faults, architectures, prepared.store);
+  if (problems.length > 0) {
+    const file = opts.scenarioFile ?? prepared.name;
+    throw new InvalidInputError(problems.map((p) => ({ file, path: formatPath(p.path), message: p.message })));
+  }
+  return prepared;
+}
+
+/**
+ * The architectures whose store can run on this machine; the others are recorded as skipped
+ * (a check that could not run must not pass silently) and announced.
+ */
+export function runnable(scenario: Scenario, result: RunResult, listener?: { notice?(message: string): void }): string[] {
+  const names: string[] = [];
+  for (const name of scenario.architectures) {
+    const reason = ARCHITECTURES.get(name)!.store?.unavailable(scenario.store);
+    if (reason === undefined) {
+      names.push(name);
+      continue;
+    }
+    result.skipped.push({ architecture: name, reason });
+    listener?.notice?.(`skipping ${name}: ${reason}`);
+  }
+  return names;
+}
+
+/** An empty result for a scenario about to run. */
+export function newRunResult(scenario: Scenario, scenarioFile?: string): RunResult {
+  const startedAt = new Date().toISOString();
+  return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'statebench', version: statebenchVersion() },
     complete: true,
     startedAt,
     finishedAt: startedAt,
-    scenarioFile: opts.scenarioFile,
-    scenario: redisUrl ? { ...scenario, store: { ...scenario.store, redisUrl } } : scenario,
+    scenarioFile,
+    scenario,
     environment: describeEnvironment(),
     architectures: [],
     thresholds: [],
     skipped: [],
   };
-  const repeat = Math.max(1, opts.repeat ?? 1);
-  opts.onResult?.(result);
+}
 
-  for (const architecture of scenario.architectures) {
-    if (REDIS_ARCHITECTURES.includes(architecture) && !redisUrl && !redisAvailable()) {
-      const reason = 'redis-server is not on the PATH (install it, or pass --redis-url)';
-      result.skipped.push({ architecture, reason });
-      opts.listener?.notice?.(`skipping ${architecture}: ${reason}`);
-      continue;
-    }
-    for (let repetition = 1; repetition <= repeat; repetition++) {
-      if (opts.signal?.aborted) break;
-      const arch = await runArchitecture(scenario, architecture, repetition, redisUrl, opts);
-      result.architectures.push(arch);
-      opts.listener?.architectureDone?.(arch);
-      if (!arch.complete) {
-        result.complete = false;
-        result.incompleteReason ??= arch.error ?? 'interrupted';
-      }
-    }
-    if (opts.signal?.aborted) break;
+/** Adds a measured architecture; an incomplete one makes the run incomplete. */
+export function addArchitecture(result: RunResult, arch: ArchitectureResult): void {
+  result.architectures.push(arch);
+  if (!arch.complete) {
+    result.complete = false;
+    result.incompleteReason ??= arch.error ?? 'interrupted';
   }
-  if (opts.signal?.aborted) {
+}
+
+/** Evaluates the thresholds and stamps the end. */
+export function finishRunResult(result: RunResult, interrupted: boolean): RunResult {
+  if (interrupted) {
     result.complete = false;
     result.incompleteReason = 'interrupted';
   }
-  result.thresholds = evaluateThresholds(scenario.thresholds, result.architectures, metricValue);
+  result.thresholds = evaluateThresholds(result.scenario.thresholds, result.architectures, metricValue);
   result.finishedAt = new Date().toISOString();
   return result;
-}
-
-async function runArchitecture(
-  scenario: Scenario,
-  architecture: ArchitectureName,
-  repetition: number,
-  redisUrl: string | undefined,
-  opts: RunOptions,
-): Promise<ArchitectureResult> {
-  const listener = opts.listener;
-  const recorder = new Recorder({ onSecond: (s) => listener?.second?.(architecture, s) });
-  let topology: Topology | undefined;
-  let faults: FaultTimeline | undefined;
-  let faultEvents: FaultEvent[] = [];
-  let cpu: CpuSampler | undefined;
-  let error: string | undefined;
-  let measuredMs = 0;
-  let aborted = false;
-  let targetRps: number | undefined;
-  let unfinished: number | undefined;
-  try {
-    listener?.architecture?.(architecture, repetition, 'starting', scenario);
-    topology = await startTopology({
-      architecture,
-      replicas: scenario.replicas,
-      // Only Redis architectures take one: the topology refuses a Redis URL it would not use.
-      redisUrl: REDIS_ARCHITECTURES.includes(architecture) ? redisUrl : undefined,
-      redisPersistence: scenario.store.persistence,
-      sessionTtlS: scenario.store.sessionTtlS,
-      ...storeTopology(scenario, architecture),
-    });
-    const started = topology;
-    const router = createRouter(started, { sticky: architecture === 'sticky' });
-    cpu = new CpuSampler(() => started.processes());
-    listener?.architecture?.(architecture, repetition, 'running', scenario);
-    try {
-      const stats = await runLoad({
-        router,
-        recorder,
-        load: scenario.load,
-        mix: scenario.session,
-        warmupMs: scenario.warmupMs,
-        durationMs: scenario.durationMs,
-        signal: opts.signal,
-        onWindowPlanned: (startMs) => recorder.beginMeasuring(startMs),
-        onWindowStart: (startMs) => {
-          cpu!.start();
-          faults = startFaultTimeline(started, scenario.faults, startMs, (_event, label) => {
-            recorder.fault(performance.now(), label);
-            listener?.fault?.(architecture, label);
-          });
-        },
-        onWindowEnd: (endMs) => {
-          cpu?.end();
-          recorder.endMeasuring(endMs);
-        },
-      });
-      measuredMs = stats.measuredMs;
-      aborted = stats.aborted;
-      targetRps = stats.open?.targetRps;
-      unfinished = stats.unfinished;
-    } finally {
-      router.close();
-      await faults?.stop();
-      faultEvents = faults?.events ?? [];
-    }
-  } catch (err) {
-    error = (err as Error).message;
-  } finally {
-    recorder.finish(performance.now());
-    await topology?.stop();
-  }
-  const result = summarize(recorder, {
-    architecture,
-    repetition,
-    replicas: scenario.replicas,
-    measuredMs,
-    targetRps,
-    unfinished,
-    faults: faultEvents,
-    complete: error === undefined && !aborted,
-    error,
-  });
-  result.cpu = cpu?.stop(result.requests.ok + result.requests.failed) ?? [];
-  return result;
-}
-
-/**
- * Faults checked against the scenario as it will run (with `--redis-url` and `--arch` applied),
- * before any process starts: a fault that cannot apply is a setup error, not a failed event
- * found halfway through a long run. Throws InvalidInputError naming the file and the fault.
- */
-function checkBeforeStart(scenario: Scenario, scenarioFile: string | undefined): void {
-  const problems = checkFaults(scenario.faults, scenario);
-  if (problems.length === 0) return;
-  const file = scenarioFile ?? scenario.name;
-  throw new InvalidInputError(problems.map((p) => ({ file, path: formatPath(p.path), message: p.message })));
-}
-
-/**
- * The store options of the topology for one architecture: the latency proxy when the scenario
- * adds store latency at any point (in the path from the start, so a later `store-latency` only
- * changes its delay), and the replicated Redis. Only Redis has a network hop or replicas.
- */
-function storeTopology(scenario: Scenario, architecture: ArchitectureName): Pick<TopologyOptions, 'storeLatency' | 'redisReplication'> {
-  if (storeKindOf(architecture) !== 'redis') return {};
-  const { latencyMs, jitterMs, replicas, sentinels } = scenario.store;
-  const wantsProxy = latencyMs > 0 || jitterMs > 0 || scenario.faults.some((f) => f.kind === 'store-latency');
-  return {
-    ...(wantsProxy ? { storeLatency: { latencyMs, jitterMs } } : {}),
-    ...(replicas !== undefined && sentinels !== undefined ? { redisReplication: { replicas, sentinels } } : {}),
-  };
 }

@@ -1,11 +1,10 @@
-import { SQLITE_NO_NETWORK } from '../faults/store-latency.js';
-import { storeKindOf } from '../faults/store-kind.js';
-import { ARCHITECTURES } from '../topology/types.js';
+import { ARCHITECTURES, type Architecture } from '../architectures/index.js';
+import { FAULTS } from '../faults/index.js';
+import { STORE_DEFAULTS, type StoreOptions } from '../stores/store-options.js';
+import { formatDuration, parseDuration, parseSize } from '../syntax/units.js';
 import { SCENARIO_DEFAULTS } from './defaults.js';
-import { FAULT_KINDS } from './fault-kinds.js';
 import { parseThreshold } from './thresholds.js';
 import type { ThresholdSpec } from './types.js';
-import { formatDuration, parseDuration } from './units.js';
 import { describeInput, type PathProblem } from './zod-problems.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -15,8 +14,6 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const OPEN_ONLY = ['rate', 'rampTo', 'sessions', 'maxBacklog'] as const;
 const CLOSED_ONLY = ['users', 'rampUp'] as const;
 
-/** Store faults that act on a store process statebench owns; an external Redis cannot be killed. */
-const OWNED_STORE_FAULTS = new Set(['store-kill', 'store-restart', 'store-pause', 'store-failover']);
 
 /**
  * Rules that span fields, checked on the raw file data so they are reported together with
@@ -73,11 +70,10 @@ interface TimedEntry {
 
 function checkFaults(data: Record<string, unknown>, durationMs: number | undefined, replicas: number | undefined, problems: PathProblem[]): void {
   if (!Array.isArray(data.faults)) return;
-  const externalRedis = isRecord(data.store) && data.store.redisUrl !== undefined;
   const timed: TimedEntry[] = [];
   data.faults.forEach((entry: unknown, index) => {
     if (!isRecord(entry)) return;
-    const kinds = Object.keys(entry).filter((key) => key in FAULT_KINDS);
+    const kinds = Object.keys(entry).filter((key) => FAULTS.has(key));
     const atMs = okDuration(entry.at);
     if (atMs === undefined || kinds.length !== 1) return;
     const kind = kinds[0];
@@ -85,12 +81,6 @@ function checkFaults(data: Record<string, unknown>, durationMs: number | undefin
       problems.push({
         path: ['faults', index, 'at'],
         message: `\`${formatDuration(atMs)}\` is at or after the end of the measured window (\`duration: ${formatDuration(durationMs)}\`); a fault must happen before it`,
-      });
-    }
-    if (externalRedis && OWNED_STORE_FAULTS.has(kind)) {
-      problems.push({
-        path: ['faults', index, kind],
-        message: 'needs a store statebench started itself, but `store.redisUrl` points at an existing Redis (it will not be killed or paused): remove one of them',
       });
     }
     timed.push({ index, atMs, entry, kind });
@@ -104,7 +94,8 @@ function checkFaults(data: Record<string, unknown>, durationMs: number | undefin
   let live = replicas;
   for (const { index, atMs, entry, kind } of timed) {
     const value = entry[kind];
-    if (FAULT_KINDS[kind].targetsReplica && typeof value === 'string') {
+    const fault = FAULTS.get(kind)!;
+    if (fault.targetsReplica && typeof value === 'string') {
       const n = /^replica-([1-9]\d*)$/.exec(value)?.[1];
       if (n !== undefined && Number(n) > replicas + added) {
         const existing = replicas + added;
@@ -115,9 +106,10 @@ function checkFaults(data: Record<string, unknown>, durationMs: number | undefin
         });
       }
     }
-    if (kind === 'scale') {
-      const amount = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-      if (!Number.isInteger(amount)) continue;
+    if (fault.replicaDelta !== undefined) {
+      const resolved = fault.syntax.value.safeParse(value);
+      if (!resolved.success) continue;
+      const amount = fault.replicaDelta({ atMs, kind, ...fault.syntax.resolve(resolved.data, {}) });
       if (live + amount < 1) {
         problems.push({ path: ['faults', index, kind], message: `would leave ${live + amount} replicas (${live} before it): at least one must remain` });
         continue;
@@ -129,48 +121,67 @@ function checkFaults(data: Record<string, unknown>, durationMs: number | undefin
 }
 
 /**
- * Store options against the architectures that would use them: added latency needs a network
- * store, a replicated Redis needs a redis architecture and a Redis statebench starts itself.
+ * Store settings against the architectures that would use them: each store backend refuses the
+ * settings it cannot honour (added latency on an embedded file, replication it does not have),
+ * and a setting that no architecture of the scenario would use is pointed out.
  */
 function checkStore(data: Record<string, unknown>, problems: PathProblem[]): void {
   if (!isRecord(data.store)) return;
   const store = data.store;
-  const listed = Array.isArray(data.architectures) ? data.architectures.filter((a): a is string => ARCHITECTURES.includes(a as never)) : undefined;
-  const architectures: string[] = data.architectures === undefined ? [...SCENARIO_DEFAULTS.architectures] : (listed ?? []);
-  const sqlite = architectures.filter((a) => storeKindOf(a) === 'sqlite');
-  const redis = architectures.filter((a) => storeKindOf(a) === 'redis');
-  const replicated = store.replicas !== undefined || store.sentinels !== undefined;
-
+  const listed = listedArchitectures(data);
+  const architectures = listed ?? SCENARIO_DEFAULTS.architectures.map((name) => ARCHITECTURES.get(name)!);
+  const options = roughStoreOptions(store);
+  const byProblem = new Map<string, { field: string; message: string; inItself?: boolean; names: string[] }>();
+  for (const a of architectures) {
+    for (const problem of a.store?.checkOptions(options) ?? []) {
+      const key = `${problem.field}\0${problem.message}`;
+      const entry = byProblem.get(key) ?? { ...problem, names: [] };
+      entry.names.push(a.name);
+      byProblem.set(key, entry);
+    }
+  }
+  for (const { field, message, inItself, names } of byProblem.values()) {
+    problems.push({ path: ['store', field], message: inItself ? message : `cannot apply to ${names.map((n) => `\`${n}\``).join(', ')}: ${message}` });
+  }
+  if (data.architectures !== undefined && listed === undefined) return;
+  const networked = architectures.filter((a) => a.store !== undefined && a.store.refuses('network', options) === undefined);
   for (const key of ['latency', 'jitter'] as const) {
     const ms = okDuration(store[key]);
-    if (ms === undefined || ms === 0) continue;
-    if (sqlite.length > 0) {
-      problems.push({ path: ['store', key], message: `cannot apply to ${sqlite.map((a) => `\`${a}\``).join(', ')}: ${SQLITE_NO_NETWORK}` });
-    } else if (redis.length === 0 && listed !== undefined) {
-      problems.push({ path: ['store', key], message: 'no architecture of this scenario talks to a store over the network (only redis does): the latency would delay nothing' });
-    }
-    if (replicated) {
-      problems.push({ path: ['store', key], message: 'is not supported with `store.sentinels` yet: the latency proxy fronts one Redis address, and replicas follow whichever server is primary' });
-    }
+    if (ms === undefined || ms === 0 || networked.length > 0 || byProblem.size > 0) continue;
+    problems.push({ path: ['store', key], message: 'no architecture of this scenario talks to a store over the network (such as redis): the latency would delay nothing' });
   }
-  if (!replicated) return;
-  const key = store.sentinels === undefined ? 'replicas' : store.replicas === undefined ? 'sentinels' : undefined;
-  if (key !== undefined) {
-    const other = key === 'replicas' ? 'sentinels' : 'replicas';
-    problems.push({ path: ['store', key], message: `needs \`${other}\` too: a replicated Redis is a primary, \`replicas\` and \`sentinels\` to promote one, e.g. \`{ replicas: 1, sentinels: 3 }\`` });
-  }
-  if (store.redisUrl !== undefined) {
-    problems.push({ path: ['store', 'sentinels'], message: 'statebench starts the replicated Redis itself, so `store.redisUrl` cannot be used with it: remove one of them' });
-  }
-  if (redis.length === 0 && listed !== undefined) {
+  const replicated = store.replicas !== undefined || store.sentinels !== undefined;
+  if (replicated && !architectures.some((a) => a.store?.name === 'redis')) {
     problems.push({ path: ['store', store.sentinels === undefined ? 'replicas' : 'sentinels'], message: 'applies to Redis, but no architecture of this scenario uses Redis: add `redis` to `architectures`' });
   }
 }
 
+/** The architectures the file lists, when every entry names one (else the schema reports it). */
+function listedArchitectures(data: Record<string, unknown>): Architecture[] | undefined {
+  if (!Array.isArray(data.architectures)) return undefined;
+  const found = data.architectures.map((a) => (typeof a === 'string' ? ARCHITECTURES.get(a) : undefined));
+  return found.every((a) => a !== undefined) ? (found as Architecture[]) : undefined;
+}
+
+/** Store settings from raw file data, good enough for the backends' checks (invalid fields are the schema's to report). */
+function roughStoreOptions(store: Record<string, unknown>): StoreOptions {
+  const size = store.maxmemory === undefined ? undefined : parseSize(store.maxmemory);
+  return {
+    ...STORE_DEFAULTS,
+    ...(typeof store.redisUrl === 'string' ? { redisUrl: store.redisUrl } : {}),
+    persistence: store.persistence === true,
+    latencyMs: okDuration(store.latency) ?? 0,
+    jitterMs: okDuration(store.jitter) ?? 0,
+    ...(typeof store.replicas === 'number' ? { replicas: store.replicas } : {}),
+    ...(typeof store.sentinels === 'number' ? { sentinels: store.sentinels } : {}),
+    ...(size?.ok ? { maxMemoryBytes: size.value } : {}),
+  };
+}
+
 function checkThresholds(data: Record<string, unknown>, problems: PathProblem[]): ThresholdSpec[] {
   if (!isRecord(data.thresholds)) return [];
-  const listed = Array.isArray(data.architectures) ? data.architectures.filter((a): a is string => ARCHITECTURES.includes(a as never)) : undefined;
-  const architectures = data.architectures === undefined ? [...SCENARIO_DEFAULTS.architectures] : listed ?? [...ARCHITECTURES];
+  const listed = Array.isArray(data.architectures) ? data.architectures.filter((a): a is string => typeof a === 'string' && ARCHITECTURES.has(a)) : undefined;
+  const architectures = data.architectures === undefined ? [...SCENARIO_DEFAULTS.architectures] : (listed ?? [...ARCHITECTURES.keys()]);
   const specs: ThresholdSpec[] = [];
   for (const [key, value] of Object.entries(data.thresholds)) {
     const reported = new Set<string>();

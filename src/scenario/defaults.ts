@@ -1,4 +1,4 @@
-import { ARCHITECTURES } from '../topology/types.js';
+import { STORE_DEFAULTS } from '../stores/store-options.js';
 
 /**
  * Every default of the scenario file format, in base units (ms, req/s, bytes, seconds for
@@ -6,7 +6,8 @@ import { ARCHITECTURES } from '../topology/types.js';
  * cannot disagree.
  */
 export const SCENARIO_DEFAULTS = {
-  architectures: ARCHITECTURES,
+  /** A file without `architectures:` compares where state can live: in memory, a server store, a file, the client. */
+  architectures: ['sticky', 'redis', 'sqlite', 'cookie'],
   replicas: 3,
   durationMs: 30_000,
   warmupMs: 2_000,
@@ -32,12 +33,7 @@ export const SCENARIO_DEFAULTS = {
     payloadBytes: 64,
     thinkTimeMs: 0,
   },
-  store: {
-    persistence: false,
-    sessionTtlS: 30 * 60,
-    latencyMs: 0,
-    jitterMs: 0,
-  },
+  store: STORE_DEFAULTS,
 } as const;
 
 /**

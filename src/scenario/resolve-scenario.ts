@@ -1,3 +1,4 @@
+import { ARCHITECTURES } from '../architectures/index.js';
 import { checkFaults } from '../faults/check-faults.js';
 import { checkScenario } from './check-scenario.js';
 import { SCENARIO_DEFAULTS as D, defaultSessions } from './defaults.js';
@@ -27,7 +28,7 @@ export function validateScenarioData(data: unknown, defaultName: string): { scen
   if (!parsed.success || problems.length > 0) return { scenario: undefined, problems };
   const scenario = resolveScenario(parsed.data, cross.thresholds, defaultName);
   // Needs the resolved scenario (every architecture, the store options): checked last.
-  const faultProblems = checkFaults(parsed.data.faults ?? [], scenario);
+  const faultProblems = checkFaults(parsed.data.faults ?? [], scenario.architectures.map((a) => ARCHITECTURES.get(a)!), scenario.store);
   if (faultProblems.length > 0) return { scenario: undefined, problems: faultProblems };
   return { scenario, problems: [] };
 }
@@ -84,6 +85,7 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
       jitterMs: store.jitter ?? D.store.jitterMs,
       ...(store.replicas === undefined ? {} : { replicas: store.replicas }),
       ...(store.sentinels === undefined ? {} : { sentinels: store.sentinels }),
+      ...(store.maxmemory === undefined ? {} : { maxMemoryBytes: store.maxmemory }),
     },
     faults: faults.map(({ fault }) => fault),
     thresholds,

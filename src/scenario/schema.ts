@@ -1,29 +1,31 @@
 import { z } from 'zod';
-import { ARCHITECTURES, type ArchitectureName } from '../topology/types.js';
+import { ARCHITECTURE_NAMES } from '../architectures/index.js';
+import { FAULTS } from '../faults/index.js';
 import { SCENARIO_DEFAULTS } from './defaults.js';
-import { FAULT_KINDS, FAULT_KIND_NAMES, type FaultKind } from './fault-kinds.js';
-import { count, durationMs, jsonSchemaOverrides, publishAs, rateRps, sizeBytes } from './fields.js';
+import { count, durationMs, jsonSchemaOverrides, publishAs, rateRps, sizeBytes } from '../syntax/fields.js';
 import { THRESHOLD_CONDITION_PATTERN, THRESHOLD_METRIC_NAMES } from './thresholds.js';
 import type { FaultSpec } from './types.js';
-import { formatDuration, formatSize } from './units.js';
+import { formatDuration, formatSize } from '../syntax/units.js';
 import { describeInput, knownKeysAt, unknownFieldMessage } from './zod-problems.js';
 
 const D = SCENARIO_DEFAULTS;
 
 const kindEntrySchemas = new Map<string, z.ZodObject>();
+/** The fault kinds' keys, in the order messages and the JSON Schema list them. */
+const FAULT_KIND_NAMES = [...FAULTS.keys()];
 
 /** The entry a fault kind accepts: `at`, its own key, and its options; nothing else. */
 export function faultEntrySchema(kind: string): z.ZodObject {
   let schema = kindEntrySchemas.get(kind);
   if (!schema) {
-    const spec: FaultKind = FAULT_KINDS[kind];
+    const syntax = FAULTS.get(kind)!.syntax;
     schema = z
       .strictObject({
         at: durationMs({ description: 'When, from the start of the measured window (after warm-up).' }),
-        [kind]: spec.value,
-        ...spec.options,
+        [kind]: syntax.value,
+        ...syntax.options,
       })
-      .meta({ title: kind, description: spec.description });
+      .meta({ title: kind, description: syntax.description });
     kindEntrySchemas.set(kind, schema);
   }
   return schema;
@@ -41,7 +43,7 @@ const faultEntry = publishAs(
       return z.NEVER;
     }
     const keys = Object.keys(input);
-    const kinds = keys.filter((key) => key in FAULT_KINDS);
+    const kinds = keys.filter((key) => FAULTS.has(key));
     if (kinds.length !== 1) {
       const unknown = keys.filter((key) => key !== 'at' && !kinds.includes(key));
       const message =
@@ -64,7 +66,7 @@ const faultEntry = publishAs(
         }
         const known = knownKeysAt(schema, issue.path as PropertyKey[]);
         for (const key of issue.keys) {
-          const usedBy = FAULT_KIND_NAMES.filter((k) => key in FAULT_KINDS[k].options);
+          const usedBy = FAULT_KIND_NAMES.filter((k) => key in FAULTS.get(k)!.syntax.options);
           const message =
             issue.path.length === 0 && usedBy.length > 0
               ? `\`${key}\` does not apply to \`${kind}\` (it goes with ${usedBy.map((k) => `\`${k}\``).join(', ')}); \`${kind}\` takes ${known.map((k) => `\`${k}\``).join(', ')}`
@@ -75,10 +77,7 @@ const faultEntry = publishAs(
       return z.NEVER;
     }
     const { at, [kind]: value, ...options } = parsed.data as Record<string, unknown>;
-    const resolved = FAULT_KINDS[kind].resolve(value, options);
-    const spec: FaultSpec = { atMs: at as number, kind };
-    for (const [key, field] of Object.entries(resolved)) if (field !== undefined) (spec as unknown as Record<string, unknown>)[key] = field;
-    return spec;
+    return { atMs: at as number, kind, ...FAULTS.get(kind)!.syntax.resolve(value, options) } as FaultSpec;
   }),
   (convert) => ({
     description: 'A fault: `at` plus exactly one fault kind.',
@@ -86,10 +85,10 @@ const faultEntry = publishAs(
   }),
 );
 
-const architecture = z.enum(ARCHITECTURES as [ArchitectureName, ...ArchitectureName[]]);
+const architecture = z.enum(ARCHITECTURE_NAMES as [string, ...string[]]);
 
 /** Threshold keys editors can complete: `p99`, `sticky.sessions-lost`. */
-const THRESHOLD_KEY_PATTERN = `^((${ARCHITECTURES.join('|')})\\.)?(${THRESHOLD_METRIC_NAMES.join('|')})$`;
+const THRESHOLD_KEY_PATTERN = `^((${ARCHITECTURE_NAMES.join('|')})\\.)?(${THRESHOLD_METRIC_NAMES.join('|')})$`;
 
 /**
  * Threshold values are checked beside the architectures list (a prefix must name an
@@ -149,6 +148,7 @@ const store = z
       .optional(),
     replicas: count({ description: 'Redis replicas of the primary (asynchronous replication); needs `sentinels`.', min: 1, max: 5 }).optional(),
     sentinels: count({ description: 'Sentinels watching the primary (3 for a real quorum); replicas find the primary through them.', min: 1, max: 7 }).optional(),
+    maxmemory: sizeBytes({ description: 'Memory limit of the store server (Redis `maxmemory`, Memcached `-m`): beyond it the server evicts sessions.' }).optional(),
   })
   .meta({ description: 'Session store options.' });
 

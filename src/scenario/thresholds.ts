@@ -1,7 +1,7 @@
 import type { ThresholdResult } from '../result/types.js';
 import type { ThresholdOp, ThresholdSpec } from './types.js';
 import { closestMatch, didYouMean } from './suggest.js';
-import { parseDuration, parseRate } from './units.js';
+import { parseDuration, parseRate } from '../syntax/units.js';
 
 /** How a metric's value is written in a threshold and stored in ThresholdSpec.value. */
 export type MetricUnit =

@@ -1,7 +1,9 @@
+import type { StoreOptions } from './store-options.js';
+
 /**
  * A session store statebench runs for one topology (a server process it starts, or a file), and
- * the kind of store it is. Each backend is one file in src/stores/ that registers itself; nothing
- * else in statebench switches on a store's name.
+ * the kind of store it is. Each backend is one file in src/stores/ listed in src/stores/index.ts;
+ * nothing else in statebench switches on a store's name.
  */
 
 /** How a backend is asked to start. Every server binds 127.0.0.1 on a free port. */
@@ -38,8 +40,48 @@ export interface StoreInstance {
   pause(): Promise<void>;
   /** Undoes `pause`; resolves when the store answers again. */
   resume(): Promise<void>;
+  /** Kills the primary of a replicated store and resolves once a replica was promoted (its address). */
+  failover?(): Promise<{ promoted: string; tookMs: number }>;
   /** Stops everything it started. Idempotent; never throws. */
   stop(): Promise<void>;
   /** Last resort from a process 'exit' hook: SIGKILL every process, synchronously. */
   killSync(): void;
+}
+
+/**
+ * What a store fault needs of a store: a process statebench owns (`kill`, `restart`), a way to
+ * freeze it (`pause`), a network hop the proxy can sit in (`network`: latency and the network
+ * faults), a replica to promote (`failover`).
+ */
+export type StoreAction = 'process' | 'pause' | 'network' | 'failover';
+
+/** A problem with a scenario's `store:` settings for one backend. */
+export interface StoreOptionProblem {
+  /** The field under `store:`, e.g. `latency`. */
+  field: string;
+  message: string;
+  /**
+   * The setting is wrong in itself (`replicas` without `sentinels`), whichever architecture
+   * reads it; otherwise it is this store that cannot honour it, and the message names the
+   * architectures concerned.
+   */
+  inItself?: boolean;
+}
+
+/** One kind of session store, keyed by the word architecture descriptors name it by. */
+export interface StoreBackend {
+  /** `redis`, `sqlite`, `memcached`, `postgres`. */
+  readonly name: string;
+  /** How people call it in a sentence: `Redis`, `an SQLite file`. */
+  readonly title: string;
+  /** How `pause` freezes it, for the fault event: `SIGSTOP`, `write lock held`. */
+  readonly pauseHow: string;
+  /** Why it cannot run on this machine (its server is not installed), or undefined. */
+  unavailable(options: StoreOptions): string | undefined;
+  /** Why a store fault needing `action` cannot act on this store with these settings, or undefined. */
+  refuses(action: StoreAction, options: StoreOptions): string | undefined;
+  /** Settings of the scenario this store cannot honour (say `store.replicas` on SQLite). */
+  checkOptions(options: StoreOptions): StoreOptionProblem[];
+  /** Starts the store; on failure, whatever it started is stopped before it rejects. */
+  start(start: StoreStartOptions, options: StoreOptions): Promise<StoreInstance>;
 }

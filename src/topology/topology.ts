@@ -3,33 +3,15 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SESSION_TTL_S, type ReplicaConfig } from '../../targets/protocol.js';
-import { EXIT, InvalidInputError, StatebenchError, TargetStartError } from '../errors.js';
-import { LatencyProxyProcess } from './latency-proxy-process.js';
-import { RedisHa, SENTINEL_MASTER_NAME } from '../stores/redis-ha.js';
-import { RedisServer, redisAvailable } from '../stores/redis-server.js';
-import { SqliteLock } from '../stores/sqlite-lock.js';
+import type { ReplicaConfig } from '../../targets/protocol.js';
+import { ARCHITECTURE_NAMES, ARCHITECTURES, type Architecture } from '../architectures/index.js';
+import { EXIT, InvalidInputError, StatebenchError } from '../errors.js';
 import { guardDir, releaseDir } from '../process/reaper.js';
+import type { StoreInstance } from '../stores/store-backend.js';
+import { STORE_DEFAULTS, type StoreOptions } from '../stores/store-options.js';
+import { LatencyProxyProcess } from './latency-proxy-process.js';
 import { ReplicaProcess } from './replica-process.js';
-import {
-  ARCHITECTURES,
-  REDIS_ARCHITECTURES,
-  type ArchitectureName,
-  type Replica,
-  type StoreHandle,
-  type Topology,
-  type TopologyOptions,
-} from './types.js';
-
-/** The store each architecture's replicas use (targets/stores). */
-export const STORE_OF: Record<ArchitectureName, string> = {
-  sticky: 'memory',
-  redis: 'redis',
-  'redis-atomic': 'redis-atomic',
-  sqlite: 'sqlite',
-  'sqlite-tx': 'sqlite-tx',
-  cookie: 'cookie',
-};
+import type { Replica, StoreHandle, Topology, TopologyOptions } from './types.js';
 
 /** A fault the topology cannot apply, e.g. a store fault against a Redis it did not start. */
 export class TopologyOperationError extends StatebenchError {
@@ -51,13 +33,14 @@ export async function stopAllTopologies(): Promise<void> {
 }
 
 /**
- * Starts the store (a redis-server process, or a SQLite file in a fresh temp dir), then
- * `opts.replicas` replicas in parallel named `replica-1..N`; resolves once every replica answers
- * /healthz. On failure everything already started is stopped before the error is thrown.
+ * Starts the architecture's store (through its backend: a server on a free port, or a file in a
+ * fresh temp dir), the latency proxy when asked, then `opts.replicas` replicas in parallel named
+ * `replica-1..N`; resolves once every replica answers /healthz. On failure everything already
+ * started is stopped before the error is thrown.
  */
 export async function startTopology(opts: TopologyOptions): Promise<Topology> {
-  validate(opts);
-  const topology = new LiveTopology(opts);
+  const architecture = validate(opts);
+  const topology = new LiveTopology(architecture, opts);
   live.add(topology);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -75,40 +58,41 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
   }
 }
 
-function validate(opts: TopologyOptions): void {
+function validate(opts: TopologyOptions): Architecture {
   const problems: { file: string; path: string; message: string }[] = [];
-  if (!ARCHITECTURES.includes(opts.architecture)) {
-    problems.push({ file: 'topology', path: 'architecture', message: `must be one of ${ARCHITECTURES.join(', ')}` });
+  const architecture = ARCHITECTURES.get(opts.architecture);
+  if (architecture === undefined) {
+    problems.push({ file: 'topology', path: 'architecture', message: `must be one of ${ARCHITECTURE_NAMES.join(', ')}` });
   }
   if (!Number.isInteger(opts.replicas) || opts.replicas < 1) {
     problems.push({ file: 'topology', path: 'replicas', message: 'must be an integer of at least 1' });
   }
-  if (opts.redisUrl !== undefined && !REDIS_ARCHITECTURES.includes(opts.architecture)) {
-    problems.push({ file: 'topology', path: 'redisUrl', message: `only applies to the ${REDIS_ARCHITECTURES.join(' and ')} architectures` });
-  }
-  if (problems.length > 0) throw new InvalidInputError(problems);
+  if (problems.length > 0 || architecture === undefined) throw new InvalidInputError(problems);
+  return architecture;
 }
 
 class LiveTopology extends EventEmitter implements Topology {
-  readonly architecture: ArchitectureName;
   store: StoreHandle | undefined;
   private readonly list: ReplicaProcess[] = [];
   /** Every replica ever created, including ones starting or removed, so stop() misses none. */
   private readonly all = new Set<ReplicaProcess>();
-  private redis: RedisServer | undefined;
-  private ha: RedisHa | undefined;
+  private readonly storeOptions: StoreOptions;
+  private instance: StoreInstance | undefined;
   private proxy: LatencyProxyProcess | undefined;
-  /** Holds the SQLite write lock during `store-pause`. */
-  private sqliteLock: SqliteLock | undefined;
   private tempDir: string | undefined;
-  private replicaConfig: Omit<ReplicaConfig, 'name' | 'port'>;
+  private readonly replicaConfig: Omit<ReplicaConfig, 'name' | 'port'>;
+  /** Shared by every replica of the topology (the cookie HMAC key); reaches them by environment only. */
+  private readonly secret = randomBytes(32).toString('base64url');
   private nextIndex = 1;
   private stopping: Promise<void> | undefined;
 
-  constructor(private readonly opts: TopologyOptions) {
+  constructor(
+    readonly architecture: Architecture,
+    private readonly opts: TopologyOptions,
+  ) {
     super();
-    this.architecture = opts.architecture;
-    this.replicaConfig = { store: STORE_OF[opts.architecture], sessionTtlS: opts.sessionTtlS ?? DEFAULT_SESSION_TTL_S };
+    this.storeOptions = { ...STORE_DEFAULTS, ...opts.store };
+    this.replicaConfig = { store: architecture.targetStore, sessionTtlS: this.storeOptions.sessionTtlS };
   }
 
   get replicas(): readonly Replica[] {
@@ -125,9 +109,7 @@ class LiveTopology extends EventEmitter implements Topology {
   processes(): Map<string, number> {
     const pids = new Map<string, number>();
     for (const r of this.list) if (r.running && r.pid !== undefined) pids.set(r.name, r.pid);
-    const storePid = this.redis?.pid;
-    if (storePid !== undefined) pids.set('store', storePid);
-    for (const [name, pid] of this.ha?.processes() ?? []) pids.set(name, pid);
+    for (const [name, pid] of this.instance?.processes() ?? []) pids.set(name, pid);
     const proxyPid = this.proxy?.pid;
     if (proxyPid !== undefined) pids.set('store-proxy', proxyPid);
     return pids;
@@ -204,44 +186,33 @@ class LiveTopology extends EventEmitter implements Topology {
   }
 
   async killStore(): Promise<void> {
-    await this.ownedRedis('killStore').kill();
+    await this.ownedStore('process').kill();
   }
 
   async restartStore(): Promise<void> {
-    await this.ownedRedis('restartStore').restart();
+    await this.ownedStore('process').restart();
   }
 
   async pauseStore(): Promise<void> {
-    if (this.store?.kind === 'sqlite') {
-      this.assertRunning();
-      this.sqliteLock ??= new SqliteLock(this.store.url);
-      await this.sqliteLock.acquire();
-      return;
-    }
-    await this.ownedRedis('pauseStore').pause();
+    await this.ownedStore('pause').pause();
   }
 
   async resumeStore(): Promise<void> {
-    if (this.store?.kind === 'sqlite') {
-      this.sqliteLock?.release();
-      return;
-    }
-    await this.ownedRedis('resumeStore').resume();
+    await this.ownedStore('pause').resume();
   }
 
   async setStoreLatency(setting: { latencyMs: number; jitterMs: number }): Promise<void> {
     this.assertRunning();
     if (this.proxy === undefined) {
-      throw new TopologyOperationError(`setStoreLatency: no latency proxy in front of the store (architecture ${this.architecture}); start the topology with storeLatency`);
+      throw new TopologyOperationError(`setStoreLatency: no latency proxy in front of the store (architecture ${this.architecture.name}); start the topology with storeLatency`);
     }
     await this.proxy.set(setting);
   }
 
   async failoverStore(): Promise<{ promoted: string; tookMs: number }> {
-    this.assertRunning();
-    if (this.ha === undefined) throw new TopologyOperationError('failoverStore: needs a replicated Redis (start the topology with redisReplication)');
-    const { port, tookMs } = await this.ha.failover();
-    return { promoted: `127.0.0.1:${port}`, tookMs };
+    const store = this.ownedStore('failover');
+    if (store.failover === undefined) throw new TopologyOperationError('failoverStore: this store has no replica to promote');
+    return store.failover();
   }
 
   stop(): Promise<void> {
@@ -252,9 +223,7 @@ class LiveTopology extends EventEmitter implements Topology {
   /** Last resort from the process 'exit' hook, where nothing asynchronous can run. */
   killSync(): void {
     for (const r of this.all) if (r.running && r.pid !== undefined) trySignal(r.pid);
-    const storePid = this.redis?.pid;
-    if (storePid !== undefined) trySignal(storePid);
-    for (const pid of this.ha?.processes().values() ?? []) trySignal(pid);
+    this.instance?.killSync();
     if (this.proxy?.pid !== undefined) trySignal(this.proxy.pid);
     if (this.tempDir !== undefined) rmSync(this.tempDir, { recursive: true, force: true });
   }
@@ -262,12 +231,8 @@ class LiveTopology extends EventEmitter implements Topology {
   private async stopAll(): Promise<void> {
     live.delete(this);
     await Promise.allSettled([...this.all].map((r) => r.stop()));
-    try {
-      this.sqliteLock?.release();
-      await Promise.all([this.redis?.stop(), this.ha?.stop(), this.proxy?.stop()]);
-    } catch {
-      // stop() never throws; the watchdog still guards the pid if this failed.
-    }
+    // Both never throw; the watchdog still guards the pids if they failed.
+    await Promise.allSettled([this.instance?.stop(), this.proxy?.stop()]);
     if (this.tempDir !== undefined) {
       try {
         rmSync(this.tempDir, { recursive: true, force: true });
@@ -279,94 +244,57 @@ class LiveTopology extends EventEmitter implements Topology {
   }
 
   private async startStore(): Promise<void> {
-    switch (this.architecture) {
-      case 'redis':
-      case 'redis-atomic': {
-        if (this.opts.redisUrl !== undefined) {
-          this.replicaConfig.redisUrl = await this.proxied(this.opts.redisUrl);
-          this.store = { kind: 'redis', url: this.opts.redisUrl, pid: undefined };
-          return;
-        }
-        if (!redisAvailable()) {
-          throw new TargetStartError('redis-server is not on the PATH: install Redis, or pass --redis-url');
-        }
-        if (this.opts.redisReplication !== undefined) {
-          await this.startReplicatedRedis(this.opts.redisReplication);
-          return;
-        }
-        this.redis = new RedisServer({ dir: this.makeTempDir(), persistence: this.opts.redisPersistence });
-        await this.redis.start();
-        this.replicaConfig.redisUrl = await this.proxied(this.redis.url);
-        const redis = this.redis;
-        this.store = {
-          kind: 'redis',
-          get url() {
-            return redis.url;
-          },
-          get pid() {
-            return redis.pid;
-          },
-        };
-        return;
-      }
-      case 'sqlite':
-      case 'sqlite-tx': {
-        const path = join(this.makeTempDir(), 'sessions.db');
-        // Loaded here only: the addon costs startup time the other architectures need not pay.
-        const { prepareSqliteFile } = await import('../../targets/stores/sqlite.js');
-        prepareSqliteFile(path);
-        this.replicaConfig.sqlitePath = path;
-        this.store = { kind: 'sqlite', url: path, pid: undefined };
-        return;
-      }
-      case 'cookie':
-        this.replicaConfig.cookieSecret = randomBytes(32).toString('base64url');
-        return;
-      case 'sticky':
-        return;
-    }
+    const backend = this.architecture.store;
+    if (backend === undefined) return;
+    const instance = await backend.start(
+      {
+        dir: this.makeTempDir(),
+        persistence: this.storeOptions.persistence,
+        sessionTtlS: this.storeOptions.sessionTtlS,
+        maxMemoryBytes: this.storeOptions.maxMemoryBytes,
+      },
+      this.storeOptions,
+    );
+    this.instance = instance;
+    this.replicaConfig.storeUrl = await this.proxied(instance);
+    this.store = {
+      kind: backend.name,
+      get url() {
+        return instance.url;
+      },
+      get pid() {
+        return instance.processes().get('store');
+      },
+      version: instance.version,
+    };
   }
 
   /**
-   * The URL replicas should use for `url`: itself, or the latency proxy's address in front of it
-   * when the topology asks for store latency (from the start, so every connection goes through it).
+   * The URL replicas should use: the store's own, or one pointing at the latency proxy in front
+   * of it when the topology asks for store latency (from the start, so every connection goes
+   * through it).
    */
-  private async proxied(url: string): Promise<string> {
-    if (this.opts.storeLatency === undefined) return url;
-    const parsed = new URL(url);
-    this.proxy = new LatencyProxyProcess({ host: parsed.hostname, port: Number(parsed.port || 6379) }, this.opts.storeLatency);
+  private async proxied(instance: StoreInstance): Promise<string> {
+    if (this.opts.storeLatency === undefined) return instance.url;
+    const address = instance.address;
+    if (address === undefined) throw new TopologyOperationError(`${this.architecture.name}: its store has no network address for the latency proxy`);
+    this.proxy = new LatencyProxyProcess(address, this.opts.storeLatency);
     await this.proxy.start();
+    const parsed = new URL(instance.url);
     parsed.hostname = '127.0.0.1';
     parsed.port = String(this.proxy.port);
     return parsed.toString();
   }
 
-  private async startReplicatedRedis(replication: { replicas: number; sentinels: number }): Promise<void> {
-    const ha = new RedisHa({ dir: this.makeTempDir(), persistence: this.opts.redisPersistence, ...replication });
-    this.ha = ha;
-    await ha.start();
-    // Replicas ask the Sentinels where the primary is, now and after every failover.
-    this.replicaConfig.redisUrl = `redis-sentinel://${ha.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}/${SENTINEL_MASTER_NAME}`;
-    this.store = {
-      kind: 'redis',
-      get url() {
-        return ha.primary.url;
-      },
-      get pid() {
-        return ha.primary.pid;
-      },
-    };
-  }
-
   private makeTempDir(): string {
-    const dir = mkdtempSync(join(tmpdir(), `statebench-${this.architecture}-`));
+    const dir = mkdtempSync(join(tmpdir(), `statebench-${this.architecture.name}-`));
     this.tempDir = dir;
     guardDir(dir);
     return dir;
   }
 
   private async createReplica(): Promise<ReplicaProcess> {
-    const r = new ReplicaProcess(`replica-${this.nextIndex++}`, this.replicaConfig, (x) => this.emit('replica-state', x));
+    const r = new ReplicaProcess(`replica-${this.nextIndex++}`, this.replicaConfig, this.secret, (x) => this.emit('replica-state', x));
     this.all.add(r);
     try {
       await r.start();
@@ -404,15 +332,16 @@ class LiveTopology extends EventEmitter implements Topology {
     return candidates[Math.floor(Math.random() * candidates.length)];
   }
 
-  private ownedRedis(op: string): RedisServer {
+  /** The running store, when the store fault needing `action` can act on it; else why not. */
+  private ownedStore(action: 'process' | 'pause' | 'failover'): StoreInstance {
     this.assertRunning();
-    if (this.redis === undefined) {
-      throw new TopologyOperationError(
-        `${op}: store faults need a redis-server started by statebench (architecture ${this.architecture}` +
-          `${this.opts.redisUrl !== undefined ? ', external --redis-url' : ''}${this.ha !== undefined ? ', replicated: use failoverStore' : ''})`,
-      );
+    const backend = this.architecture.store;
+    if (backend === undefined || this.instance === undefined) {
+      throw new TopologyOperationError(`${this.architecture.name} keeps sessions ${this.architecture.stateLives}: there is no store to act on`);
     }
-    return this.redis;
+    const refusal = backend.refuses(action, this.storeOptions);
+    if (refusal !== undefined) throw new TopologyOperationError(`${this.architecture.name}: ${refusal}`);
+    return this.instance;
   }
 
   private assertRunning(): void {

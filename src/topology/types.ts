@@ -1,15 +1,6 @@
 import type { EventEmitter } from 'node:events';
-
-/**
- * The names users write in a scenario's `architectures:` list. `redis-atomic` and `sqlite-tx`
- * keep state where `redis` and `sqlite` do, but change a cart atomically in the store, so
- * concurrent requests of one session (`load.parallelPerSession`) cannot overwrite each other.
- */
-export type ArchitectureName = 'sticky' | 'redis' | 'redis-atomic' | 'sqlite' | 'sqlite-tx' | 'cookie';
-export const ARCHITECTURES: readonly ArchitectureName[] = ['sticky', 'redis', 'redis-atomic', 'sqlite', 'sqlite-tx', 'cookie'];
-
-/** Architectures whose replicas need Redis: a redis-server statebench starts, or `--redis-url`. */
-export const REDIS_ARCHITECTURES: readonly ArchitectureName[] = ['redis', 'redis-atomic'];
+import type { Architecture } from '../architectures/architecture.js';
+import type { StoreOptions } from '../stores/store-options.js';
 
 /** What statebench believes about a replica process (not what the router has observed). */
 export type ReplicaState = 'starting' | 'up' | 'paused' | 'killed' | 'stopped';
@@ -22,13 +13,16 @@ export interface Replica {
   state: ReplicaState;
 }
 
-/** The external store process (Redis) or file (SQLite), when the architecture has one. */
+/** The store of a topology, when its architecture has one. */
 export interface StoreHandle {
-  readonly kind: 'redis' | 'sqlite';
-  /** `redis://127.0.0.1:PORT` or the SQLite file path. */
+  /** The backend's name (`redis`, `sqlite`, …). */
+  readonly kind: string;
+  /** What replicas are told to connect to (before any latency proxy): a URL or the SQLite file path. */
   readonly url: string;
-  /** Present when statebench started the process itself (so it can kill and measure it). */
+  /** The main store process, when statebench started one (so it can kill and measure it). */
   readonly pid: number | undefined;
+  /** The store server's version, when known. */
+  readonly version: string | undefined;
 }
 
 /**
@@ -37,7 +31,7 @@ export interface StoreHandle {
  * (a real balancer only sees refused connections and failing health checks).
  */
 export interface Topology extends EventEmitter {
-  readonly architecture: ArchitectureName;
+  readonly architecture: Architecture;
   /** Current replicas, in creation order; removed replicas are dropped from the list. */
   readonly replicas: readonly Replica[];
   readonly store: StoreHandle | undefined;
@@ -69,7 +63,7 @@ export interface Topology extends EventEmitter {
   resumeStore(): Promise<void>;
   /** Changes the delay the store latency proxy adds from now on; rejects when there is no proxy. */
   setStoreLatency(setting: { latencyMs: number; jitterMs: number }): Promise<void>;
-  /** SIGKILLs the Redis primary; resolves once the Sentinels promoted a replica (its address). */
+  /** Kills the primary of a replicated store; resolves once a replica was promoted (its address). */
   failoverStore(): Promise<{ promoted: string; tookMs: number }>;
 
   /** Stops everything and removes temp files. Idempotent; never throws. */
@@ -77,20 +71,16 @@ export interface Topology extends EventEmitter {
 }
 
 export interface TopologyOptions {
-  architecture: ArchitectureName;
+  /** The architecture's name, as users write it (`redis`). */
+  architecture: string;
   replicas: number;
-  /** Use this Redis instead of starting one (then store faults are refused). */
-  redisUrl?: string;
-  /** Keep Redis persistence on (`appendonly yes`); off by default. */
-  redisPersistence?: boolean;
-  sessionTtlS?: number;
+  /** Store settings (defaults: STORE_DEFAULTS); only those the architecture's store uses matter. */
+  store?: Partial<StoreOptions>;
   /**
-   * Put a latency proxy between the replicas and Redis, adding this per round trip from the
+   * Put a latency proxy between the replicas and the store, adding this per round trip from the
    * start (0 is allowed: the proxy is then in the path, ready for `setStoreLatency`).
    */
   storeLatency?: { latencyMs: number; jitterMs: number };
-  /** A replicated Redis: a primary, `replicas` replicas and `sentinels` Sentinels. */
-  redisReplication?: { replicas: number; sentinels: number };
 }
 
 /**

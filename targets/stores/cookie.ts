@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SESSION_COOKIE } from '../protocol.js';
 import { SessionTooLargeError, type Session, type SessionStore } from '../session.js';
+import type { StoreOpenConfig } from './store-module.js';
 
 /**
  * What browsers guarantee per cookie (RFC 6265 §6.1), counted as `sid=<value>`. A bigger session
@@ -60,4 +61,10 @@ export class CookieStore implements SessionStore {
   private sign(body: string): string {
     return createHmac('sha256', this.secret).update(body).digest('base64url');
   }
+}
+
+/** Store module entry (see store-module.ts): the topology's secret is the HMAC key. */
+export async function open(config: StoreOpenConfig): Promise<CookieStore> {
+  if (config.secret === undefined) throw new Error('the cookie store needs the topology secret (environment variable STATEBENCH_STORE_SECRET)');
+  return new CookieStore(config.secret, config.sessionTtlS * 1000);
 }

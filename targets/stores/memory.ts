@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Session, SessionStore } from '../session.js';
+import type { StoreOpenConfig } from './store-module.js';
 
 interface Entry {
   session: Session;
@@ -56,4 +57,9 @@ export class MemoryStore implements SessionStore {
       if (entry.expiresAtMs <= nowMs) this.sessions.delete(token);
     }
   }
+}
+
+/** Store module entry (see store-module.ts): sessions in this replica's memory. */
+export async function open(config: StoreOpenConfig): Promise<MemoryStore> {
+  return new MemoryStore(config.sessionTtlS * 1000);
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AddedItem, CartItem, Session, SessionStore } from '../session.js';
 import { closeRedis, openRedis, unavailable } from './redis.js';
+import type { StoreOpenConfig } from './store-module.js';
 
 /** Not the blob store's prefix: both layouts may share one Redis given by URL. */
 const KEY_PREFIX = 'statebench:asess:';
@@ -130,4 +131,9 @@ function sessionKey(token: string): string {
 
 function itemsKey(token: string): string {
   return `${KEY_PREFIX}{${token}}:items`;
+}
+
+/** Store module entry (see store-module.ts). */
+export function open(config: StoreOpenConfig): Promise<RedisAtomicStore> {
+  return RedisAtomicStore.connect(config.url, config.sessionTtlS);
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { StoreUnavailableError, type Session, type SessionStore } from '../session.js';
 import { parseSentinelUrl } from './sentinel-url.js';
+import type { StoreOpenConfig } from './store-module.js';
 
 /** Key prefix, so a shared Redis given by URL can tell statebench keys apart. */
 const KEY_PREFIX = 'statebench:sess:';
@@ -120,4 +121,9 @@ export async function closeRedis(redis: Redis): Promise<void> {
 /** A failed Redis command as the error the server turns into a 503. */
 export function unavailable(err: unknown): StoreUnavailableError {
   return new StoreUnavailableError(`redis: ${(err as Error).message}`);
+}
+
+/** Store module entry (see store-module.ts). */
+export function open(config: StoreOpenConfig): Promise<RedisStore> {
+  return RedisStore.connect(config.url, config.sessionTtlS);
 }

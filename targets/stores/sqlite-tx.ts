@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AddedItem, CartItem, Session } from '../session.js';
 import { SqliteStore, unavailable } from './sqlite.js';
+import type { StoreOpenConfig } from './store-module.js';
 
 /**
  * The sqlite store, with each cart add's read-modify-write inside one `BEGIN IMMEDIATE`
@@ -50,4 +51,9 @@ export class SqliteTxStore extends SqliteStore {
       throw unavailable(err);
     }
   }
+}
+
+/** Store module entry (see store-module.ts): `url` is the file path. */
+export async function open(config: StoreOpenConfig): Promise<SqliteTxStore> {
+  return new SqliteTxStore(config.url, config.sessionTtlS * 1000);
 }

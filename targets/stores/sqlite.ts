@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError, type Session, type SessionStore } from '../session.js';
+import type { StoreOpenConfig } from './store-module.js';
 
 /**
  * How long a writer waits for another replica's write lock. better-sqlite3 is synchronous, so
@@ -124,4 +125,9 @@ export class SqliteStore implements SessionStore {
 /** A failed SQLite call (busy beyond the timeout, I/O) as the error the server turns into a 503. */
 export function unavailable(err: unknown): StoreUnavailableError {
   return new StoreUnavailableError(`sqlite: ${(err as Error).message}`);
+}
+
+/** Store module entry (see store-module.ts): `url` is the file path. */
+export async function open(config: StoreOpenConfig): Promise<SqliteStore> {
+  return new SqliteStore(config.url, config.sessionTtlS * 1000);
 }

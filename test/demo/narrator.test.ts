@@ -30,7 +30,7 @@ describe('the narration', () => {
     expect(said).toContain('in 5 s replica-2 will be killed');
     expect(said).toContain('act 2: replica-2 is killed');
     expect(said).toContain('5 s after replica-2 was killed: sticky: 312 users were logged out; redis: 0');
-    expect(said).toContain('so far the store added 400 µs to every redis request (median round trip); sticky pays nothing: its sessions are in memory');
+    expect(said).toContain('so far the store added 400 µs to every redis request (median round trip); sticky pays nothing: its sessions live in the memory of the replica that created them');
     expect(said.indexOf('in 5 s replica-2 will be killed')).toBeLessThan(said.indexOf('act 2: replica-2 is killed'));
   });
 

@@ -11,7 +11,7 @@ describe('buildStory', () => {
       [1, 0, 12_000, 'steady state: 3 replicas share the users'],
       [2, 12_000, 30_000, 'replica-2 is killed'],
       [3, 30_000, 42_000, 'replica-2 is restarted'],
-      [4, 42_000, 55_000, 'replica-1 is frozen for 2.00 s'],
+      [4, 42_000, 55_000, 'replica-1 is frozen for 2s'],
     ]);
   });
 
@@ -27,14 +27,14 @@ describe('buildStory', () => {
 
 describe('describeFault', () => {
   it('speaks in the future, present and past', () => {
-    const kill = { atMs: 0, kind: 'kill', target: 'replica-2' };
+    const kill = { atMs: 0, kind: 'kill' as const, target: 'replica-2' };
     expect(describeFault(kill, 'future')).toBe('replica-2 will be killed');
     expect(describeFault(kill, 'present')).toBe('replica-2 is killed');
     expect(describeFault(kill, 'past')).toBe('replica-2 was killed');
-    expect(describeFault({ atMs: 0, kind: 'kill', target: 'random' }, 'future')).toBe('a random replica will be killed');
-    expect(describeFault({ atMs: 0, kind: 'scale', amount: 2 }, 'future')).toBe('2 replicas will be added');
-    expect(describeFault({ atMs: 0, kind: 'scale', amount: -1 }, 'past')).toBe('1 replica was removed');
-    expect(describeFault({ atMs: 0, kind: 'brand-new-kind', target: 'replica-1' }, 'future')).toBe('brand-new-kind replica-1 will happen');
+    expect(describeFault({ atMs: 0, kind: 'kill' as const, target: 'random' }, 'future')).toBe('a random replica will be killed');
+    expect(describeFault({ atMs: 0, kind: 'scale', delta: 2 }, 'future')).toBe('2 replicas will be added');
+    expect(describeFault({ atMs: 0, kind: 'scale', delta: -1 }, 'past')).toBe('1 replica was removed');
+    expect(describeFault({ atMs: 0, kind: 'brand-new-kind', target: 'replica-1' } as never, 'future')).toBe('brand-new-kind replica-1 will happen');
   });
 });
 
@@ -42,20 +42,20 @@ describe('demoLineup', () => {
   const scenario = defaultStoryScenario();
 
   it('puts sticky beside redis, each with half of the users', () => {
-    const lineup = demoLineup(scenario, { redisUsable: true });
+    const lineup = demoLineup(scenario, { unavailable: () => undefined });
     expect(lineup.architectures).toEqual(['sticky', 'redis']);
     expect(lineup.load).toMatchObject({ model: 'closed', users: 150 });
     expect(lineup.notices).toEqual([]);
   });
 
   it('falls back to sqlite without Redis, and says so', () => {
-    const lineup = demoLineup(scenario, { redisUsable: false });
+    const lineup = demoLineup(scenario, { unavailable: (a) => (a === 'redis' ? 'redis-server is not on the PATH' : undefined) });
     expect(lineup.architectures).toEqual(['sticky', 'sqlite']);
     expect(lineup.notices.join()).toContain('sqlite');
   });
 
   it('keeps two of a longer list: sticky and the first stateless one', () => {
-    const lineup = demoLineup({ ...scenario, architectures: ['redis', 'cookie', 'sticky', 'sqlite'] }, { redisUsable: true });
+    const lineup = demoLineup({ ...scenario, architectures: ['redis', 'cookie', 'sticky', 'sqlite'] }, { unavailable: () => undefined });
     expect(lineup.architectures).toEqual(['sticky', 'redis']);
     expect(lineup.notices.join()).toContain('cookie, sqlite left out');
   });

@@ -21,7 +21,7 @@ faults:
     store-kill: true
 `);
     expect(problems).toEqual([
-      'faults[0].store-kill: acts on the session store, but no architecture of this scenario has one (`sticky` keeps sessions in replica memory, `cookie` keeps sessions in the client\'s signed cookie): add one that does, such as `redis` (line 4)',
+      'faults[0].store-kill: acts on the session store, but no architecture of this scenario has one (`sticky` keeps sessions in the memory of the replica that created them, `cookie` keeps sessions in the client\'s signed cookie): add one that does, such as `redis` (line 4)',
     ]);
   });
 

@@ -3,7 +3,7 @@ import { deploy } from '../../src/faults/deploy.js';
 import { createRouter } from '../../src/topology/router.js';
 import { watchdogPid } from '../../src/process/reaper.js';
 import { startTopology } from '../../src/topology/topology.js';
-import type { ArchitectureName, Router, Topology } from '../../src/topology/types.js';
+import type { Router, Topology } from '../../src/topology/types.js';
 import { call, login } from '../helpers/http.js';
 import { leftoverChildren } from '../helpers/processes.js';
 import { HAS_REDIS } from '../helpers/redis.js';
@@ -25,7 +25,7 @@ afterAll(async () => {
  * through the router (a refused connection marks a replica down, as in the load engine).
  * Returns the replicas whose sessions were lost.
  */
-async function deployAndRead(architecture: ArchitectureName): Promise<{ lostOn: string[]; pidsChanged: boolean; detail?: string }> {
+async function deployAndRead(architecture: string): Promise<{ lostOn: string[]; pidsChanged: boolean; detail?: string }> {
   topology = await startTopology({ architecture, replicas: 3 });
   router = createRouter(topology, { sticky: architecture === 'sticky' });
   const sessions: { sid: string; owner: string; sku: string }[] = [];
@@ -38,7 +38,7 @@ async function deployAndRead(architecture: ArchitectureName): Promise<{ lostOn: 
     }
   }
   const pidsBefore = topology.replicas.map((r) => r.pid);
-  const effect = await deploy.apply(faultContext(topology, { kind: 'deploy', forMs: 50 }));
+  const effect = await deploy.apply(faultContext(topology, { kind: 'deploy', intervalMs: 50 }));
   const pidsAfter = topology.replicas.map((r) => r.pid);
 
   const lostOn = new Set<string>();
@@ -74,7 +74,7 @@ describe('deploy: a rolling restart of every replica', () => {
     };
     t.on('replica-state', onState);
     const abort = new AbortController();
-    const ctx = { ...faultContext(t, { kind: 'deploy', forMs: 10_000 }), signal: abort.signal };
+    const ctx = { ...faultContext(t, { kind: 'deploy', intervalMs: 10_000 }), signal: abort.signal };
     // The interval sleep ends early on abort, as the fault timeline's does.
     ctx.sleep = (ms) => new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);

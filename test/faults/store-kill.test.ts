@@ -40,8 +40,8 @@ faults:
     expect(redis.sessions.lost).toBeGreaterThan(0);
 
     expect(sticky.faults.map((f) => `${f.kind} ${f.ok} ${f.detail}`)).toEqual([
-      'store-kill true no store: nothing to kill',
-      'store-restart true no store: nothing to restart',
+      'store-kill true no store: sessions live in the memory of the replica that created them',
+      'store-restart true no store: sessions live in the memory of the replica that created them',
     ]);
     expect(sticky.requests.failed).toBe(0);
     expect(sticky.sessions.lost).toBe(0);

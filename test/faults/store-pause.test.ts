@@ -36,7 +36,7 @@ describe('store-pause on SQLite: another connection holds the write lock', () =>
     expect(write.status).toBe(503);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(SQLITE_BUSY_TIMEOUT_MS - 50);
 
-    expect(await pausing).toEqual({ detail: `write lock held for ${SQLITE_BUSY_TIMEOUT_MS + 1500} ms` });
+    expect(await pausing).toEqual({ healed: true, detail: `write lock held for ${SQLITE_BUSY_TIMEOUT_MS + 1500} ms` });
     const after = await call(a.url, 'POST', '/cart/items', { sid, body: { sku: 'after', qty: 1 } });
     expect(after.status).toBe(200);
     expect(after.json.count).toBe(2);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { VirtualUser } from '../../src/load/virtual-user.js';
 import { REFUSED_BACKOFF_MS } from '../../src/load/closed-model.js';
 import { startTopology } from '../../src/topology/topology.js';
-import type { ArchitectureName, Topology } from '../../src/topology/types.js';
+import type { Topology } from '../../src/topology/types.js';
 import { HAS_REDIS } from '../helpers/redis.js';
 import { closedLoad, measure, sleep } from './measure.js';
 
@@ -23,7 +23,7 @@ interface KillRun {
 }
 
 /** 30 closed-model users on 3 replicas; replica-2 is SIGKILLed 1 s into a 2.5 s window. */
-async function killMidRun(architecture: ArchitectureName): Promise<KillRun> {
+async function killMidRun(architecture: string): Promise<KillRun> {
   const t = await startTopology({ architecture, replicas: 3 });
   topology = t;
   let users: readonly VirtualUser[] = [];

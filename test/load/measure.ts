@@ -42,7 +42,7 @@ export async function measure(
     onSecond?: (second: TimelineSecond) => void;
   },
 ): Promise<Measured> {
-  const router = createRouter(topology, { sticky: topology.architecture === 'sticky' });
+  const router = createRouter(topology, { sticky: topology.architecture.routing === 'sticky' });
   const recorder = new Recorder({ onSecond: opts.onSecond });
   try {
     const stats = await runLoad({
@@ -55,7 +55,7 @@ export async function measure(
     });
     recorder.finish(performance.now());
     const summary = summarize(recorder, {
-      architecture: topology.architecture,
+      architecture: topology.architecture.name,
       repetition: 1,
       replicas: topology.replicas.length,
       faults: [],

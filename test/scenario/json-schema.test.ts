@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-import { FAULT_KIND_NAMES } from '../../src/scenario/fault-kinds.js';
+import { FAULTS } from '../../src/faults/index.js';
 import { scenarioJsonSchemaText } from '../../src/scenario/schema.js';
 
 const committed = fileURLToPath(new URL('../../schema/scenario.schema.json', import.meta.url));
@@ -15,7 +15,7 @@ test('the JSON Schema is strict and describes every fault kind', () => {
   expect(schema.additionalProperties).toBe(false);
   expect(schema.properties.load.additionalProperties).toBe(false);
   const kinds = schema.properties.faults.items.oneOf.map((k: { title: string }) => k.title);
-  expect(kinds).toEqual(FAULT_KIND_NAMES);
+  expect(kinds).toEqual([...FAULTS.keys()]);
   for (const kind of schema.properties.faults.items.oneOf) expect(kind.required).toEqual(expect.arrayContaining(['at', kind.title]));
 });
 

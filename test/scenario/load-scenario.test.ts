@@ -9,7 +9,7 @@ import {
   parseScenario,
   resolveBuiltinScenario,
 } from '../../src/scenario/load-scenario.js';
-import { ARCHITECTURES } from '../../src/topology/types.js';
+import { SCENARIO_DEFAULTS } from '../../src/scenario/defaults.js';
 
 /** The problems parseScenario reports for `text` (fails the test if it accepts it). */
 function problemsOf(text: string, file = 'bad.yaml'): InputProblem[] {
@@ -41,10 +41,10 @@ describe('defaults', () => {
     });
   });
 
-  test('without `name` the file name is used, and every architecture is compared', () => {
+  test('without `name` the file name is used, and the default architectures are compared', () => {
     const scenario = parseScenario('duration: 5s\n', 'scenarios/my test.yaml');
     expect(scenario.name).toBe('my-test');
-    expect(scenario.architectures).toEqual([...ARCHITECTURES]);
+    expect(scenario.architectures).toEqual([...SCENARIO_DEFAULTS.architectures]);
   });
 
   test('an open load gets a session pool sized for its peak rate', () => {
@@ -137,19 +137,19 @@ faults:
       'faults.yaml',
     );
     expect(scenario.faults).toEqual([
-      { atMs: 5000, kind: 'deploy', forMs: 2000 },
-      { atMs: 6000, kind: 'deploy', forMs: 1000 },
+      { atMs: 5000, kind: 'deploy', intervalMs: 2000 },
+      { atMs: 6000, kind: 'deploy', intervalMs: 1000 },
       { atMs: 10_000, kind: 'kill', target: 'replica-2' },
       { atMs: 12_000, kind: 'pause', target: 'random', forMs: 1000 },
       { atMs: 14_000, kind: 'resume', target: 'replica-1' },
       { atMs: 20_000, kind: 'restart', target: 'replica-2' },
-      { atMs: 30_000, kind: 'scale', amount: 2 },
+      { atMs: 30_000, kind: 'scale', delta: 2 },
       { atMs: 31_000, kind: 'kill', target: 'replica-5' },
-      { atMs: 32_000, kind: 'scale', amount: -1 },
+      { atMs: 32_000, kind: 'scale', delta: -1 },
       { atMs: 40_000, kind: 'store-kill' },
       { atMs: 41_000, kind: 'store-restart' },
       { atMs: 42_000, kind: 'store-pause', forMs: 2000 },
-      { atMs: 45_000, kind: 'store-latency', amount: 2, jitterMs: 0.5 },
+      { atMs: 45_000, kind: 'store-latency', latencyMs: 2, jitterMs: 0.5 },
     ]);
     const replicated = parseScenario(
       `architectures: [redis]
@@ -210,7 +210,7 @@ faults:
   });
 
   test('store faults cannot apply to an existing Redis given by URL', () => {
-    const problems = problemsOf('store: {redisUrl: "redis://10.0.0.1:6379"}\nfaults: [{at: 1s, store-kill: true}, {at: 2s, store-latency: 1ms}]\n');
+    const problems = problemsOf('architectures: [sticky, redis]\nstore: {redisUrl: "redis://10.0.0.1:6379"}\nfaults: [{at: 1s, store-kill: true}, {at: 2s, store-latency: 1ms}]\n');
     expect(problems.map((p) => p.path)).toEqual(['faults[0].store-kill']);
   });
 });

@@ -127,7 +127,7 @@ describe('topology', () => {
   });
 
   it.skipIf(!HAS_REDIS)('with Redis persistence on, sessions survive a store kill and restart', async () => {
-    topology = await startTopology({ architecture: 'redis', replicas: 1, redisPersistence: true });
+    topology = await startTopology({ architecture: 'redis', replicas: 1, store: { persistence: true } });
     const origin = topology.replicas[0].url;
     const sid = await login(origin);
     await topology.killStore();
@@ -149,7 +149,7 @@ describe('topology', () => {
   });
 
   it('fails with TargetStartError when the store cannot be reached, leaving nothing behind', async () => {
-    const err = await startTopology({ architecture: 'redis', replicas: 2, redisUrl: 'redis://127.0.0.1:1' }).catch((e: unknown) => e);
+    const err = await startTopology({ architecture: 'redis', replicas: 2, store: { redisUrl: 'redis://127.0.0.1:1' } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TargetStartError);
     expect((err as Error).message).toMatch(/replica-\d failed to start: .*Redis/);
     expect(await leftoverChildren(watchdogPid())).toEqual([]);

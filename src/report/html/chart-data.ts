@@ -174,7 +174,7 @@ export function buildChartData(result: RunResult): ChartData {
       storeP99Ms: result.architectures.map((a) => msOrNull(a.store.roundTripUs?.p99)),
       share: result.architectures.map((a) => a.store.shareOfLatency),
     },
-    markers: result.scenario.faults.map((f) => ({ atS: f.atMs / 1000, label: faultLabel(f.kind, f.target) })),
+    markers: result.scenario.faults.map((f) => ({ atS: f.atMs / 1000, label: faultLabel(f.kind, 'target' in f ? f.target : undefined) })),
     endS: Math.max(1, ...result.architectures.map((a) => a.measuredMs / 1000), result.scenario.durationMs / 1000),
   };
 }

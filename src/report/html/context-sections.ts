@@ -24,12 +24,18 @@ function describeLoad(load: LoadSpec): string {
   return `open: ${formatRate(load.rateRps)} req/s${ramp} over ${formatCount(load.sessions)} sessions, backlog ${formatCount(load.maxBacklog)}; ${common}`;
 }
 
+/**
+ * A timeline entry as stored in the result: its time and kind, then every other field, so any
+ * fault (and results of other versions) reads the same way; `…Ms` fields read as durations.
+ */
 function describeFault(f: FaultSpec): string {
   const parts = [`${formatDurationMs(f.atMs)}: ${f.kind}`];
-  if (f.target) parts.push(f.target);
-  if (f.forMs !== undefined) parts.push(`for ${formatDurationMs(f.forMs)}`);
-  if (f.amount !== undefined) parts.push(`amount ${f.amount}`);
-  if (f.jitterMs !== undefined) parts.push(`jitter ${formatDurationMs(f.jitterMs)}`);
+  for (const [key, value] of Object.entries(f)) {
+    if (key === 'atMs' || key === 'kind' || value === undefined) continue;
+    if (key === 'target') parts.push(String(value));
+    else if (key.endsWith('Ms') && typeof value === 'number') parts.push(`${key.slice(0, -2)} ${formatDurationMs(value)}`);
+    else parts.push(`${key} ${String(value)}`);
+  }
   return parts.join(' ');
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatDuration, formatSize, parseDuration, parseRate, parseSize, type UnitResult } from '../../src/scenario/units.js';
+import { formatDuration, formatSize, parseDuration, parseRate, parseSize, type UnitResult } from '../../src/syntax/units.js';
 
 const value = (r: UnitResult) => (r.ok ? r.value : r.error);
 

@@ -86,3 +86,13 @@ export const replicaTarget = z
   .string({ error: 'expected a replica name such as `replica-2`, or `random`' })
   .regex(new RegExp(REPLICA_TARGET_PATTERN), { error: (issue) => `expected a replica name such as \`replica-2\`, or \`random\`, got \`${String(issue.input)}\`` })
   .meta({ description: 'A replica name (`replica-1` is the first) or `random` (a random live replica).' });
+
+/** A fault that carries no value: `store-kill: true`, or the key alone. */
+export const flag = publishAs(
+  z.unknown().transform((input, ctx) => {
+    if (input === true || input === null) return true as const;
+    ctx.addIssue({ code: 'custom', message: `expected \`true\` (the fault takes no value), got \`${JSON.stringify(input)}\``, input });
+    return z.NEVER;
+  }),
+  { enum: [true, null], description: '`true`: this fault takes no value.' },
+);

@@ -1,0 +1,45 @@
+/** The workload of a scenario, resolved: what the load engine runs. */
+
+export type LoadSpec = ClosedLoad | OpenLoad;
+
+interface LoadCommon {
+  /** Per-request timeout. */
+  timeoutMs: number;
+  /** At the end of the window, in-flight requests are awaited this long, then counted as unfinished. */
+  graceMs: number;
+  /** Requests one session may have in flight at once (browser tabs). */
+  parallelPerSession: number;
+}
+
+export interface ClosedLoad extends LoadCommon {
+  model: 'closed';
+  /** Concurrent virtual users (each one session, one request at a time per tab). */
+  users: number;
+  /** Users start linearly over this time (0: all at once). */
+  rampUpMs: number;
+}
+
+export interface OpenLoad extends LoadCommon {
+  model: 'open';
+  /** Target arrival rate at the start. */
+  rateRps: number;
+  /** When set, the rate ramps linearly from `rateRps` to this over the measured window. */
+  rampToRps?: number;
+  /** Pool of user sessions that requests are spread over. */
+  sessions: number;
+  /** Requests waiting for a free session beyond this are dropped (and counted). */
+  maxBacklog: number;
+}
+
+/** What one virtual user does: login, `adds` cart adds mixed with reads, checkout, logout. */
+export interface SessionMix {
+  /** Cart adds per user before checkout. */
+  adds: number;
+  /** Probability that a cart operation is a read (GET /cart) rather than an add. */
+  readRatio: number;
+  /** Size of the opaque payload sent with each add (state size grows with it). */
+  payloadBytes: number;
+  /** Pause between a user's requests (closed model only). */
+  thinkTimeMs: number;
+}
+

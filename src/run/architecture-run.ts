@@ -1,0 +1,191 @@
+import { ARCHITECTURES, type Architecture } from '../architectures/index.js';
+import type { FaultSpecBase } from '../faults/fault.js';
+import { FAULTS } from '../faults/index.js';
+import { startFaultTimeline, type FaultTimeline } from '../faults/timeline.js';
+import { runLoad } from '../load/run-load.js';
+import { CpuSampler } from '../metrics/cpu-sampler.js';
+import { Recorder } from '../metrics/recorder.js';
+import { summarize } from '../metrics/summarize.js';
+import type { ArchitectureResult, FaultEvent, TimelineSecond } from '../result/types.js';
+import type { Scenario } from '../scenario/types.js';
+import { createRouter } from '../topology/router.js';
+import { startTopology } from '../topology/topology.js';
+import type { Topology, TopologyOptions } from '../topology/types.js';
+
+/** What one architecture's run tells as it goes. Every call is at most a few per second. */
+export interface ArchitectureRunListener {
+  /** The topology is up (to watch its replicas change state), before any load. */
+  topology?(topology: Topology): void;
+  /** The measured window started, at `startMs` (performance.now() ms). */
+  windowStart?(startMs: number): void;
+  second?(second: TimelineSecond): void;
+  fault?(label: string): void;
+}
+
+/** Options of {@link ArchitectureRun}. */
+export interface ArchitectureRunOptions {
+  scenario: Scenario;
+  architecture: string;
+  /** 1-based (`run --repeat N`). */
+  repetition?: number;
+  listener?: ArchitectureRunListener;
+  /**
+   * The generator's CPU is shared with other runs (the demo runs architectures side by side):
+   * only per-process CPU figures are then reported.
+   */
+  sharedGenerator?: boolean;
+}
+
+/**
+ * One architecture, measured: its topology (from the descriptor and the scenario's store
+ * settings: the latency proxy, replication), the load, faults fired on it, the recorder, CPU
+ * samples, and the summary. `run` drives one after another ({@link runOne}); the demo drives
+ * several at once and fires each act's faults on all of them. Never throws for what happens
+ * during the run: a topology that cannot start or a failed load becomes the result's `error`.
+ */
+export class ArchitectureRun {
+  readonly architecture: Architecture;
+  topology: Topology | undefined;
+  private readonly scenario: Scenario;
+  private readonly recorder: Recorder;
+  private readonly timelines: { timeline: FaultTimeline; offsetMs: number }[] = [];
+  private cpu: CpuSampler | undefined;
+  private error: string | undefined;
+  private windowStartMs = Number.NaN;
+  private measuredMs = 0;
+  private aborted = false;
+  private unfinished: number | undefined;
+  private targetRps: number | undefined;
+
+  constructor(private readonly opts: ArchitectureRunOptions) {
+    this.scenario = opts.scenario;
+    this.architecture = ARCHITECTURES.get(opts.architecture)!;
+    const names = Array.from({ length: this.scenario.replicas }, (_, i) => `replica-${i + 1}`);
+    this.recorder = new Recorder({ replicaNames: names, onSecond: (s) => opts.listener?.second?.(s) });
+  }
+
+  /** Starts the topology; false (and the error kept for the result) when it could not start. */
+  async start(): Promise<boolean> {
+    try {
+      this.topology = await startTopology(topologyOptions(this.scenario, this.architecture));
+      this.opts.listener?.topology?.(this.topology);
+      return true;
+    } catch (err) {
+      this.error = (err as Error).message;
+      return false;
+    }
+  }
+
+  /**
+   * Runs warm-up and a measured window of `windowMs` (default: the scenario's duration), then
+   * the grace period. `onWindowStart` is where faults are fired from: `run` fires the scenario's
+   * timeline; the demo fires acts as its story reaches them.
+   */
+  async measure(opts: { signal?: AbortSignal; windowMs?: number; onWindowStart?: (startMs: number) => void } = {}): Promise<void> {
+    const topology = this.topology;
+    if (topology === undefined) return;
+    const router = createRouter(topology, { sticky: this.architecture.routing === 'sticky' });
+    const cpu = new CpuSampler(() => topology.processes());
+    this.cpu = cpu;
+    try {
+      const stats = await runLoad({
+        router,
+        recorder: this.recorder,
+        load: this.scenario.load,
+        mix: this.scenario.session,
+        warmupMs: this.scenario.warmupMs,
+        durationMs: opts.windowMs ?? this.scenario.durationMs,
+        signal: opts.signal,
+        onWindowPlanned: (startMs) => this.recorder.beginMeasuring(startMs),
+        onWindowStart: (startMs) => {
+          this.windowStartMs = startMs;
+          cpu.start();
+          this.opts.listener?.windowStart?.(startMs);
+          opts.onWindowStart?.(startMs);
+        },
+        onWindowEnd: (endMs) => {
+          cpu.end();
+          this.recorder.endMeasuring(endMs);
+        },
+      });
+      this.measuredMs = stats.measuredMs;
+      this.aborted = stats.aborted;
+      this.unfinished = stats.unfinished;
+      this.targetRps = stats.open?.targetRps;
+    } catch (err) {
+      this.error = (err as Error).message;
+    } finally {
+      router.close();
+    }
+  }
+
+  /**
+   * Fires `faults` with their `atMs` counted from now (performance.now() `nowMs`); their events
+   * are placed on this run's measured window.
+   */
+  fire(faults: readonly FaultSpecBase[], nowMs = performance.now()): void {
+    const topology = this.topology;
+    if (topology === undefined) return;
+    const timeline = startFaultTimeline(topology, faults, nowMs, (_event, label) => {
+      this.recorder.fault(performance.now(), label);
+      this.opts.listener?.fault?.(label);
+    });
+    this.timelines.push({ timeline, offsetMs: nowMs - this.windowStartMs });
+  }
+
+  /**
+   * Stops faults and the topology and summarizes what was measured. `interrupted`: whether the
+   * run was cut short (Ctrl-C), which makes the result incomplete; by default, whether the load
+   * was aborted. The demo says it itself: aborting is how a held story's window ends.
+   */
+  async finish(interrupted?: boolean): Promise<ArchitectureResult> {
+    const faults: FaultEvent[] = [];
+    for (const { timeline, offsetMs } of this.timelines) {
+      await timeline.stop();
+      for (const e of timeline.events) faults.push({ ...e, atMs: Math.round(e.atMs + (Number.isNaN(offsetMs) ? 0 : offsetMs)) });
+    }
+    faults.sort((a, b) => a.atMs - b.atMs);
+    this.recorder.finish(performance.now());
+    await this.topology?.stop();
+    const result = summarize(this.recorder, {
+      architecture: this.architecture.name,
+      repetition: this.opts.repetition ?? 1,
+      replicas: this.scenario.replicas,
+      measuredMs: this.measuredMs,
+      targetRps: this.targetRps,
+      unfinished: this.unfinished,
+      faults,
+      complete: this.error === undefined && !(interrupted ?? this.aborted),
+      error: this.error,
+    });
+    const cpu = this.cpu?.stop(result.requests.ok + result.requests.failed) ?? [];
+    result.cpu = this.opts.sharedGenerator ? cpu.filter((c) => c.component !== 'generator') : cpu;
+    return result;
+  }
+}
+
+/** Runs one architecture of a scenario start to end, its fault timeline from the window start. */
+export async function runOne(opts: ArchitectureRunOptions & { signal?: AbortSignal }): Promise<ArchitectureResult> {
+  const run = new ArchitectureRun(opts);
+  if (await run.start()) {
+    await run.measure({ signal: opts.signal, onWindowStart: (startMs) => run.fire(opts.scenario.faults, startMs) });
+  }
+  return run.finish();
+}
+
+/**
+ * The topology one architecture of a scenario runs on: the store settings, and the latency
+ * proxy when the scenario adds store latency at any point (in the path from the start, so a
+ * later `store-latency` only changes its delay) and the store has a network hop to put it in.
+ */
+export function topologyOptions(scenario: Scenario, architecture: Architecture): TopologyOptions {
+  const store = scenario.store;
+  const networked = architecture.store !== undefined && architecture.store.refuses('network', store) === undefined;
+  const wantsProxy = store.latencyMs > 0 || store.jitterMs > 0 || scenario.faults.some((f) => FAULTS.get(f.kind)?.storeAction === 'network');
+  return {
+    architecture: architecture.name,
+    replicas: scenario.replicas,
+    store,
+    ...(networked && wantsProxy ? { storeLatency: { latencyMs: store.latencyMs, jitterMs: store.jitterMs } } : {}),
+  };
+}

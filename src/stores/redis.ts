@@ -1,0 +1,167 @@
+import { TargetStartError } from '../errors.js';
+import { RedisServer, redisAvailable, redisVersion } from './redis-server.js';
+import type { StoreAction, StoreBackend, StoreInstance, StoreOptionProblem, StoreStartOptions } from './store-backend.js';
+import type { StoreOptions } from './store-options.js';
+
+const EXTERNAL =
+  'needs a Redis statebench starts itself, but the run uses an existing one (`store.redisUrl` or `--redis-url`), which it will not kill or pause';
+
+/** Why a replicated Redis takes its primary's death only through `store-failover`. */
+export const SENTINEL_USE_FAILOVER =
+  'with `store.sentinels` the primary is killed by `store-failover`, which also waits for a replica to be promoted';
+
+const replicated = (o: StoreOptions): boolean => o.replicas !== undefined || o.sentinels !== undefined;
+
+/**
+ * Redis: a `redis-server` statebench starts on a free port (or a replicated set watched by
+ * Sentinels), or an existing server given by URL, which is used but never broken.
+ */
+export const redis: StoreBackend = {
+  name: 'redis',
+  pauseHow: 'SIGSTOP',
+  title: 'Redis',
+
+  unavailable(options) {
+    if (options.redisUrl !== undefined || redisAvailable()) return undefined;
+    return 'redis-server is not on the PATH (install it, or pass --redis-url)';
+  },
+
+  refuses(action: StoreAction, options) {
+    if (options.redisUrl !== undefined && action !== 'network') return EXTERNAL;
+    const sentinels = (options.sentinels ?? 0) > 0;
+    switch (action) {
+      case 'process':
+        return sentinels ? SENTINEL_USE_FAILOVER : undefined;
+      case 'pause':
+        return sentinels
+          ? 'with `store.sentinels` a paused primary would be failed over and then come back as a second primary; that split brain is not modelled yet (use `store-failover`)'
+          : undefined;
+      case 'network':
+        return sentinels
+          ? 'the latency proxy fronts one Redis address, but with `store.sentinels` replicas connect to whichever server is primary; not supported yet'
+          : undefined;
+      case 'failover':
+        return sentinels && (options.replicas ?? 0) >= 1 ? undefined : 'needs a replicated Redis to fail over: add `store: { replicas: 1, sentinels: 3 }`';
+    }
+  },
+
+  checkOptions(options) {
+    const problems: StoreOptionProblem[] = [];
+    if (!replicated(options)) return problems;
+    if (options.sentinels === undefined || options.replicas === undefined) {
+      const [field, other] = options.sentinels === undefined ? ['replicas', 'sentinels'] : ['sentinels', 'replicas'];
+      problems.push({ inItself: true, field, message: `needs \`${other}\` too: a replicated Redis is a primary, \`replicas\` and \`sentinels\` to promote one, e.g. \`{ replicas: 1, sentinels: 3 }\`` });
+    }
+    if (options.redisUrl !== undefined) {
+      problems.push({ inItself: true, field: 'sentinels', message: 'statebench starts the replicated Redis itself, so `store.redisUrl` cannot be used with it: remove one of them' });
+    }
+    for (const field of ['latency', 'jitter'] as const) {
+      if ((field === 'latency' ? options.latencyMs : options.jitterMs) > 0) {
+        problems.push({ inItself: true, field, message: 'is not supported with `store.sentinels` yet: the latency proxy fronts one Redis address, and replicas follow whichever server is primary' });
+      }
+    }
+    return problems;
+  },
+
+  async start(start, options) {
+    if (options.redisUrl !== undefined) return external(options.redisUrl);
+    if (!redisAvailable()) throw new TargetStartError('redis-server is not on the PATH: install Redis, or pass --redis-url');
+    if (options.replicas !== undefined && options.sentinels !== undefined) return startReplicated(start, options.replicas, options.sentinels);
+    return startSingle(start);
+  },
+};
+
+function external(url: string): StoreInstance {
+  const parsed = new URL(url);
+  return {
+    url,
+    address: { host: parsed.hostname, port: Number(parsed.port || 6379) },
+    version: undefined,
+    processes: () => new Map(),
+    kill: refused,
+    restart: refused,
+    pause: refused,
+    resume: refused,
+    stop: async () => {},
+    killSync: () => {},
+  };
+}
+
+async function refused(): Promise<never> {
+  throw new TargetStartError(EXTERNAL);
+}
+
+async function startSingle(start: StoreStartOptions): Promise<StoreInstance> {
+  const server = new RedisServer({ dir: start.dir, persistence: start.persistence, args: memoryArgs(start) });
+  try {
+    await server.start();
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  const version = redisVersion();
+  return {
+    get url() {
+      return server.url;
+    },
+    get address() {
+      return { host: '127.0.0.1', port: server.port };
+    },
+    version,
+    processes: () => (server.pid === undefined ? new Map() : new Map([['store', server.pid]])),
+    kill: () => server.kill(),
+    restart: () => server.restart(),
+    pause: () => server.pause(),
+    resume: () => server.resume(),
+    stop: () => server.stop().catch(() => {}),
+    killSync: () => killPids([server.pid]),
+  };
+}
+
+async function startReplicated(start: StoreStartOptions, replicas: number, sentinels: number): Promise<StoreInstance> {
+  // Loaded here only: ioredis (for the Sentinels) is not worth loading for a single server or `--help`.
+  const { RedisHa, SENTINEL_MASTER_NAME } = await import('./redis-ha.js');
+  const ha = new RedisHa({ dir: start.dir, persistence: start.persistence, replicas, sentinels });
+  try {
+    await ha.start();
+  } catch (err) {
+    await ha.stop();
+    throw err;
+  }
+  // Replicas ask the Sentinels where the primary is, now and after every failover.
+  const url = `redis-sentinel://${ha.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}/${SENTINEL_MASTER_NAME}`;
+  const version = redisVersion();
+  return {
+    url,
+    address: undefined,
+    version,
+    processes: () => ha.processes(),
+    kill: () => ha.primary.kill(),
+    restart: () => ha.primary.restart(),
+    pause: () => ha.primary.pause(),
+    resume: () => ha.primary.resume(),
+    async failover() {
+      const { port, tookMs } = await ha.failover();
+      return { promoted: `127.0.0.1:${port}`, tookMs };
+    },
+    stop: () => ha.stop().catch(() => {}),
+    killSync: () => killPids([...ha.processes().values()]),
+  };
+}
+
+function memoryArgs(start: StoreStartOptions): string[] {
+  return start.maxMemoryBytes === undefined ? [] : ['--maxmemory', String(start.maxMemoryBytes)];
+}
+
+/** SIGCONT first: a paused process would not die of SIGKILL until continued on some kernels' accounting. */
+export function killPids(pids: (number | undefined)[]): void {
+  for (const pid of pids) {
+    if (pid === undefined) continue;
+    try {
+      process.kill(pid, 'SIGCONT');
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}

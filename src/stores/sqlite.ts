@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { SqliteLock } from './sqlite-lock.js';
+import type { StoreBackend, StoreInstance, StoreOptionProblem } from './store-backend.js';
+
+/** Why SQLite cannot be "killed": no process of its own. */
+export const SQLITE_NOT_KILLABLE =
+  'SQLite is embedded: every replica opens the file itself, so there is no store process to kill, and ' +
+  'deleting, renaming or chmod-ing the file does not reach the handles replicas already hold (they would ' +
+  'go on serving while the report showed an outage). Use `store-pause` (another connection holds the ' +
+  'write lock) for an SQLite outage';
+
+/** Why SQLite takes no added store latency nor network faults. */
+export const SQLITE_NO_NETWORK =
+  'SQLite is embedded: a store call is a function call on a local file, with no network hop to delay, and ' +
+  'one SQLite file cannot be shared by replicas on other hosts (which is what added latency models); ' +
+  'compare network stores (redis) under latency, and sqlite without it';
+
+/**
+ * One SQLite file (WAL) in the topology's temporary directory, opened by every replica: the
+ * embedded default, no server to install. Pausing it holds the write lock from another connection.
+ */
+export const sqlite: StoreBackend = {
+  name: 'sqlite',
+  pauseHow: 'write lock held',
+  title: 'an SQLite file',
+
+  unavailable: () => undefined,
+
+  refuses(action) {
+    switch (action) {
+      case 'process':
+        return SQLITE_NOT_KILLABLE;
+      case 'network':
+        return SQLITE_NO_NETWORK;
+      case 'failover':
+        return 'SQLite is one file with no replica to promote; `store-failover` needs a replicated Redis';
+      case 'pause':
+        return undefined;
+    }
+  },
+
+  checkOptions(options) {
+    const problems: StoreOptionProblem[] = [];
+    if (options.latencyMs > 0) problems.push({ field: 'latency', message: SQLITE_NO_NETWORK });
+    if (options.jitterMs > 0) problems.push({ field: 'jitter', message: SQLITE_NO_NETWORK });
+    return problems;
+  },
+
+  async start(start) {
+    const path = join(start.dir, 'sessions.db');
+    // Loaded here only: the addon costs startup time the other architectures need not pay.
+    const { prepareSqliteFile } = await import('../../targets/stores/sqlite.js');
+    prepareSqliteFile(path);
+    let lock: SqliteLock | undefined;
+    const instance: StoreInstance = {
+      url: path,
+      address: undefined,
+      version: undefined,
+      processes: () => new Map(),
+      kill: notKillable,
+      restart: notKillable,
+      async pause() {
+        lock ??= new SqliteLock(path);
+        await lock.acquire();
+      },
+      async resume() {
+        lock?.release();
+      },
+      async stop() {
+        lock?.release();
+      },
+      killSync: () => {},
+    };
+    return instance;
+  },
+};
+
+async function notKillable(): Promise<never> {
+  throw new Error(SQLITE_NOT_KILLABLE);
+}
