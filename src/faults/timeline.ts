@@ -1,4 +1,4 @@
-import type { FaultEvent } from '../result/types.js';
+import type { FaultEvent } from './fault-event.js';
 import type { Topology } from '../topology/types.js';
 import type { FaultEffect, FaultSpecBase } from './fault.js';
 import { FAULTS } from './index.js';

@@ -1,5 +1,9 @@
 import type { Endpoint, ErrorKind } from '../load/outcome.js';
-import type { Scenario } from '../scenario/types.js';
+import type { FaultEvent } from '../faults/fault-event.js';
+import type { Scenario, ThresholdResult } from '../scenario/types.js';
+
+export type { FaultEvent } from '../faults/fault-event.js';
+export type { ThresholdResult } from '../scenario/types.js';
 
 /** Bumped whenever a field changes meaning or disappears; readers refuse versions they do not know. */
 export const SCHEMA_VERSION = 1;
@@ -119,21 +123,6 @@ export interface ArchitectureResult {
   histograms: EncodedHistograms;
 }
 
-export interface FaultEvent {
-  /** Relative to the start of the measured window. */
-  atMs: number;
-  kind: string;
-  target?: string;
-  /** How long the operation took to take effect. */
-  tookMs: number;
-  ok: boolean;
-  error?: string;
-  detail?: string;
-  /** Replica names once the fault took effect (after a `scale`, the new set). */
-  replicasAfter?: string[];
-  /** Set when the run undid what the fault left broken (FaultTimeline.heal): whether that worked. */
-  healed?: boolean;
-}
 
 export interface FaultWindow {
   kind: string;
@@ -199,13 +188,4 @@ export interface EncodedHistograms {
   uncorrected?: string;
   store?: string;
   byEndpoint: Partial<Record<Endpoint, string>>;
-}
-
-export interface ThresholdResult {
-  source: string;
-  architecture: string;
-  metric: string;
-  expression: string;
-  actual: number;
-  passed: boolean;
 }

@@ -1,5 +1,4 @@
-import type { ThresholdResult } from '../result/types.js';
-import type { ThresholdOp, ThresholdSpec } from './types.js';
+import type { ThresholdOp, ThresholdResult, ThresholdSpec } from './types.js';
 import { closestMatch, didYouMean } from './suggest.js';
 import { parseDuration, parseRate } from '../syntax/units.js';
 
@@ -115,7 +114,6 @@ function parseMetricValue(metric: ThresholdMetric, text: string): number | strin
   }
 }
 
-/** One threshold checked against one architecture's result, as result files store it. */
 export type { ThresholdResult };
 
 function compare(actual: number, op: ThresholdOp, limit: number): boolean {

@@ -45,3 +45,13 @@ export interface ThresholdSpec {
   /** What the user wrote as the condition, for messages. */
   expression: string;
 }
+
+/** One threshold checked against one architecture's result, as result files store it. */
+export interface ThresholdResult {
+  source: string;
+  architecture: string;
+  metric: string;
+  expression: string;
+  actual: number;
+  passed: boolean;
+}

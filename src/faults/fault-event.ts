@@ -1,0 +1,16 @@
+/** What one fault did during a run, as result files store it (the fault timeline records these). */
+export interface FaultEvent {
+  /** Relative to the start of the measured window. */
+  atMs: number;
+  kind: string;
+  target?: string;
+  /** How long the operation took to take effect. */
+  tookMs: number;
+  ok: boolean;
+  error?: string;
+  detail?: string;
+  /** Replica names once the fault took effect (after a `scale`, the new set). */
+  replicasAfter?: string[];
+  /** Set when the run undid what the fault left broken (FaultTimeline.heal): whether that worked. */
+  healed?: boolean;
+}
