@@ -50,9 +50,3 @@ export class TargetStartError extends StatebenchError {
     super(message, 'STATEBENCH_TARGET_START', EXIT.runFailed);
   }
 }
-
-export class StoreUnavailableError extends StatebenchError {
-  constructor(message: string) {
-    super(message, 'STATEBENCH_STORE_UNAVAILABLE', EXIT.runFailed);
-  }
-}

@@ -87,6 +87,11 @@ export interface Fault<S extends FaultSpecBase = FaultSpecBase> {
    * no architecture has a store is refused, and so is one whose store refuses the action.
    */
   readonly storeAction?: StoreAction;
+  /**
+   * What it changes for the rest of the window, so reports show the steady state that follows:
+   * how load spreads over the new replica set, what requests cost at the new store distance.
+   */
+  readonly steadyChange?: 'replicas' | 'store-latency';
   /** Why this entry cannot be carried out on this architecture, beyond the store's refusal; undefined when it can. */
   check?(spec: S, ctx: FaultCheckContext): string | undefined;
   apply(ctx: FaultContext<S>): Promise<FaultEffect>;

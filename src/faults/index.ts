@@ -45,4 +45,16 @@ export function describeFault(spec: { kind: string; target?: string }, tense: 'f
   return tense === 'future' ? `${label} will happen` : tense === 'present' ? label : `${label} happened`;
 }
 
+/** The fault kind a timeline label (`scale +2`, `store-latency +2ms`) starts with, when it names one. */
+export function kindOfLabel(label: string): string | undefined {
+  const space = label.indexOf(' ');
+  const kind = space < 0 ? label : label.slice(0, space);
+  return FAULTS.has(kind) ? kind : undefined;
+}
+
+/** Whether a fault kind leaves a new steady state of this sort behind (see Fault.steadyChange). */
+export function changesSteadily(kind: string | undefined, change: 'replicas' | 'store-latency'): boolean {
+  return kind !== undefined && FAULTS.get(kind)?.steadyChange === change;
+}
+
 export type { Fault, FaultCheckContext, FaultContext, FaultEffect, FaultSpecBase, Tense } from './fault.js';

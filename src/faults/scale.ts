@@ -32,6 +32,7 @@ export const scale = defineFault<ScaleSpec, typeof delta>({
     resolve: (d) => ({ delta: d }),
   },
   replicaDelta: (spec) => spec.delta,
+  steadyChange: 'replicas',
   async apply({ topology, spec }) {
     const target = spec.delta > 0 ? `+${spec.delta}` : String(spec.delta);
     if (spec.delta > 0) {

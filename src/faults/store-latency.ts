@@ -32,6 +32,7 @@ export const storeLatency = defineFault<StoreLatencySpec, typeof value, typeof o
     resolve: (latencyMs, o) => ({ latencyMs, jitterMs: o.jitter ?? 0 }),
   },
   storeAction: 'network',
+  steadyChange: 'store-latency',
   async apply({ topology, spec }) {
     await topology.setStoreLatency({ latencyMs: spec.latencyMs, jitterMs: spec.jitterMs });
     const level = latencyLevel(spec.latencyMs, spec.jitterMs);

@@ -1,5 +1,7 @@
 import type { RunResult } from '../result/types.js';
 import { groupByArchitecture } from './architecture-groups.js';
+import { changesSteadily, kindOfLabel } from '../faults/index.js';
+import { latencyLevel } from '../faults/store-latency.js';
 
 /** How load spread over the replicas after the last `scale` of one run. */
 export interface ScaleSpreadRow {
@@ -43,10 +45,10 @@ export function buildScaleSpreadRows(result: RunResult): ScaleSpreadRow[] {
       const phases = run.phases ?? [];
       let last = -1;
       phases.forEach((p, i) => {
-        if (p.after.some((label) => label.startsWith('scale'))) last = i;
+        if (p.after.some((label) => changesSteadily(kindOfLabel(label), 'replicas'))) last = i;
       });
       if (last < 0) continue;
-      const scaleAtMs = run.faults.filter((f) => f.kind === 'scale').at(-1)?.atMs ?? phases[last].startMs;
+      const scaleAtMs = run.faults.filter((f) => changesSteadily(f.kind, 'replicas')).at(-1)?.atMs ?? phases[last].startMs;
       const names = Object.keys(phases[last].replicaShare);
       const seconds = run.timeline.filter((t) => t.second * 1000 >= phases[last].startMs && t.second * 1000 < phases[last].endMs);
       const even = (t: (typeof seconds)[number]): boolean => {
@@ -71,14 +73,17 @@ export function buildScaleSpreadRows(result: RunResult): ScaleSpreadRow[] {
 /** For runs with `store-latency` steps: one row per phase, labelled with the latency in effect. */
 export function buildLatencyLevelRows(result: RunResult): LatencyLevelRow[] {
   const rows: LatencyLevelRow[] = [];
-  const initial = `+${result.scenario.store.latencyMs}ms${result.scenario.store.jitterMs > 0 ? `±${result.scenario.store.jitterMs}ms` : ''}`;
+  const initial = latencyLevel(result.scenario.store.latencyMs, result.scenario.store.jitterMs);
   for (const group of groupByArchitecture(result.architectures)) {
     const repeated = group.runs.length > 1;
     for (const run of group.runs) {
-      if (!run.faults.some((f) => f.kind === 'store-latency')) continue;
+      if (!run.faults.some((f) => changesSteadily(f.kind, 'store-latency'))) continue;
       let level = initial;
       for (const p of run.phases ?? []) {
-        for (const label of p.after) if (label.startsWith('store-latency ')) level = label.slice('store-latency '.length);
+        for (const label of p.after) {
+          const kind = kindOfLabel(label);
+          if (changesSteadily(kind, 'store-latency')) level = label.slice(kind!.length + 1);
+        }
         rows.push({
           architecture: group.architecture,
           ...(repeated ? { repetition: run.repetition } : {}),

@@ -144,15 +144,18 @@ function checkStore(data: Record<string, unknown>, problems: PathProblem[]): voi
     problems.push({ path: ['store', field], message: inItself ? message : `cannot apply to ${names.map((n) => `\`${n}\``).join(', ')}: ${message}` });
   }
   if (data.architectures !== undefined && listed === undefined) return;
-  const networked = architectures.filter((a) => a.store !== undefined && a.store.refuses('network', options) === undefined);
-  for (const key of ['latency', 'jitter'] as const) {
-    const ms = okDuration(store[key]);
-    if (ms === undefined || ms === 0 || networked.length > 0 || byProblem.size > 0) continue;
-    problems.push({ path: ['store', key], message: 'no architecture of this scenario talks to a store over the network (such as redis): the latency would delay nothing' });
-  }
-  const replicated = store.replicas !== undefined || store.sentinels !== undefined;
-  if (replicated && !architectures.some((a) => a.store?.name === 'redis')) {
-    problems.push({ path: ['store', store.sentinels === undefined ? 'replicas' : 'sentinels'], message: 'applies to Redis, but no architecture of this scenario uses Redis: add `redis` to `architectures`' });
+  const reported = new Set([...byProblem.values()].map((p) => p.field));
+  for (const [key, value] of Object.entries(store)) {
+    // Every architecture expires sessions (replica memory and cookies too): `ttl` always applies.
+    if (key === 'kind' || key === 'ttl' || reported.has(key) || value === undefined || value === 0 || value === false || value === '0s') continue;
+    if (architectures.some((a) => a.store?.settings.includes(key))) continue;
+    const readers = [...ARCHITECTURES.values()].filter((a) => a.store?.settings.includes(key));
+    const titles = [...new Set(readers.map((a) => a.store!.title))];
+    if (readers.length === 0) continue;
+    problems.push({
+      path: ['store', key],
+      message: `no architecture of this scenario uses ${titles.join(' or ')}, the only ${titles.length === 1 ? 'store' : 'stores'} it applies to: add one that does, such as \`${readers[0].name}\``,
+    });
   }
 }
 

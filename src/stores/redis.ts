@@ -18,6 +18,7 @@ const replicated = (o: StoreOptions): boolean => o.replicas !== undefined || o.s
  */
 export const redis: StoreBackend = {
   name: 'redis',
+  settings: ['redisUrl', 'persistence', 'ttl', 'latency', 'jitter', 'replicas', 'sentinels', 'maxmemory'],
   pauseHow: 'SIGSTOP',
   title: 'Redis',
 

@@ -21,6 +21,7 @@ export const SQLITE_NO_NETWORK =
  */
 export const sqlite: StoreBackend = {
   name: 'sqlite',
+  settings: ['ttl'],
   pauseHow: 'write lock held',
   title: 'an SQLite file',
 

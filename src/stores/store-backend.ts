@@ -74,6 +74,11 @@ export interface StoreBackend {
   readonly name: string;
   /** How people call it in a sentence: `Redis`, `an SQLite file`. */
   readonly title: string;
+  /**
+   * The `store:` settings it honours, as written in a file (`persistence`, `replicas`,
+   * `maxmemory`): a setting no architecture of a scenario would honour is pointed out.
+   */
+  readonly settings: readonly string[];
   /** How `pause` freezes it, for the fault event: `SIGSTOP`, `write lock held`. */
   readonly pauseHow: string;
   /** Why it cannot run on this machine (its server is not installed), or undefined. */

@@ -58,6 +58,9 @@ faults:
     expect(problemsOf(`architectures: [redis]\nstore: { sentinels: 3 }\n`)[0]).toMatch(/^store\.sentinels: needs `replicas` too/);
     expect(problemsOf(`architectures: [sticky]\nstore: { replicas: 1, sentinels: 3 }\n`)[0]).toMatch(/no architecture of this scenario uses Redis/);
     expect(problemsOf(`architectures: [redis]\nstore: { kind: redis, replicas: 1, sentinels: 3 }\n`)).toEqual([]);
+    expect(problemsOf(`architectures: [sticky, cookie]\nstore: { latency: 1ms, ttl: 10s }\n`)).toEqual([
+      'store.latency: no architecture of this scenario uses Redis, the only store it applies to: add one that does, such as `redis` (line 2)',
+    ]);
   });
 
   it('runScenario checks again (a scenario built in code, or --redis-url given) and throws before starting anything', async () => {
