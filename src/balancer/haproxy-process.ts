@@ -32,7 +32,8 @@ const PORT_ATTEMPTS = 3;
 const STOP_GRACE_MS = 2000;
 /** `del server` is refused while the server still has idle pooled connections; they close within a few seconds. */
 const DEL_SERVER_TIMEOUT_MS = 10_000;
-const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+/** Default longest wait in {@link HaproxyProcess.drain} for a server's in-flight requests to finish. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 5000;
 const POLL_MS = 50;
 /** Pre-declared server slots when servers cannot be added with `add server`. */
 export const DEFAULT_SPARE_SLOTS = 4;
@@ -230,7 +231,7 @@ export class HaproxyProcess {
   }
 
   /** One runtime API command line; the raw reply. */
-  command(line: string): Promise<string> {
+  async command(line: string): Promise<string> {
     return runtimeCommand(this.socketPath, line);
   }
 
