@@ -1,3 +1,4 @@
+import { balancerHopBench } from './balancer-hop.js';
 import { installSignalCleanup, isStopping, stopEverything } from './children.js';
 import { generatorBench } from './generator.js';
 import { memoryBench } from './memory.js';
@@ -11,6 +12,7 @@ const BENCHES: Record<string, (log: (line: string) => void) => Promise<string>> 
   generator: generatorBench,
   workload: workloadBench,
   memory: memoryBench,
+  'balancer-hop': balancerHopBench,
 };
 
 async function main(): Promise<number> {
