@@ -6,7 +6,7 @@ import { stopAllTopologies } from '../src/topology/topology.js';
 /**
  * Every process a bench starts (HAProxy, the fallback server, generator children, wrk) is
  * registered here right after spawning: stopped by its own pid when the bench is done with it,
- * on Ctrl-C, and by statebench's watchdog (src/topology/reaper.ts) if the bench is SIGKILLed.
+ * on Ctrl-C, and by statebench's watchdog (src/process/reaper.ts) if the bench is SIGKILLed.
  */
 const live = new Set<ChildProcess>();
 

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidInputError } from '../errors.js';
 import { processCpuMs } from '../metrics/cpu-sampler.js';
-import { freePort } from '../topology/free-port.js';
-import { sleep } from '../topology/health-check.js';
-import { hasExited, killNow, terminate, waitExit } from '../topology/process-signals.js';
-import { guardDir, guardPid, releaseDir, releasePid } from '../topology/reaper.js';
+import { freePort } from '../process/free-port.js';
+import { sleep } from '../process/health-check.js';
+import { hasExited, killNow, terminate, waitExit } from '../process/process-signals.js';
+import { guardDir, guardPid, releaseDir, releasePid } from '../process/reaper.js';
 import { BalancerCommandError, BalancerStartError, BalancerUnavailableError } from './balancer-errors.js';
 import {
   BACKEND_NAME,

@@ -10,7 +10,7 @@ import { HaproxyProcess } from '../../src/balancer/haproxy-process.js';
 import { runLoad } from '../../src/load/run-load.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
-import { watchdogPid } from '../../src/topology/reaper.js';
+import { watchdogPid } from '../../src/process/reaper.js';
 import { startTopology } from '../../src/topology/topology.js';
 import type { Topology } from '../../src/topology/types.js';
 import type { ArchitectureResult } from '../../src/result/types.js';

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BalancerCommandError, BalancerStartError } from '../../src/balancer/balancer-errors.js';
 import { HaproxyProcess, type HaproxyProcessOptions } from '../../src/balancer/haproxy-process.js';
-import { watchdogPid } from '../../src/topology/reaper.js';
+import { watchdogPid } from '../../src/process/reaper.js';
 import { startTopology } from '../../src/topology/topology.js';
 import type { Replica, Topology } from '../../src/topology/types.js';
 import { call, login } from '../helpers/http.js';
