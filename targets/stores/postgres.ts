@@ -102,8 +102,7 @@ export async function open(config: StoreOpenConfig): Promise<PostgresStore> {
  */
 export async function openPool(config: StoreOpenConfig): Promise<Pool> {
   const pool = new Pool({
-    connectionString: config.url,
-    ...(config.secret === undefined ? {} : { password: config.secret }),
+    connectionString: withPassword(config.url, config.secret),
     max: POOL_SIZE,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     query_timeout: QUERY_TIMEOUT_MS,
@@ -123,6 +122,14 @@ export async function openPool(config: StoreOpenConfig): Promise<Pool> {
 /** A failed query as the error the server turns into a 503. */
 export function unavailable(err: unknown): StoreUnavailableError {
   return new StoreUnavailableError(`postgres: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** The URL with `secret` as its password (pg lets a connection string's fields win over separate ones). */
+function withPassword(url: string, secret: string | undefined): string {
+  if (secret === undefined) return url;
+  const parsed = new URL(url);
+  parsed.password = encodeURIComponent(secret);
+  return parsed.toString();
 }
 
 /** The URL without its password, for messages. */

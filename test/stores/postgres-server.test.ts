@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_DATABASE, PostgresServer, findPostgresBinaries } from '../../src/stores/postgres-server.js';
 import { readProcStat } from '../../src/topology/proc-stat.js';
 import { watchdogPid } from '../../src/topology/reaper.js';
@@ -28,20 +28,14 @@ async function ask(server: PostgresServer, sql: string): Promise<Record<string, 
 }
 
 describe.skipIf(!HAS_POSTGRES)('postgres server', () => {
-  const servers: PostgresServer[] = [];
   const dirs: string[] = [];
-  const start = async (persistence = false): Promise<PostgresServer> => {
+  const start = async (persistence: boolean): Promise<PostgresServer> => {
     const dir = mkdtempSync(join(tmpdir(), 'statebench-test-pg-'));
     dirs.push(dir);
-    const server = await PostgresServer.start({ dir, persistence, sessionTtlS: 60 });
-    servers.push(server);
-    return server;
+    return PostgresServer.start({ dir, persistence, sessionTtlS: 60 });
   };
-  afterEach(async () => {
-    for (const s of servers.splice(0)) await s.stop();
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
   afterAll(async () => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
     expect(await leftoverChildren(watchdogPid())).toEqual([]);
   });
 
@@ -52,104 +46,115 @@ describe.skipIf(!HAS_POSTGRES)('postgres server', () => {
     expect(bin.version).toMatch(/^\d+\.\d+/);
   });
 
-  it('starts its own cluster on a free port with a password login, the session table, and volatile durability; stop leaves nothing', async () => {
-    const server = await start();
-    const { port } = server.address;
-    expect(port).not.toBe(5432);
-    expect(server.url).toMatch(new RegExp(`^postgres://statebench:[A-Za-z0-9_-]{24}@127\\.0\\.0\\.1:${port}/${POSTGRES_DATABASE}$`));
-    expect(server.version).toBe(findPostgresBinaries()!.version);
-    const [settings] = await ask(server, `SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sc,
-      current_setting('full_page_writes') AS fpw, current_setting('listen_addresses') AS listen, current_setting('data_directory') AS data`);
-    expect(settings).toMatchObject({ fsync: 'off', sc: 'off', fpw: 'off', listen: '127.0.0.1' });
-    expect(String(settings.data).startsWith(dirs[0])).toBe(true);
-    const columns = await ask(server, `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'session' ORDER BY ordinal_position`);
-    expect(columns).toEqual([
-      { column_name: 'sid', data_type: 'text' },
-      { column_name: 'sess', data_type: 'jsonb' },
-      { column_name: 'expire', data_type: 'timestamp with time zone' },
-    ]);
-    // A wrong password is refused: TCP logins are not trusted.
-    const wrong = new Client({ connectionString: server.url.replace(/:[^:@]+@/, ':wrong@'), connectionTimeoutMillis: 2000 });
-    wrong.on('error', () => {});
-    await expect(wrong.connect()).rejects.toThrow(/password authentication failed/);
-    // The password is on no command line.
-    const password = new URL(server.url).password;
-    for (const pid of server.processes().values()) {
-      expect(readProcStat(pid)).toBeDefined();
-      const cmdline = await import('node:fs').then((fs) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
-      expect(cmdline).not.toContain(password);
-    }
-    expect(readdirSync(dirs[0])).toEqual(['pgdata']); // the password file is gone
-    if (process.getuid?.() === 0) expect(statSync(join(dirs[0], 'pgdata')).uid).toBe(server.runAs!.uid);
+  describe('volatile (persistence: false)', () => {
+    let server: PostgresServer;
+    let dir: string;
+    beforeAll(async () => {
+      server = await start(false);
+      dir = dirs[dirs.length - 1];
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
 
-    const pids = [...server.processes().values()];
-    expect(pids.length).toBeGreaterThan(3); // postmaster, checkpointer, WAL writer…
-    await server.stop();
-    await server.stop(); // idempotent
-    expect(await waitFor(() => pids.every((p) => !isAlive(p)), 5000)).toBe(true);
-    expect(server.processes().size).toBe(0);
-  });
+    it('runs its own cluster on a free port: password login over TCP, the session table, durability off', async () => {
+      const { port } = server.address;
+      expect(port).not.toBe(5432);
+      expect(server.url).toMatch(new RegExp(`^postgres://statebench:[A-Za-z0-9_-]{24}@127\\.0\\.0\\.1:${port}/${POSTGRES_DATABASE}$`));
+      expect(server.version).toBe(findPostgresBinaries()!.version);
+      const [settings] = await ask(server, `SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sc,
+        current_setting('full_page_writes') AS fpw, current_setting('listen_addresses') AS listen, current_setting('data_directory') AS data`);
+      expect(settings).toMatchObject({ fsync: 'off', sc: 'off', fpw: 'off', listen: '127.0.0.1' });
+      expect(String(settings.data).startsWith(dir)).toBe(true);
+      const columns = await ask(server, `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'session' ORDER BY ordinal_position`);
+      expect(columns).toEqual([
+        { column_name: 'sid', data_type: 'text' },
+        { column_name: 'sess', data_type: 'jsonb' },
+        { column_name: 'expire', data_type: 'timestamp with time zone' },
+      ]);
+      // A wrong password is refused: TCP logins are not trusted.
+      const wrong = new Client({ connectionString: server.url.replace(/:[^:@]+@/, ':wrong@'), connectionTimeoutMillis: 2000 });
+      wrong.on('error', () => {});
+      await expect(wrong.connect()).rejects.toThrow(/password authentication failed/);
+      // The password is on no command line, and its file is gone.
+      const password = new URL(server.url).password;
+      for (const pid of server.processes().values()) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(password);
+      expect(readdirSync(dir)).toEqual(['pgdata']);
+      if (process.getuid?.() === 0) expect(statSync(join(dir, 'pgdata')).uid).toBe(server.runAs!.uid);
+    });
 
-  it('persistence: true keeps PostgreSQL\'s durable defaults', async () => {
-    const server = await start(true);
-    const [s] = await ask(server, `SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sc, current_setting('full_page_writes') AS fpw`);
-    expect(s).toEqual({ fsync: 'on', sc: 'on', fpw: 'on' });
-  });
-
-  it('kill is SIGKILL of the postmaster and its backends die with it; restart on the same port recovers, keeping committed sessions', async () => {
-    const server = await start(true);
-    const port = server.address.port;
-    const store = await open({ url: server.url, sessionTtlS: 60 });
-    try {
-      const token = await loginAsServer(store);
-      const before = [...server.processes().values()];
-      await server.kill();
-      expect(before.every((p) => !isAlive(p))).toBe(true);
-      expect(server.processes().size).toBe(0);
-      const t0 = Date.now();
-      await expect(store.load(token)).rejects.toBeInstanceOf(StoreUnavailableError);
-      expect(Date.now() - t0).toBeLessThan(FAIL_FAST_MS);
-
-      await server.restart();
-      expect(server.address.port).toBe(port);
-      expect(server.processes().get('store')).not.toBe(before[0]);
-      // Crash recovery replayed the WAL: with synchronous_commit on, the committed session survived.
-      expect(await waitFor(async () => (await store.load(token).catch(() => undefined)) !== undefined, 5000)).toBe(true);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('pause stops the postmaster and every backend; requests fail fast; resume brings it back', async () => {
-    const server = await start();
-    const store = await open({ url: server.url, sessionTtlS: 60 });
-    try {
-      const token = await loginAsServer(store);
-      await server.pause();
+    it('pause stops the postmaster and every backend; requests fail fast; resume brings it back', async () => {
+      const store = await open({ url: server.url, sessionTtlS: 60 });
       try {
-        for (const pid of server.processes().values()) expect(readProcStat(pid)?.state).toBe('T');
+        const token = await loginAsServer(store);
+        await server.pause();
+        try {
+          for (const pid of server.processes().values()) expect(readProcStat(pid)?.state).toBe('T');
+          const t0 = Date.now();
+          await expect(store.load(token)).rejects.toBeInstanceOf(StoreUnavailableError);
+          expect(Date.now() - t0).toBeLessThan(FAIL_FAST_MS);
+          // More at once than the pool holds: new connections and queued waits time out at the same bound.
+          const many = await Promise.allSettled([1, 2, 3, 4, 5, 6].map(() => store.load(token)));
+          expect(Date.now() - t0).toBeLessThan(2 * FAIL_FAST_MS);
+          expect(many.every((r) => r.status === 'rejected' && r.reason instanceof StoreUnavailableError)).toBe(true);
+        } finally {
+          await server.resume();
+        }
+        for (const pid of server.processes().values()) expect(readProcStat(pid)?.state).not.toBe('T');
+        expect(await waitFor(async () => (await store.load(token).catch(() => undefined)) !== undefined, 3000)).toBe(true);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('stop, even while paused, ends every process and leaves the caller\'s directory to the caller', async () => {
+      const pids = [...server.processes().values()];
+      expect(pids.length).toBeGreaterThan(3); // postmaster, checkpointer, WAL writer…
+      await server.pause();
+      await server.stop();
+      await server.stop(); // idempotent
+      expect(await waitFor(() => pids.every((p) => !isAlive(p)), 5000)).toBe(true);
+      expect(server.processes().size).toBe(0);
+      expect(existsSync(dir)).toBe(true);
+    });
+  });
+
+  describe('durable (persistence: true)', () => {
+    let server: PostgresServer;
+    beforeAll(async () => {
+      server = await start(true);
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it('keeps PostgreSQL\'s durable defaults', async () => {
+      const [s] = await ask(server, `SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sc, current_setting('full_page_writes') AS fpw`);
+      expect(s).toEqual({ fsync: 'on', sc: 'on', fpw: 'on' });
+    });
+
+    it('kill is SIGKILL of the postmaster, its backends die with it; restart on the same port recovers, keeping committed sessions', async () => {
+      const port = server.address.port;
+      const store = await open({ url: server.url, sessionTtlS: 60 });
+      try {
+        const token = await loginAsServer(store);
+        const before = [...server.processes().values()];
+        await server.kill();
+        expect(before.every((p) => !isAlive(p))).toBe(true);
+        expect(server.processes().size).toBe(0);
         const t0 = Date.now();
         await expect(store.load(token)).rejects.toBeInstanceOf(StoreUnavailableError);
-        // A new connection (the pool's others are not open yet) times out at the same bound.
-        const many = await Promise.allSettled([1, 2, 3, 4, 5, 6].map(() => store.load(token)));
-        expect(Date.now() - t0).toBeLessThan(2 * FAIL_FAST_MS);
-        expect(many.every((r) => r.status === 'rejected' && r.reason instanceof StoreUnavailableError)).toBe(true);
-      } finally {
-        await server.resume();
-      }
-      for (const pid of server.processes().values()) expect(readProcStat(pid)?.state).not.toBe('T');
-      expect(await waitFor(async () => (await store.load(token).catch(() => undefined)) !== undefined, 3000)).toBe(true);
-    } finally {
-      await store.close();
-    }
-  });
+        expect(Date.now() - t0).toBeLessThan(FAIL_FAST_MS);
 
-  it('stop while paused still ends every process', async () => {
-    const server = await start();
-    const pids = [...server.processes().values()];
-    await server.pause();
-    await server.stop();
-    expect(await waitFor(() => pids.every((p) => !isAlive(p)), 5000)).toBe(true);
-    expect(existsSync(dirs[0])).toBe(true); // the caller's dir is the caller's to remove
+        await server.restart();
+        expect(server.address.port).toBe(port);
+        expect(server.processes().get('store')).not.toBe(before[0]);
+        // Crash recovery replayed the WAL: with synchronous_commit on, the committed session survived,
+        // and the same pool serves it (its dead connections were dropped on first use).
+        expect(await waitFor(async () => (await store.load(token).catch(() => undefined)) !== undefined, 5000)).toBe(true);
+      } finally {
+        await store.close();
+      }
+    });
   });
 });
