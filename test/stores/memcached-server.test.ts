@@ -7,7 +7,7 @@ import { watchdogPid } from '../../src/topology/reaper.js';
 import { StoreUnavailableError } from '../../targets/session.js';
 import { open } from '../../targets/stores/memcached.js';
 import { HAS_MEMCACHED } from '../helpers/memcached.js';
-import { isAlive, leftoverChildren } from '../helpers/processes.js';
+import { isAlive, leftoverChildren, waitFor } from '../helpers/processes.js';
 import { loginAsServer } from '../helpers/store-contract.js';
 
 /** memcache-client's 1 s command timeout, checked every 250 ms, plus a busy machine's slack. */
@@ -46,6 +46,13 @@ describe.skipIf(!HAS_MEMCACHED)('memcached server', () => {
     expect(isAlive(pid)).toBe(false);
     expect(server.processes().size).toBe(0);
     expect(await pingMemcached(port)).toBeUndefined();
+  });
+
+  it('killSync (the exit hook\'s last resort) kills it at once', async () => {
+    const server = await start();
+    const pid = server.processes().get('store')!;
+    server.killSync();
+    expect(await waitFor(() => !isAlive(pid), 5000)).toBe(true);
   });
 
   it('maps maxMemoryBytes to -m in MiB, rounded up, never below the 2 MiB memcached accepts', async () => {

@@ -156,5 +156,13 @@ describe.skipIf(!HAS_POSTGRES)('postgres server', () => {
         await store.close();
       }
     });
+
+    it('killSync (the exit hook\'s last resort) kills the postmaster and every backend at once', async () => {
+      const pids = [...server.processes().values()];
+      expect(pids.length).toBeGreaterThan(3);
+      server.killSync();
+      expect(await waitFor(() => pids.every((p) => !isAlive(p)), 5000)).toBe(true);
+      await server.stop(); // nothing left to stop
+    });
   });
 });
