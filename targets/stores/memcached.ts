@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { MemcacheClient, NullLogger } from 'memcache-client';
+// A CommonJS package: under plain Node only its default export is certain to have every name.
+import memcache, { type MemcacheClient } from 'memcache-client';
 import { SessionTooLargeError, StoreUnavailableError, type Session, type SessionStore } from '../session.js';
 import type { StoreOpenConfig } from './store-module.js';
 
@@ -13,6 +14,8 @@ export const KEY_PREFIX = 'statebench:sess:';
  */
 const COMMAND_TIMEOUT_MS = 1000;
 const CONNECT_TIMEOUT_MS = 1000;
+/** The client's default logger prints every connection error; a store outage is reported as 503s instead. */
+const SILENT_LOGGER = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 /**
  * memcached's default largest item (`-I 1m`); a bigger session is refused with SERVER_ERROR, and
@@ -102,14 +105,13 @@ export async function openMemcached(url: string): Promise<MemcacheClient> {
   if (parsed.protocol !== 'memcached:' || parsed.port === '') {
     throw new StoreUnavailableError(`not a memcached URL (memcached://host:port): ${url}`);
   }
-  const client = new MemcacheClient({
+  const client = new memcache.MemcacheClient({
     server: { server: `${parsed.hostname}:${parsed.port}`, maxConnections: 1 },
     cmdTimeout: COMMAND_TIMEOUT_MS,
     connectTimeout: CONNECT_TIMEOUT_MS,
     // Send each command at once rather than batching small writes (Nagle): latency is the metric.
     noDelay: true,
-    // Its default logger prints every connection error; a store outage is reported as 503s instead.
-    logger: NullLogger,
+    logger: SILENT_LOGGER,
   });
   try {
     await client.version();

@@ -81,12 +81,12 @@ describe.skipIf(!HAS_MEMCACHED)('memcached store modules', () => {
     });
   }
 
-  it('two tabs adding at once: memcached-cas keeps every item; plain memcached may overwrite (observed)', async () => {
+  it('tabs adding at once: memcached-cas keeps every item; plain memcached may overwrite (observed)', async () => {
     const lostCas = await tabsLost(await cas.open({ url: server.url, sessionTtlS: 60 }).then(keep), await cas.open({ url: server.url, sessionTtlS: 60 }).then(keep), 50);
-    expect(lostCas).toBe(0);
+    expect(lostCas).toEqual({ lost: 0, failed: 0 });
     const lostPlain = await tabsLost(await plain.open({ url: server.url, sessionTtlS: 60 }).then(keep), await plain.open({ url: server.url, sessionTtlS: 60 }).then(keep), 50);
-    console.info(`two tabs, 4 × 50 concurrent adds of one session: memcached lost ${lostPlain} items, memcached-cas ${lostCas}`);
-    expect(lostPlain).toBeGreaterThanOrEqual(0);
+    console.info(`4 tabs × 50 concurrent adds of one session over 2 connections: memcached lost ${lostPlain.lost} items (${lostPlain.failed} adds failed), memcached-cas ${lostCas.lost}`);
+    expect(lostPlain.lost).toBeGreaterThanOrEqual(0);
   });
 
   function keep<T extends SessionStore>(store: T): T {

@@ -85,9 +85,9 @@ describe.skipIf(!HAS_POSTGRES)('postgres store modules', () => {
   it('tabs adding at once: postgres-tx keeps every item; plain postgres may overwrite (observed)', async () => {
     const open = async (m: typeof plain | typeof tx): Promise<SessionStore> => keep(await m.open({ url: server.url, sessionTtlS: 60 }));
     const lostTx = await tabsLost(await open(tx), await open(tx), 50);
-    expect(lostTx).toBe(0);
+    expect(lostTx).toEqual({ lost: 0, failed: 0 });
     const lostPlain = await tabsLost(await open(plain), await open(plain), 50);
-    console.info(`4 tabs × 50 concurrent adds of one session over 2 pools: postgres lost ${lostPlain} items, postgres-tx ${lostTx}`);
-    expect(lostPlain).toBeGreaterThanOrEqual(0);
+    console.info(`4 tabs × 50 concurrent adds of one session over 2 pools: postgres lost ${lostPlain.lost} items (${lostPlain.failed} adds failed), postgres-tx ${lostTx.lost}`);
+    expect(lostPlain.lost).toBeGreaterThanOrEqual(0);
   });
 });
