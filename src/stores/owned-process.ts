@@ -1,0 +1,41 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { guardPid, releasePid } from '../topology/reaper.js';
+
+/** How much of a store server's output is kept to explain a failed start. */
+const LOG_TAIL_CHARS = 2000;
+
+/** A store server process statebench started, with the last lines it printed. */
+export interface OwnedProcess {
+  child: ChildProcess;
+  /** The last few lines of its stdout and stderr together (for start errors). */
+  logTail(): string;
+}
+
+/**
+ * Spawns a store server in its own process group (`detached`), so a terminal Ctrl-C reaches
+ * statebench alone and the stop order is ours, and so a whole server (PostgreSQL's postmaster
+ * and its backends) can be paused with one signal to the group. The pid is guarded by the
+ * watchdog until it exits, so a SIGKILLed statebench leaves no server behind.
+ */
+export function spawnOwned(command: string, args: string[], options: Omit<SpawnOptions, 'detached' | 'stdio'> = {}): OwnedProcess {
+  let tail = '';
+  const keep = (d: Buffer | string): void => {
+    tail = (tail + d.toString()).slice(-LOG_TAIL_CHARS);
+  };
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.on('error', (err) => keep(String(err)));
+  if (child.pid !== undefined) {
+    const pid = child.pid;
+    guardPid(pid);
+    child.once('exit', () => releasePid(pid));
+  }
+  return { child, logTail: () => lastLines(tail) };
+}
+
+/** The last three lines of `text`, joined on one line. */
+export function lastLines(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines.slice(-3).join(' | ') || 'no output';
+}
