@@ -1,9 +1,9 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { TargetStartError } from '../errors.js';
-import { freePort } from '../topology/free-port.js';
-import { sleep } from '../topology/health-check.js';
-import { hasExited, killNow, stopProcess, waitExit } from '../topology/process-signals.js';
+import { freePort } from '../process/free-port.js';
+import { sleep } from '../process/health-check.js';
+import { hasExited, killNow, stopProcess, waitExit } from '../process/process-signals.js';
 import { spawnOwned, type OwnedProcess } from './owned-process.js';
 import type { StoreInstance, StoreStartOptions } from './store-backend.js';
 

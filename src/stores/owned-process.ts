@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { guardPid, releasePid } from '../topology/reaper.js';
+import { guardPid, releasePid } from '../process/reaper.js';
 
 /** How much of a store server's output is kept to explain a failed start. */
 const LOG_TAIL_CHARS = 2000;

@@ -4,10 +4,10 @@ import { accessSync, chmodSync, chownSync, constants, existsSync, mkdirSync, rea
 import { delimiter, join } from 'node:path';
 import { Client } from 'pg';
 import { TargetStartError } from '../errors.js';
-import { freePort } from '../topology/free-port.js';
-import { sleep } from '../topology/health-check.js';
-import { hasExited, killNow, stopProcess, waitExit } from '../topology/process-signals.js';
-import { guardPid, releasePid } from '../topology/reaper.js';
+import { freePort } from '../process/free-port.js';
+import { sleep } from '../process/health-check.js';
+import { hasExited, killNow, stopProcess, waitExit } from '../process/process-signals.js';
+import { guardPid, releasePid } from '../process/reaper.js';
 import { SESSION_TABLE_DDL } from '../../targets/stores/postgres-schema.js';
 import { spawnOwned, type OwnedProcess } from './owned-process.js';
 import { childProcesses, isRunning, isStoppedOrGone, signalProcess, type ProcessRef } from './process-tree.js';

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { readProcStat } from '../topology/proc-stat.js';
+import { readProcStat } from '../process/proc-stat.js';
 
 /** A process as /proc names it: the pid and its start time, which together survive pid reuse. */
 export interface ProcessRef {

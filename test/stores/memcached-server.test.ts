@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MemcachedServer, memcachedMemoryMb, memcachedStats, pingMemcached } from '../../src/stores/memcached-server.js';
-import { watchdogPid } from '../../src/topology/reaper.js';
+import { watchdogPid } from '../../src/process/reaper.js';
 import { StoreUnavailableError } from '../../targets/session.js';
 import { open } from '../../targets/stores/memcached.js';
 import { HAS_MEMCACHED } from '../helpers/memcached.js';
