@@ -1,4 +1,4 @@
-import { SECRET_ENV, type ReplicaConfig } from './protocol.js';
+import { SECRET_ENV, STORE_URL_ENV, type ReplicaConfig } from './protocol.js';
 import type { SessionStore } from './session.js';
 import type { StoreModule } from './stores/store-module.js';
 
@@ -19,5 +19,5 @@ export async function openStore(config: ReplicaConfig, env: NodeJS.ProcessEnv = 
     throw new Error(`unknown store "${config.store}": ${(err as Error).message}`);
   }
   if (typeof module.open !== 'function') throw new Error(`targets/stores/${config.store} is not a store module (it exports no open())`);
-  return module.open({ url: config.storeUrl ?? '', sessionTtlS: config.sessionTtlS, secret: env[SECRET_ENV] });
+  return module.open({ url: env[STORE_URL_ENV] ?? '', sessionTtlS: config.sessionTtlS, secret: env[SECRET_ENV] });
 }

@@ -12,12 +12,6 @@ export interface ReplicaConfig {
   store: string;
   /** 0 picks a free port. */
   port: number;
-  /**
-   * Where the store is, as its backend hands it out: `redis://host:port`,
-   * `redis-sentinel://host:port,host:port/<name>` for a replicated Redis (the replica then asks
-   * those Sentinels where the primary is, and again after a failover), or a file path for SQLite.
-   */
-  storeUrl?: string;
   /** Session time to live, in seconds. */
   sessionTtlS: number;
 }
@@ -27,6 +21,15 @@ export interface ReplicaConfig {
  * password) to its replicas: never the command line, which every local user can read with `ps`.
  */
 export const SECRET_ENV = 'STATEBENCH_STORE_SECRET';
+
+/**
+ * The environment variable that tells a replica where its store is, as the backend hands it
+ * out: `redis://host:port`, `redis-sentinel://host:port,host:port/<name>` for a replicated
+ * Redis (the replica asks those Sentinels where the primary is, and again after a failover),
+ * `postgres://user:password@host:port/db`, or a file path for SQLite. By environment because a
+ * URL may carry a password.
+ */
+export const STORE_URL_ENV = 'STATEBENCH_STORE_URL';
 
 export type ReplicaMessage = { type: 'ready'; port: number; pid: number } | { type: 'fatal'; message: string };
 

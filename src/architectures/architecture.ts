@@ -9,10 +9,7 @@ import type { StoreBackend } from '../stores/store-backend.js';
 export interface Architecture {
   /** The word users write: `sticky`, `redis`, `memcached-cas`. */
   readonly name: string;
-  /**
-   * Where sessions live and what that means, for `--help` (a few lines, wrapped at ~90 columns,
-   * no leading indentation).
-   */
+  /** Where sessions live and what that means, for `--help`: one paragraph (wrapped there). */
   readonly help: string;
   /** Where sessions live, completing "sessions live …": `in the memory of the replica that created them`. */
   readonly stateLives: string;

@@ -4,8 +4,7 @@ import type { Architecture } from './architecture.js';
 export const redisAtomic: Architecture = {
   name: 'redis-atomic',
   help:
-    'as redis, but the cart is a Redis list beside a hash: an add is one script (RPUSH, HINCRBY),\n' +
-    'never a whole-session overwrite, so concurrent adds are all kept.',
+    'as redis, but the cart is a Redis list beside a hash: an add is one script (RPUSH, HINCRBY), never a whole-session overwrite, so concurrent adds are all kept.',
   stateLives: 'in Redis, one field at a time',
   stateShort: 'sessions in Redis (atomic)',
   introduction: 'redis-atomic keeps sessions in Redis and changes a cart in one atomic step',

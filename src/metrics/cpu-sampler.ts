@@ -78,7 +78,13 @@ export class CpuSampler {
   stop(completed: number): CpuUsage[] {
     this.end();
     const windowMs = Math.max(1, this.stoppedMs - this.startedMs);
-    const rows: [string, number][] = [['generator', this.generatorCpuMs], ...this.totals];
+    // `store#4242` is one of the store's processes: its CPU is the store's.
+    const byComponent = new Map<string, number>();
+    for (const [name, cpuMs] of this.totals) {
+      const component = name.split('#')[0];
+      byComponent.set(component, (byComponent.get(component) ?? 0) + cpuMs);
+    }
+    const rows: [string, number][] = [['generator', this.generatorCpuMs], ...byComponent];
     return rows.map(([component, cpuMs]) => ({
       component,
       cpuMs: Math.round(cpuMs),

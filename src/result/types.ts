@@ -38,6 +38,8 @@ export interface Environment {
   totalMemoryBytes: number;
   gitCommit?: string;
   redisVersion?: string;
+  /** The version of each store server the run used, by backend name (`{ redis: '7.0.15', postgres: '15.20' }`). */
+  storeVersions?: Record<string, string>;
 }
 
 /** Latency figures in integer microseconds (mean is for Little's law checks only). */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Environment } from '../result/types.js';
+import type { StoreBackend } from '../stores/store-backend.js';
 
 /** The package root, from dist/src/run or src/run alike. */
 export const PACKAGE_ROOT = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../' : '../../', import.meta.url));
@@ -16,7 +17,7 @@ export function statebenchVersion(): string {
 }
 
 /** What a reader of a result file needs to judge the numbers: the machine, the versions. */
-export function describeEnvironment(): Environment {
+export function describeEnvironment(storeBackends: readonly StoreBackend[] = []): Environment {
   const cpus = os.cpus();
   const env: Environment = {
     statebenchVersion: statebenchVersion(),
@@ -31,6 +32,12 @@ export function describeEnvironment(): Environment {
   if (commit) env.gitCommit = commit;
   const redis = quiet('redis-server', ['--version'])?.match(/v=(\S+)/)?.[1];
   if (redis) env.redisVersion = redis;
+  const versions: Record<string, string> = {};
+  for (const backend of storeBackends) {
+    const version = backend.version();
+    if (version !== undefined) versions[backend.name] = version;
+  }
+  if (Object.keys(versions).length > 0) env.storeVersions = versions;
   return env;
 }
 

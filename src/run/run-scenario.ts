@@ -113,7 +113,7 @@ export function newRunResult(scenario: Scenario, scenarioFile?: string): RunResu
     finishedAt: startedAt,
     scenarioFile,
     scenario,
-    environment: describeEnvironment(),
+    environment: describeEnvironment([...new Set(scenario.architectures.flatMap((a) => ARCHITECTURES.get(a)?.store ?? []))]),
     architectures: [],
     thresholds: [],
     skipped: [],

@@ -136,6 +136,11 @@ export class PostgresServer implements StoreInstance {
   readonly version: string | undefined;
   /** The role's password (also inside `url`), for callers that pass the secret apart from the address. */
   readonly password = randomBytes(18).toString('base64url');
+
+  /** Replicas log in with it (StoreInstance.secret). */
+  get secret(): string {
+    return this.password;
+  }
   /** The settings `persistence` chose (see POSTGRES_DURABILITY). */
   readonly durability: Record<string, string>;
   /** The user the server runs as when statebench runs as root, else undefined (statebench's own user). */
@@ -191,12 +196,12 @@ export class PostgresServer implements StoreInstance {
     return child !== undefined && !hasExited(child) ? child.pid : undefined;
   }
 
-  /** `store`: the postmaster; `store-backend-<pid>`: each process it forked (backends, checkpointer, WAL writer…), whose CPU is the store's too. */
+  /** `store`: the postmaster; `store#<pid>`: each process it forked (backends, checkpointer, WAL writer…), whose CPU is the store's too. */
   processes(): Map<string, number> {
     const pid = this.pid;
     if (pid === undefined) return new Map();
     const pids = new Map([['store', pid]]);
-    for (const child of childProcesses(pid)) pids.set(`store-backend-${child.pid}`, child.pid);
+    for (const child of childProcesses(pid)) pids.set(`store#${child.pid}`, child.pid);
     return pids;
   }
 

@@ -20,6 +20,7 @@ export const redis: StoreBackend = {
   name: 'redis',
   settings: ['redisUrl', 'persistence', 'ttl', 'latency', 'jitter', 'replicas', 'sentinels', 'maxmemory'],
   pauseHow: 'SIGSTOP',
+  version: () => redisVersion(),
   title: 'Redis',
 
   unavailable(options) {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { SqliteLock } from './sqlite-lock.js';
 import type { StoreBackend, StoreInstance, StoreOptionProblem } from './store-backend.js';
 
@@ -23,6 +24,8 @@ export const sqlite: StoreBackend = {
   name: 'sqlite',
   settings: ['ttl'],
   pauseHow: 'write lock held',
+  // The SQLite library better-sqlite3 was built with, as the replicas open the file.
+  version: () => sqliteVersion(),
   title: 'an SQLite file',
 
   unavailable: () => undefined,
@@ -78,4 +81,19 @@ export const sqlite: StoreBackend = {
 
 async function notKillable(): Promise<never> {
   throw new Error(SQLITE_NOT_KILLABLE);
+}
+
+let cachedVersion: string | undefined;
+
+function sqliteVersion(): string | undefined {
+  if (cachedVersion !== undefined) return cachedVersion;
+  try {
+    const Database = createRequire(import.meta.url)('better-sqlite3') as new (path: string) => { prepare(sql: string): { pluck(): { get(): string } }; close(): void };
+    const db = new Database(':memory:');
+    cachedVersion = db.prepare('select sqlite_version()').pluck().get();
+    db.close();
+  } catch {
+    // The addon did not load: the version stays unknown.
+  }
+  return cachedVersion;
 }

@@ -28,9 +28,18 @@ export interface StoreInstance {
   readonly url: string;
   /** The TCP address behind `url`, where a latency proxy can sit; undefined when there is no network hop. */
   readonly address: { host: string; port: number } | undefined;
+  /**
+   * The store's password, when it has one: replicas get it (by environment, never argv) as the
+   * target store module's `secret`. Without one, the topology makes a random secret (the cookie key).
+   */
+  readonly secret?: string;
   /** Server version for the result's environment block, e.g. `1.6.18`. */
   readonly version: string | undefined;
-  /** PIDs of every process of the store now, by component name (`store`, `store-replica-1`, …). */
+  /**
+   * PIDs of every process of the store now, by component name (`store`, `store-replica-1`, …);
+   * several processes of one component are `name#n` (PostgreSQL's backends: `store#4242`), and
+   * their CPU is reported as the component's.
+   */
   processes(): Map<string, number>;
   /** SIGKILL the server; resolves once it has exited. */
   kill(): Promise<void>;
@@ -81,6 +90,8 @@ export interface StoreBackend {
   readonly settings: readonly string[];
   /** How `pause` freezes it, for the fault event: `SIGSTOP`, `write lock held`. */
   readonly pauseHow: string;
+  /** The installed server's version (`7.0.15`), for the result's environment; undefined when unknown. */
+  version(): string | undefined;
   /** Why it cannot run on this machine (its server is not installed), or undefined. */
   unavailable(options: StoreOptions): string | undefined;
   /** Why a store fault needing `action` cannot act on this store with these settings, or undefined. */

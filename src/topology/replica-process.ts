@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SECRET_ENV, type ReplicaConfig, type ReplicaMessage } from '../../targets/protocol.js';
+import { SECRET_ENV, STORE_URL_ENV, type ReplicaConfig, type ReplicaMessage } from '../../targets/protocol.js';
 import { TargetStartError } from '../errors.js';
 import { waitHealthy } from '../process/health-check.js';
 import { hasExited, killNow, stopProcess, terminate } from '../process/process-signals.js';
@@ -37,8 +37,8 @@ export class ReplicaProcess implements Replica {
   constructor(
     readonly name: string,
     private readonly config: Omit<ReplicaConfig, 'name' | 'port'>,
-    /** The topology's secret: given to the process by environment, never on its command line. */
-    private readonly secret: string,
+    /** The store's address and the topology's secret: given to the process by environment, never on its command line. */
+    private readonly access: { storeUrl: string | undefined; secret: string },
     private readonly onState: (replica: ReplicaProcess) => void = () => {},
   ) {}
 
@@ -109,7 +109,7 @@ export class ReplicaProcess implements Replica {
     const child = fork(serverScript(), ['--config', JSON.stringify(config)], {
       // Not the parent's flags (vitest loaders, --inspect): a replica is a plain node process.
       execArgv: [],
-      env: { ...process.env, [SECRET_ENV]: this.secret },
+      env: { ...process.env, [SECRET_ENV]: this.access.secret, ...(this.access.storeUrl === undefined ? {} : { [STORE_URL_ENV]: this.access.storeUrl }) },
       // Own process group: a terminal Ctrl-C must reach statebench only, which then stops
       // replicas in order. IPC closing is how a replica learns statebench is gone.
       detached: true,

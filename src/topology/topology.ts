@@ -81,8 +81,10 @@ class LiveTopology extends EventEmitter implements Topology {
   private proxy: LatencyProxyProcess | undefined;
   private tempDir: string | undefined;
   private readonly replicaConfig: Omit<ReplicaConfig, 'name' | 'port'>;
-  /** Shared by every replica of the topology (the cookie HMAC key); reaches them by environment only. */
-  private readonly secret = randomBytes(32).toString('base64url');
+  /** Shared by every replica (the store's password, or a random cookie HMAC key); reaches them by environment only. */
+  private secret = randomBytes(32).toString('base64url');
+  /** Where replicas find the store (the proxy's address when there is one); by environment too. */
+  private storeUrl: string | undefined;
   private nextIndex = 1;
   private stopping: Promise<void> | undefined;
 
@@ -256,7 +258,8 @@ class LiveTopology extends EventEmitter implements Topology {
       this.storeOptions,
     );
     this.instance = instance;
-    this.replicaConfig.storeUrl = await this.proxied(instance);
+    this.storeUrl = await this.proxied(instance);
+    if (instance.secret !== undefined) this.secret = instance.secret;
     this.store = {
       kind: backend.name,
       get url() {
@@ -294,7 +297,7 @@ class LiveTopology extends EventEmitter implements Topology {
   }
 
   private async createReplica(): Promise<ReplicaProcess> {
-    const r = new ReplicaProcess(`replica-${this.nextIndex++}`, this.replicaConfig, this.secret, (x) => this.emit('replica-state', x));
+    const r = new ReplicaProcess(`replica-${this.nextIndex++}`, this.replicaConfig, { storeUrl: this.storeUrl, secret: this.secret }, (x) => this.emit('replica-state', x));
     this.all.add(r);
     try {
       await r.start();
