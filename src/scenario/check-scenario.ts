@@ -154,7 +154,7 @@ function checkStore(data: Record<string, unknown>, problems: PathProblem[]): voi
     if (readers.length === 0) continue;
     problems.push({
       path: ['store', key],
-      message: `no architecture of this scenario uses ${titles.join(' or ')}, the only ${titles.length === 1 ? 'store' : 'stores'} it applies to: add one that does, such as \`${readers[0].name}\``,
+      message: `applies only to ${orList(titles)}, and no architecture of this scenario uses ${titles.length === 1 ? 'it' : 'one'}: add one that does, such as \`${readers[0].name}\``,
     });
   }
 }
@@ -212,4 +212,9 @@ function checkThresholds(data: Record<string, unknown>, problems: PathProblem[])
     }
   }
   return specs;
+}
+
+/** `Redis`, `Redis or Memcached`, `Redis, Memcached or PostgreSQL`. */
+function orList(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }

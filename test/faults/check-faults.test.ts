@@ -56,10 +56,10 @@ faults:
   it('checks store options: latency needs a network store, sentinels need replicas and redis', () => {
     expect(problemsOf(`architectures: [sqlite]\nstore: { latency: 0.5ms }\n`)[0]).toMatch(/^store\.latency: cannot apply to `sqlite`: SQLite is embedded/);
     expect(problemsOf(`architectures: [redis]\nstore: { sentinels: 3 }\n`)[0]).toMatch(/^store\.sentinels: needs `replicas` too/);
-    expect(problemsOf(`architectures: [sticky]\nstore: { replicas: 1, sentinels: 3 }\n`)[0]).toMatch(/no architecture of this scenario uses Redis/);
+    expect(problemsOf(`architectures: [sticky]\nstore: { replicas: 1, sentinels: 3 }\n`)[0]).toMatch(/applies only to Redis, and no architecture of this scenario uses it/);
     expect(problemsOf(`architectures: [redis]\nstore: { kind: redis, replicas: 1, sentinels: 3 }\n`)).toEqual([]);
     expect(problemsOf(`architectures: [sticky, cookie]\nstore: { latency: 1ms, ttl: 10s }\n`)).toEqual([
-      'store.latency: no architecture of this scenario uses Redis, the only store it applies to: add one that does, such as `redis` (line 2)',
+      'store.latency: applies only to Redis, Memcached or PostgreSQL, and no architecture of this scenario uses one: add one that does, such as `redis` (line 2)',
     ]);
   });
 

@@ -272,7 +272,7 @@ extra: 2
   test('each says what was expected, in plain words, with its line', () => {
     const messages = Object.fromEntries(problems.map((p) => [p.path, p.message]));
     expect(messages).toEqual({
-      'architectures[1]': 'expected one of `sticky`, `redis`, `redis-atomic`, `sqlite`, `sqlite-tx`, `cookie`, got the text `memcache` (line 2)',
+      'architectures[1]': 'expected one of `sticky`, `redis`, `redis-atomic`, `sqlite`, `sqlite-tx`, `cookie`, `memcached`, `memcached-cas`, `postgres`, `postgres-tx`, got the text `memcache` (did you mean `memcached`?) (line 2)',
       duraton: 'unknown field `duraton` (did you mean `duration`?) (line 3)',
       warmup: '`10` has no unit: write `10s` or `10ms` (line 5)',
       'load.users': 'must be at least 1, got `0` (line 7)',

@@ -16,7 +16,7 @@ const SCRIPT = `
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { guardDir } from '${DIST}topology/reaper.js';
+import { guardDir } from '${DIST}process/reaper.js';
 const which = process.argv[1];
 const dir = mkdtempSync(join(tmpdir(), 'statebench-test-wd-'));
 guardDir(dir);
