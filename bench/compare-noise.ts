@@ -87,8 +87,12 @@ async function runScenario(file: string, out: string, extra: string[] = []): Pro
   if (r.code !== 0) throw new Error(`run ${file} exited ${r.code}`);
 }
 
+/** redis p50 in µs, the median over repetitions. */
 function redisP50(result: RunResult): number | undefined {
-  return result.architectures.find((a) => a.architecture === 'redis')?.latencyUs.p50;
+  const values = result.architectures.filter((a) => a.architecture === 'redis').map((a) => a.latencyUs.p50).sort((a, b) => a - b);
+  if (values.length === 0) return undefined;
+  const mid = values.length >> 1;
+  return values.length % 2 ? values[mid] : Math.round((values[mid - 1] + values[mid]) / 2);
 }
 
 async function compare(label: string, baseline: string, current: string, load1: number): Promise<Outcome> {

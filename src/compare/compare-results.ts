@@ -41,15 +41,32 @@ function byArchitecture(entries: readonly ArchitectureResult[], architecture: st
   return entries.filter((e) => e.architecture === architecture).sort((a, b) => a.repetition - b.repetition);
 }
 
+function isDisturbed(r: ArchitectureResult): boolean {
+  return r.measurementQuality?.disturbed === true;
+}
+
+/**
+ * The repetitions a side is judged on: the undisturbed ones when there are any (a baseline of
+ * three runs, one of which a CPU hog spoiled, still has two good ones), else all of them.
+ */
+function usable(runs: readonly ArchitectureResult[]): ArchitectureResult[] {
+  const quiet = runs.filter((r) => !isDisturbed(r));
+  return quiet.length > 0 ? quiet : [...runs];
+}
+
 function disturbances(side: Disturbance['side'], runs: readonly ArchitectureResult[]): Disturbance[] {
-  return runs.flatMap((r) => (r.measurementQuality?.disturbed ? [{ side, repetition: r.repetition, reasons: r.measurementQuality.reasons }] : []));
+  const leftOut = runs.some((r) => !isDisturbed(r));
+  return runs.flatMap((r) =>
+    r.measurementQuality?.disturbed ? [{ side, repetition: r.repetition, reasons: r.measurementQuality.reasons, leftOut }] : [],
+  );
 }
 
 /** Why nothing about this architecture can be judged, or undefined. */
 function doubtOf(disturbed: readonly Disturbance[], complete: boolean): string | undefined {
-  if (disturbed.length > 0) {
-    const sides = [...new Set(disturbed.map((d) => d.side))];
-    const reasons = [...new Set(disturbed.flatMap((d) => d.reasons))];
+  const spoiled = disturbed.filter((d) => !d.leftOut);
+  if (spoiled.length > 0) {
+    const sides = [...new Set(spoiled.map((d) => d.side))];
+    const reasons = [...new Set(spoiled.flatMap((d) => d.reasons))];
     return `the ${sides.join(' and ')} run${sides.length > 1 ? 's were' : ' was'} disturbed${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`;
   }
   if (!complete) return 'a run did not finish: its figures cover part of the window';
@@ -114,7 +131,7 @@ export function compareResults(baseline: RunResult, current: RunResult, opts: Co
     const complete = b.every((r) => r.complete) && c.every((r) => r.complete);
     const disturbed = [...disturbances('baseline', b), ...disturbances('current', c)];
     const doubt = doubtOf(disturbed, complete);
-    const metrics = metricNames.map((m) => judgeMetric(m, tolerances[m] as Tolerance, b, c, doubt, NOISE_RULE));
+    const metrics = metricNames.map((m) => judgeMetric(m, tolerances[m] as Tolerance, usable(b), usable(c), doubt, NOISE_RULE));
     architectures.push({
       architecture,
       baselineRuns: b.length,

@@ -15,6 +15,8 @@ export interface PerSecondFigure {
   source: string;
   /** Only seconds that completed requests carry a latency. */
   latency: boolean;
+  /** Reads the window's seconds only, not the grace period's stragglers (throughput is per second of window). */
+  windowOnly?: boolean;
   statistic(seconds: readonly TimelineSecond[]): number | null;
 }
 
@@ -129,7 +131,7 @@ const sumOf = (source: string, of: (s: TimelineSecond) => number): PerSecondFigu
 
 /** The per-second figure of each metric; `unfinished` has none (it exists only at the end). */
 export const PER_SECOND_FIGURES: Readonly<Partial<Record<MetricName, PerSecondFigure>>> = {
-  throughput: { source: 'per-second completions', latency: false, statistic: (seconds) => mean(seconds.map((s) => s.completed)) },
+  throughput: { source: 'per-second completions', latency: false, windowOnly: true, statistic: (seconds) => mean(seconds.map((s) => s.completed)) },
   p50: latencyQuantile(0.5),
   p90: latencyQuantile(0.9),
   p99: latencyQuantile(0.99),
@@ -163,17 +165,28 @@ export function measuredSeconds(run: ArchitectureResult): TimelineSecond[] {
   return run.timeline.filter((s) => s.second >= 0 && s.second < whole);
 }
 
-/** The seconds a metric's statistic reads in `run` (latencies need completions). */
+/** Seconds past the whole seconds of the window: requests sent in it that completed during the grace period. */
+export function graceSeconds(run: ArchitectureResult): TimelineSecond[] {
+  const whole = Math.floor(run.measuredMs / 1000);
+  return run.timeline.filter((s) => s.second >= whole);
+}
+
+/**
+ * The seconds a metric's statistic reads in `run`: the window's, and, except for throughput, the
+ * grace period's stragglers (few, and slow: the run's own p99.9 counts them, so its re-made
+ * figure must too; weighted by their count they barely touch the median). Latencies need
+ * completions.
+ */
 export function secondsFor(figure: PerSecondFigure, run: ArchitectureResult): TimelineSecond[] {
-  const seconds = measuredSeconds(run);
+  const seconds = figure.windowOnly ? measuredSeconds(run) : [...measuredSeconds(run), ...graceSeconds(run)];
   return figure.latency ? withCompletions(seconds) : seconds;
 }
 
 /**
  * `seconds` split into strata for resampling: each fault window (from the fault's second until
  * it recovered, or until the next fault or the end when it did not) is one stratum, the steady
- * seconds another. A fault is part of the experiment, not an accident of the run: each run has
- * exactly one kill, and its resamples must too.
+ * seconds another, the grace period's stragglers a third. A fault is part of the experiment, not
+ * an accident of the run: each run has exactly one kill, and its resamples must too.
  */
 export function strataOf(seconds: readonly TimelineSecond[], run: ArchitectureResult): TimelineSecond[][] {
   const windowOf = new Map<number, number>();
@@ -184,7 +197,9 @@ export function strataOf(seconds: readonly TimelineSecond[], run: ArchitectureRe
     const last = Math.max(first, Math.ceil(endMs / 1000) - 1);
     for (let s = first; s <= last; s++) if (!windowOf.has(s)) windowOf.set(s, i);
   });
-  const strata: TimelineSecond[][] = [[], ...run.faultWindows.map(() => [])];
-  for (const s of seconds) strata[(windowOf.get(s.second) ?? -1) + 1].push(s);
+  // Steady seconds first, then one stratum per fault window, then the grace period's stragglers.
+  const whole = Math.floor(run.measuredMs / 1000);
+  const strata: TimelineSecond[][] = [[], ...run.faultWindows.map(() => []), []];
+  for (const s of seconds) strata[s.second >= whole ? strata.length - 1 : (windowOf.get(s.second) ?? -1) + 1].push(s);
   return strata;
 }

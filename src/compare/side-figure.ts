@@ -23,14 +23,16 @@ export function runNoise(run: ArchitectureResult, metric: MetricName, rule: Nois
   const figure = PER_SECOND_FIGURES[metric];
   if (!figure) return { noise: null, seconds: 0 };
   const seconds = secondsFor(figure, run);
+  // Only whole seconds of load count towards "enough seconds to know the noise".
+  const counted = seconds.filter((s) => s.second < Math.floor(run.measuredMs / 1000)).length;
   const whole = figure.statistic(seconds);
   const interval = stratifiedBootstrap(strataOf(seconds, run), figure.statistic, { confidence: rule.confidence, resamples: rule.resamples, seed: SEED });
-  if (!interval || whole === null) return { noise: null, seconds: seconds.length };
+  if (!interval || whole === null) return { noise: null, seconds: counted };
   const value = METRICS[metric].extract(run);
   const scale = whole > 0 && value !== null && value > 0 ? value / whole : 1;
   return {
     noise: { below: Math.max(0, whole - interval.lo) * scale, above: Math.max(0, interval.hi - whole) * scale },
-    seconds: seconds.length,
+    seconds: counted,
   };
 }
 

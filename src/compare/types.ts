@@ -93,6 +93,11 @@ export interface Disturbance {
   side: 'baseline' | 'current';
   repetition: number;
   reasons: string[];
+  /**
+   * True when other repetitions of the same side were not disturbed, so this one was left out
+   * and the side judged on those; false when it spoiled the side (its metrics are inconclusive).
+   */
+  leftOut: boolean;
 }
 
 export interface ArchitectureComparison {
@@ -101,7 +106,7 @@ export interface ArchitectureComparison {
   currentRuns: number;
   /** False when a run on either side did not finish: its figures cover part of the window. */
   complete: boolean;
-  /** Runs on either side that say they were disturbed; their metrics are inconclusive. */
+  /** Runs on either side that say they were disturbed: left out, or the metrics are inconclusive. */
   disturbed: Disturbance[];
   metrics: MetricComparison[];
   regressed: boolean;

@@ -11,6 +11,7 @@ import {
   differenceText,
   headline,
   inconclusiveNotes,
+  leftOutNotes,
   noiseText,
   ruleText,
   runsNote,
@@ -83,6 +84,12 @@ export function renderComparisonMarkdown(cmp: Comparison, opts: ComparisonMarkdo
         ]),
       );
     }
+    out.push('');
+  }
+  const leftOut = leftOutNotes(cmp);
+  if (leftOut.length > 0) {
+    out.push('**⚠️ Disturbed runs left out** (the other repetitions were judged)', '');
+    for (const n of leftOut) out.push(`- ${esc(n)}`);
     out.push('');
   }
   const notes = inconclusiveNotes(cmp);

@@ -13,6 +13,7 @@ import {
   differenceText,
   headline,
   inconclusiveNotes,
+  leftOutNotes,
   noiseText,
   ruleText,
   runsNote,
@@ -107,6 +108,11 @@ export function renderComparison(cmp: Comparison, opts: ComparisonRenderOptions)
     out.push(table.toString());
   }
 
+  const leftOut = leftOutNotes(cmp);
+  if (leftOut.length > 0) {
+    out.push('', yellow('Disturbed runs left out (the other repetitions were judged)'));
+    for (const n of leftOut) out.push(...wrapWords(n, width, '  ', '    ').map(yellow));
+  }
   const notes = inconclusiveNotes(cmp);
   if (notes.length > 0) {
     out.push('', yellow('Inconclusive'));

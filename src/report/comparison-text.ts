@@ -201,3 +201,10 @@ export function inconclusiveNotes(cmp: Comparison): string[] {
   }
   return notes;
 }
+
+/** Disturbed repetitions left out while others were judged: `redis baseline run 3: foreign CPU 1.7 cores`. */
+export function leftOutNotes(cmp: Comparison): string[] {
+  return cmp.architectures.flatMap((a) =>
+    a.disturbed.filter((d) => d.leftOut).map((d) => `${a.architecture} ${d.side} run ${d.repetition}${d.reasons.length > 0 ? `: ${d.reasons.join('; ')}` : ''}`),
+  );
+}

@@ -53,8 +53,18 @@ describe('real runs of the issue-19 scenario (fixtures from runs on the developm
     expect(judged.every((m) => m.verdict === 'inconclusive')).toBe(true);
     expect(metric(cmp, 'redis', 'p50').reason).toMatch(/^the current run was disturbed: generator 41% late/);
     expect(cmp.architectures[0].disturbed).toEqual([
-      { side: 'current', repetition: 1, reasons: ['generator 41% late against its schedule (p99 lateness 38 ms)', 'foreign processes took 1.7 of 2 cores'] },
+      { side: 'current', repetition: 1, reasons: ['generator 41% late against its schedule (p99 lateness 38 ms)', 'foreign processes took 1.7 of 2 cores'], leftOut: false },
     ]);
+  });
+
+  test('a disturbed repetition of a repeated baseline is left out, and the others judged', () => {
+    const baseline = loadFixture('noise-baseline');
+    const spoiled = baseline.architectures.find((a) => a.architecture === 'redis' && a.repetition === 3)!;
+    spoiled.measurementQuality = { disturbed: true, reasons: ['foreign processes took 1.6 of 2 cores'] };
+    const cmp = compareResults(baseline, loadFixture('noise-store-latency'));
+    const redis = cmp.architectures.find((a) => a.architecture === 'redis')!;
+    expect(redis.disturbed).toEqual([{ side: 'baseline', repetition: 3, reasons: ['foreign processes took 1.6 of 2 cores'], leftOut: true }]);
+    expect(metric(cmp, 'redis', 'p50')).toMatchObject({ baseline: { runs: 2, min: 443, max: 450 }, verdict: 'regression' });
   });
 
   test('a 4-second run is too short to know its noise', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { median, percentileBootstrap, quantileSorted, stratifiedBootstrap } from '../../src/compare/bootstrap.js';
-import { measuredSeconds, mixtureQuantile, strataOf } from '../../src/compare/per-second-figures.js';
+import { PER_SECOND_FIGURES, measuredSeconds, mixtureQuantile, secondsFor, strataOf } from '../../src/compare/per-second-figures.js';
 import type { TimelineSecond } from '../../src/result/types.js';
 import { syntheticRun } from './synthetic-run.js';
 
@@ -86,6 +86,14 @@ describe('which seconds are resampled, and how', () => {
       ],
     });
     const strata = strataOf(measuredSeconds(run), run).map((g) => g.map((s) => s.second));
-    expect(strata).toEqual([[0, 1, 2, 5, 6], [3, 4], [7, 8, 9]]);
+    expect(strata).toEqual([[0, 1, 2, 5, 6], [3, 4], [7, 8, 9], []]);
+  });
+
+  test("the grace period's stragglers are a stratum of their own, and count for latency but not throughput", () => {
+    const run = syntheticRun({ seconds: Array.from({ length: 6 }, () => ({ p50: 1000 })) });
+    run.timeline.push({ ...run.timeline[0], second: 6, completed: 2, p50Us: 250_000, p99Us: 260_000 });
+    expect(strataOf(run.timeline, run).map((g) => g.map((s) => s.second))).toEqual([[0, 1, 2, 3, 4, 5], [6]]);
+    expect(secondsFor(PER_SECOND_FIGURES.p999!, run)).toHaveLength(7);
+    expect(secondsFor(PER_SECOND_FIGURES.throughput!, run)).toHaveLength(6);
   });
 });

@@ -69,6 +69,14 @@ describe('comparison renderers read the verdict structure', () => {
     await expect(md).toMatchFileSnapshot('./__snapshots__/compare-disturbed.md');
   });
 
+  test('a disturbed baseline repetition left out is said so', () => {
+    const baseline = loadFixture('noise-baseline');
+    baseline.architectures.find((a) => a.architecture === 'redis' && a.repetition === 3)!.measurementQuality = { disturbed: true, reasons: ['foreign CPU 1.6 cores'] };
+    const cmp = compareResults(baseline, loadFixture('noise-same'));
+    expect(renderComparison(cmp, { color: false })).toContain('Disturbed runs left out (the other repetitions were judged)\n  redis baseline run 3: foreign CPU 1.6 cores');
+    expect(renderComparisonMarkdown(cmp)).toContain('- redis baseline run 3: foreign CPU 1.6 cores');
+  });
+
   test('colour only when asked for', () => {
     // eslint-disable-next-line no-control-regex
     const ansi = /\u001b\[/;
