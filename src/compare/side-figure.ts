@@ -29,7 +29,9 @@ export function runNoise(run: ArchitectureResult, metric: MetricName, rule: Nois
   const interval = stratifiedBootstrap(strataOf(seconds, run), figure.statistic, { confidence: rule.confidence, resamples: rule.resamples, seed: SEED });
   if (!interval || whole === null) return { noise: null, seconds: counted };
   const value = METRICS[metric].extract(run);
-  const scale = whole > 0 && value !== null && value > 0 ? value / whole : 1;
+  // A figure of 0 (sticky's store p99) has no room to move; a statistic of 0 (no loss in any
+  // second) leaves the band in the metric's own unit.
+  const scale = whole > 0 && value !== null ? Math.max(0, value) / whole : 1;
   return {
     noise: { below: Math.max(0, whole - interval.lo) * scale, above: Math.max(0, interval.hi - whole) * scale },
     seconds: counted,

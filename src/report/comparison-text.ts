@@ -37,12 +37,19 @@ export function formatTolerance(tolerance: Tolerance, unit: MetricUnit): string 
   }
 }
 
+/** An error-rate range to two decimals of a percent (`0.01–0.04%`): narrow enough for the column. */
+function ratioRange(min: number, max: number): string | undefined {
+  const lo = (min * 100).toFixed(2);
+  const hi = (max * 100).toFixed(2);
+  return lo === hi ? undefined : `${lo}–${hi}%`;
+}
+
 /** The baseline figure: its median, and the range across repetitions when there were several. */
 export function baselineText(m: MetricComparison): { median: string; range?: string } {
   if (!m.baseline) return { median: NOT_APPLICABLE };
   const median = formatMetric(m.baseline.value, m.unit);
   if (m.baseline.runs < 2) return { median };
-  const range = formatRange(m.baseline.min, m.baseline.max, m.unit);
+  const range = m.unit === 'ratio' ? ratioRange(m.baseline.min, m.baseline.max) : formatRange(m.baseline.min, m.baseline.max, m.unit);
   return range ? { median, range } : { median };
 }
 
@@ -52,14 +59,14 @@ export function currentText(m: MetricComparison): string {
 
 /**
  * A signed amount in the metric's unit; ratios in percentage points to two decimals at most
- * (`+0.78 pp`, `<0.01 pp`), so a rounding-level change in the error rate stays narrow.
+ * (`+0.78 pp`, `-0.005 pp`), so a rounding-level change in the error rate stays narrow.
  */
 function deltaText(delta: number, unit: MetricUnit): string {
   if (unit !== 'ratio' || delta === 0) return formatDelta(delta, unit);
   const pp = Math.abs(delta) * 100;
   const sign = delta > 0 ? '+' : '-';
-  if (pp < 0.01) return `${sign}0.00 pp`;
-  return `${sign}${pp < 0.1 ? pp.toFixed(2) : pp.toFixed(1)} pp`;
+  if (pp < 0.001) return '~0 pp';
+  return `${sign}${pp < 0.01 ? pp.toFixed(3) : pp < 0.1 ? pp.toFixed(2) : pp.toFixed(1)} pp`;
 }
 
 /** Absolute change in the metric's unit. */
