@@ -11,8 +11,6 @@ import { median } from './bootstrap.js';
  * the request p99's statistic (its relative noise carries over, see side-figure.ts).
  */
 export interface PerSecondFigure {
-  /** Which per-second figure it reads, for reports: `per-second p99`. */
-  source: string;
   /** Only seconds that completed requests carry a latency. */
   latency: boolean;
   /** Reads the window's seconds only, not the grace period's stragglers (throughput is per second of window). */
@@ -112,47 +110,43 @@ function logNormalOf(s: TimelineSecond): LogNormal | null {
 }
 
 const latencyQuantile = (q: number): PerSecondFigure => ({
-  source: 'per-second p50 and p99',
   latency: true,
   statistic: (seconds) => mixtureQuantile(seconds, q),
 });
 
-const medianOf = (source: string, of: (s: TimelineSecond) => number): PerSecondFigure => ({
-  source,
+const medianOf = (of: (s: TimelineSecond) => number): PerSecondFigure => ({
   latency: true,
   statistic: (seconds) => median(withCompletions(seconds).map(of)),
 });
 
-const sumOf = (source: string, of: (s: TimelineSecond) => number): PerSecondFigure => ({
-  source,
+const sumOf = (of: (s: TimelineSecond) => number): PerSecondFigure => ({
   latency: false,
   statistic: (seconds) => sum(seconds, of),
 });
 
 /** The per-second figure of each metric; `unfinished` has none (it exists only at the end). */
 export const PER_SECOND_FIGURES: Readonly<Partial<Record<MetricName, PerSecondFigure>>> = {
-  throughput: { source: 'per-second completions', latency: false, windowOnly: true, statistic: (seconds) => mean(seconds.map((s) => s.completed)) },
+  throughput: { latency: false, windowOnly: true, statistic: (seconds) => mean(seconds.map((s) => s.completed)) },
   p50: latencyQuantile(0.5),
   p90: latencyQuantile(0.9),
   p99: latencyQuantile(0.99),
   p999: latencyQuantile(0.999),
   max: latencyQuantile(0.9999),
-  errors: sumOf('per-second errors', errorsOf),
+  errors: sumOf(errorsOf),
   'error-rate': {
-    source: 'per-second errors and completions',
     latency: false,
     statistic: (seconds) => {
       const completed = sum(seconds, (s) => s.completed);
       return completed === 0 ? null : sum(seconds, errorsOf) / completed;
     },
   },
-  'sessions-lost': sumOf('per-second lost sessions', (s) => s.sessionsLost),
-  'updates-lost': sumOf('per-second lost updates', (s) => s.updatesLost),
-  dropped: sumOf('per-second dropped requests', (s) => s.dropped),
-  'store-p50': medianOf('per-second store p50', (s) => s.storeP50Us),
+  'sessions-lost': sumOf((s) => s.sessionsLost),
+  'updates-lost': sumOf((s) => s.updatesLost),
+  dropped: sumOf((s) => s.dropped),
+  'store-p50': medianOf((s) => s.storeP50Us),
   // The timeline keeps no per-second store p99; the request p99 of the same seconds stands in
   // for it, scaled to the store's figure, since both tails move with the same scheduling stalls.
-  'store-p99': { ...latencyQuantile(0.99), source: 'per-second p50 and p99 of requests' },
+  'store-p99': latencyQuantile(0.99),
 };
 
 /**
