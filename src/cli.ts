@@ -98,7 +98,13 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .option('--markdown [path]', 'write the comparison as Markdown (stdout when no path)')
     .option('--json', 'print the comparison as JSON')
     .option('--no-color', 'no colours')
-    .addHelpText('after', '\nExample:\n  $ statebench compare baseline.json results/latest.json --max-regress p99=15%')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ statebench run ci-smoke --repeat 3 --out ci/baseline.json   a baseline that knows its run-to-run noise\n' +
+        '  $ statebench compare ci/baseline.json results/latest.json --max-regress p99=15%\n\n' +
+        'Exit codes: 0 no regression (inconclusive metrics included) · 2 invalid input, or two different experiments ·\n' +
+        '99 a regression beyond tolerance and noise, coverage lost, or a threshold failed',
+    )
     .action(async (baseline: string, current: string, options) => {
       const { compareCommand } = await import('./commands/compare.js');
       exit.code = await compareCommand(baseline, current, options, io);

@@ -1,6 +1,9 @@
 import { writeFile } from 'node:fs/promises';
+import { compareResults } from '../compare/compare-results.js';
+import { parseMaxRegress } from '../compare/tolerances.js';
 import { EXIT } from '../errors.js';
-import { compareResults, parseMaxRegress, renderComparison, renderComparisonMarkdown } from '../report/compare.js';
+import { renderComparisonMarkdown } from '../report/comparison-markdown.js';
+import { renderComparison } from '../report/comparison-terminal.js';
 import { readResultFile } from '../report/read-result.js';
 import { useColor, type CliIO } from './io.js';
 
@@ -11,7 +14,11 @@ export interface CompareCommandOptions {
   color?: boolean;
 }
 
-/** `statebench compare BASELINE CURRENT`: 0 within tolerance, 99 on a regression or failed threshold, 2 on bad input. */
+/**
+ * `statebench compare BASELINE CURRENT`: 0 when nothing regressed beyond tolerance and noise
+ * (inconclusive metrics included), 99 on a regression, lost coverage or a failed threshold of
+ * the current run, 2 on bad input or two different experiments.
+ */
 export async function compareCommand(baselineFile: string, currentFile: string, options: CompareCommandOptions, io: CliIO): Promise<number> {
   const maxRegress = options.maxRegress ? parseMaxRegress(options.maxRegress) : undefined;
   const [baseline, current] = await Promise.all([readResultFile(baselineFile), readResultFile(currentFile)]);
@@ -24,5 +31,5 @@ export async function compareCommand(baselineFile: string, currentFile: string, 
     io.stdout.write(renderComparison(cmp, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
   }
   if (typeof options.markdown === 'string') await writeFile(options.markdown, renderComparisonMarkdown(cmp));
-  return cmp.regressed || cmp.failedThresholds.length > 0 ? EXIT.thresholdsFailed : EXIT.ok;
+  return cmp.failed ? EXIT.thresholdsFailed : EXIT.ok;
 }

@@ -1,23 +1,30 @@
-import type { Comparison, Verdict } from './compare.js';
+import type { Comparison, Verdict } from '../compare/types.js';
 import {
   VERDICT_LABELS,
+  baselineAdvice,
   baselineText,
   changePercentText,
   changeText,
+  coverageText,
   currentText,
   describeComparedRun,
+  differenceText,
   headline,
-  spreadNote,
+  inconclusiveNotes,
+  leftOutNotes,
+  noiseText,
+  ruleText,
+  runsNote,
   toleranceParts,
 } from './comparison-text.js';
 import { formatMetricValue } from './format.js';
 import { escapeMarkdown as esc, markdownHeader, markdownRow } from './markdown-escape.js';
 
 const VERDICT_ICONS: Readonly<Record<Verdict, string>> = {
-  regressed: '❌',
-  noise: '〰️',
-  ok: '✅',
-  improved: '🚀',
+  regression: '❌',
+  improvement: '🚀',
+  'within-noise': '✅',
+  inconclusive: '❔',
   'not-compared': '',
   off: '',
 };
@@ -30,28 +37,41 @@ export interface ComparisonMarkdownOptions {
 
 /**
  * `statebench compare --markdown`: the verdict first (what a reviewer reads in a PR comment),
- * then one table per architecture and the tolerances used. Pure: returns the text.
+ * what differs between the runs, lost coverage, then one table per architecture and the rule
+ * applied. Pure: returns the text.
  */
 export function renderComparisonMarkdown(cmp: Comparison, opts: ComparisonMarkdownOptions = {}): string {
   const h = '#'.repeat(opts.headingLevel ?? 2);
   const out: string[] = [
-    `${h} statebench compare: ${esc(cmp.scenario)}`,
+    `${h} statebench compare: ${esc(cmp.baseline.scenario)}`,
     '',
-    `${cmp.regressed ? '❌' : '✅'} **${esc(headline(cmp))}**`,
+    `${cmp.failed ? '❌' : '✅'} **${esc(headline(cmp))}**`,
     '',
     `- baseline: ${esc(describeComparedRun(cmp.baseline))}`,
     `- current: ${esc(describeComparedRun(cmp.current))}`,
     '',
   ];
+  const { scenario, environment } = cmp.differences;
+  if (scenario.length + environment.length > 0) {
+    out.push('**What differs**', '');
+    for (const d of scenario) out.push(`- scenario: ${esc(differenceText(d))}`);
+    for (const d of environment) out.push(`- environment: ${esc(differenceText(d))}`);
+    out.push('');
+  } else {
+    out.push('<sub>Same scenario and environment (apart from the commit).</sub>', '');
+  }
+  if (cmp.coverageLost.length > 0) {
+    out.push('**❌ Coverage lost** (fails the comparison)', '');
+    for (const loss of cmp.coverageLost) out.push(`- ${esc(coverageText(loss))}`);
+    out.push('');
+  }
   for (const arch of cmp.architectures) {
-    const runs = arch.currentRuns > 1 ? `; current ${arch.currentRuns} runs (median)` : '';
-    const incomplete = arch.complete ? '' : '; ⚠️ a run did not finish';
-    out.push(`${h}# ${esc(arch.architecture)}${arch.regressed ? ' ❌' : ''}`, '', `<sub>${esc(spreadNote(arch.baselineRuns))}${runs}${incomplete}</sub>`, '');
-    out.push(...markdownHeader(['metric', 'baseline', 'current', 'change', '%', 'verdict'], [false, true, true, true, true, false]));
+    out.push(`${h}# ${esc(arch.architecture)}${arch.regressed ? ' ❌' : ''}`, '', `<sub>${esc(runsNote(arch.baselineRuns, arch.currentRuns))}</sub>`, '');
+    out.push(...markdownHeader(['metric', 'baseline', 'current', 'change', '%', 'noise', 'verdict'], [false, true, true, true, true, true, false]));
     for (const m of arch.metrics) {
       const b = baselineText(m);
       const label = VERDICT_LABELS[m.verdict];
-      const verdict = `${VERDICT_ICONS[m.verdict]} ${m.verdict === 'regressed' ? `**${label}**` : label}`.trim();
+      const verdict = `${VERDICT_ICONS[m.verdict]} ${m.verdict === 'regression' ? `**${label}**` : label}`.trim();
       out.push(
         markdownRow([
           esc(m.metric),
@@ -59,13 +79,25 @@ export function renderComparisonMarkdown(cmp: Comparison, opts: ComparisonMarkdo
           esc(currentText(m)),
           esc(changeText(m)),
           esc(changePercentText(m)),
+          esc(noiseText(m)),
           verdict,
         ]),
       );
     }
     out.push('');
   }
-  if (cmp.onlyInBaseline.length > 0) out.push(`⚠️ Not in the current run (not compared): ${esc(cmp.onlyInBaseline.join(', '))}`, '');
+  const leftOut = leftOutNotes(cmp);
+  if (leftOut.length > 0) {
+    out.push('**⚠️ Disturbed runs left out** (the other repetitions were judged)', '');
+    for (const n of leftOut) out.push(`- ${esc(n)}`);
+    out.push('');
+  }
+  const notes = inconclusiveNotes(cmp);
+  if (notes.length > 0) {
+    out.push('**❔ Inconclusive**', '');
+    for (const n of notes) out.push(`- ${esc(n)}`);
+    out.push('');
+  }
   if (cmp.onlyInCurrent.length > 0) out.push(`New in the current run (no baseline): ${esc(cmp.onlyInCurrent.join(', '))}`, '');
   if (cmp.failedThresholds.length > 0) {
     out.push(`${h}# Thresholds failed in the current run`, '');
@@ -74,10 +106,9 @@ export function renderComparisonMarkdown(cmp: Comparison, opts: ComparisonMarkdo
     }
     out.push('');
   }
-  out.push(
-    `<sub>Tolerances: ${esc(toleranceParts(cmp).join(' · '))}. A change is a regression when it exceeds the tolerance and, ` +
-      'for a repeated baseline, also the worst baseline run widened by the tolerance.</sub>',
-    '',
-  );
+  const tolerances = toleranceParts(cmp);
+  const advice = baselineAdvice(cmp);
+  if (advice) out.push(`⚠️ ${esc(advice)}`, '');
+  out.push(`<sub>${tolerances.length > 0 ? `Tolerances: ${esc(tolerances.join(' · '))}. ` : ''}${esc(ruleText(cmp))}</sub>`, '');
   return out.join('\n');
 }

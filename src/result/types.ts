@@ -123,6 +123,12 @@ export interface ArchitectureResult {
   timeline: TimelineSecond[];
   cpu: CpuUsage[];
   histograms: EncodedHistograms;
+  /**
+   * Whether the machine disturbed this run's measurement (generator late, foreign CPU, steal),
+   * and why. `compare` calls every metric of a disturbed run inconclusive. Absent in results
+   * written before it was recorded.
+   */
+  measurementQuality?: { disturbed: boolean; reasons: string[] };
 }
 
 

@@ -67,29 +67,4 @@ describe('statebench CLI', () => {
   });
 });
 
-describe('statebench compare', () => {
-  const fx = (name: string): string => path.resolve('test/fixtures/results', name);
-
-  it('exits 99 on a regression beyond the baseline spread', async () => {
-    const r = await cli(['compare', fx('baseline-repeated.json'), fx('current-regressed.json')]);
-    expect(r.code).toBe(99);
-  });
-
-  it('exits 0 when the difference is within run-to-run noise', async () => {
-    const r = await cli(['compare', fx('baseline-repeated.json'), fx('current-noise.json')]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-  });
-
-  it('exits 2 on an unknown metric in --max-regress', async () => {
-    const r = await cli(['compare', fx('baseline-repeated.json'), fx('current-noise.json'), '--max-regress', 'p98=10%']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/p98/);
-  });
-
-  it('exits 2 for results of different scenarios', async () => {
-    const r = await cli(['compare', fx('baseline-repeated.json'), fx('kill-one-replica.json')]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/scenario/);
-  });
-});
+// `statebench compare` exit codes are tested against the real CLI in test/compare/compare-cli.test.ts.
