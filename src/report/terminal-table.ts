@@ -188,9 +188,12 @@ function disturbanceLines(result: RunResult, width: number, p: Palette): string[
   const runs = findDisturbedRuns(result);
   if (runs.length === 0) return [];
   const warn = p.tone('warn');
+  // A figure and its unit stay on one line: glued for wrapping, unglued after.
+  const glue = (text: string): string => text.replace(/(\d) (µs|ms|s|cores?)\b/g, '$1\u00a0$2');
+  const unglue = (line: string): string => line.replace(/\u00a0/g, ' ');
   return [
     ...wrapWords(`⚠ ${DISTURBED_HEADLINE}: ${DISTURBED_MEANING}`, width).map(warn),
-    ...runs.flatMap((r) => wrapWords(describeDisturbedRun(r), width, '  ', '    ')).map(warn),
+    ...runs.flatMap((r) => wrapWords(glue(describeDisturbedRun(r)), width, '  ', '    ')).map((l) => warn(unglue(l))),
   ];
 }
 
