@@ -3,6 +3,7 @@ import { percentilesOf } from '../../src/metrics/histogram.js';
 import { startTopology } from '../../src/topology/topology.js';
 import type { Topology } from '../../src/topology/types.js';
 import { measure, openLoad, sleep } from './measure.js';
+import { describeQuality, expectBoundUnlessDisturbed } from '../helpers/quality.js';
 
 let topology: Topology | undefined;
 afterAll(async () => {
@@ -19,12 +20,15 @@ describe('open model against a real replica', () => {
     const m = await measure(topology, { load: openLoad({ rateRps: 20, sessions: 5 }), warmupMs: 300, durationMs: 2000 });
     const { summary } = m;
     const uncorrected = percentilesOf(m.recorder.uncorrected);
-    console.log(`20 req/s: corrected mean ${us(summary.latencyUs.mean)}, uncorrected mean ${us(uncorrected.mean)}`);
+    console.log(`20 req/s: corrected mean ${us(summary.latencyUs.mean)}, uncorrected mean ${us(uncorrected.mean)}; ${describeQuality(summary.measurementQuality)}`);
     expect(summary.requests.sent).toBe(40);
     expect(summary.requests.ok).toBe(40);
     expect(m.stats.open?.due).toBe(40);
-    // Timers fire a millisecond or so late; a busy machine adds a few more, never tens.
-    expect(summary.latencyUs.mean - uncorrected.mean).toBeLessThan(10_000);
+    // Timers fire a millisecond or so late; a busy machine adds a few more, never tens, unless
+    // the machine holds the generator up, which the run's own figures then say.
+    expectBoundUnlessDisturbed(summary.measurementQuality, 'corrected − uncorrected mean at 20 req/s', () =>
+      expect(summary.latencyUs.mean - uncorrected.mean).toBeLessThan(10_000),
+    );
   });
 
   it('keeps its own lateness out of the median: corrected p50 within 0.5 ms of uncorrected at 1,000 req/s', async () => {
@@ -34,9 +38,13 @@ describe('open model against a real replica', () => {
     // sub-millisecond timer keeps the gap to the order of 0.1 ms (a busy machine adds some).
     const m = await measure(topology, { load: openLoad({ rateRps: 1000, sessions: 50 }), warmupMs: 500, durationMs: 3000 });
     const uncorrected = percentilesOf(m.recorder.uncorrected);
-    console.log(`1,000 req/s: corrected p50 ${m.summary.latencyUs.p50} µs, uncorrected p50 ${uncorrected.p50} µs`);
+    console.log(`1,000 req/s: corrected p50 ${m.summary.latencyUs.p50} µs, uncorrected p50 ${uncorrected.p50} µs; ${describeQuality(m.summary.measurementQuality)}`);
     expect(m.summary.requests.sent).toBe(3000);
-    expect(m.summary.latencyUs.p50 - uncorrected.p50).toBeLessThan(500);
+    // On a machine busy enough to hold the generator up (two CPU hogs: a gap of seconds, as the
+    // backlog grows), the run must say so; otherwise the gap stays under 0.5 ms.
+    expectBoundUnlessDisturbed(m.summary.measurementQuality, 'corrected − uncorrected p50 at 1,000 req/s', () =>
+      expect(m.summary.latencyUs.p50 - uncorrected.p50).toBeLessThan(500),
+    );
   });
 
   it('a 1 s SIGSTOP in a 10 s window at 400 req/s: corrected p99 ≈ the stall, uncorrected p99 does not see it', async () => {
@@ -74,7 +82,7 @@ describe('open model against a real replica', () => {
       `stall ${stallMs.toFixed(0)} ms: corrected p99 ${us(summary.latencyUs.p99)} max ${us(summary.latencyUs.max)}; ` +
         `uncorrected p99 ${us(uncorrected.p99)} max ${us(uncorrected.max)}; ` +
         `sent ${r.sent} ok ${r.ok} failed ${r.failed} unfinished ${r.unfinished} dropped ${r.dropped}; ` +
-        `backlog peak ${m.stats.open?.maxBacklog}`,
+        `backlog peak ${m.stats.open?.maxBacklog}; ${describeQuality(summary.measurementQuality)}`,
     );
     // Second 4 ends during the stall (4.6 s → 5.6 s), when nothing completes: it must still
     // close on time (live progress shows the stall as it happens), not when the replica resumes.
