@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ArchitectureResult, MeasurementQuality, QualityLimits, RunResult, TimelineSecond } from '../result/types.js';
 import type { CpuInterval } from './cpu-sampler.js';
 import type { LoopDelayFigures } from './loop-delay.js';
@@ -11,14 +12,14 @@ import type { LoopDelayFigures } from './loop-delay.js';
  *   so sends that late visibly move the percentiles, and 1% of them is what sets a p99.
  * - `loopDelayP99Us` 20 ms: a generator at full speed holds its event loop for a few ms at a
  *   time doing its own work (p99 2–8 ms quiet); two CPU hogs beside it push the p99 to 20–50 ms.
- * - `foreignCores` 0.5: other users of a shared machine (editors, test runs) take 0.05–0.3
- *   core; `stress-ng --cpu 2` shows as 1–1.6 cores, tsc as ~1. Half a core on 2 cores is a
- *   quarter of the machine: enough to make the run's processes queue for a CPU.
+ * - `foreignCores` 0.5 on 2 CPUs, a quarter of the machine (see {@link qualityLimits}): enough
+ *   to make the run's processes queue for a CPU. `stress-ng --cpu 2` beside a run shows as
+ *   1.3–1.9 cores here, a tsc or another test run as about 1.
  * - `stealShare` 5%: this VM shows 1–3% steal under load; 5% is beyond its usual noise.
  * - `transientShare` 20%: dropping one second of six changes a steady run's p50/p99 by a few
  *   percent; 20% means that second alone set the headline.
  */
-export const QUALITY_LIMITS: Readonly<QualityLimits> = Object.freeze({
+export const QUALITY_LIMITS: Readonly<QualityLimits> = Object.freeze({ // for 2 CPUs
   lateUs: 1000,
   lateShare: 0.01,
   loopDelayP99Us: 20_000,
@@ -26,6 +27,18 @@ export const QUALITY_LIMITS: Readonly<QualityLimits> = Object.freeze({
   stealShare: 0.05,
   transientShare: 0.2,
 });
+
+/** The share of the machine foreign processes may take before they disturb a run. */
+const FOREIGN_SHARE_OF_MACHINE = 0.25;
+
+/**
+ * The limits for a machine with `cpus` CPUs: {@link QUALITY_LIMITS}, with the foreign CPU limit
+ * a quarter of the machine (0.5 core of 2, 2 of 8): a busy browser on a 16-core laptop leaves
+ * the run as much room as a quiet 2-core runner has.
+ */
+export function qualityLimits(cpus: number = availableParallelism()): QualityLimits {
+  return { ...QUALITY_LIMITS, foreignCores: Math.round(FOREIGN_SHARE_OF_MACHINE * Math.max(1, cpus) * 100) / 100 };
+}
 
 /** Fewer requests than this in the first second say nothing about a stall. */
 const MIN_FIRST_SECOND_SENT = 20;
@@ -71,6 +84,7 @@ export interface QualityInput {
   /** Window-wide CPU figures; absent where not measured. */
   cpu?: Pick<CpuFigures, 'foreignCoresMean' | 'stealShareMean'>;
   firstSecond?: FirstSecondFigures;
+  /** Default: {@link qualityLimits} of this machine. */
   limits?: QualityLimits;
 }
 
@@ -85,7 +99,7 @@ export interface QualityInput {
  * figures shows in the lateness), they show where to look.
  */
 export function assessQuality(input: QualityInput): MeasurementQuality {
-  const limits = input.limits ?? QUALITY_LIMITS;
+  const limits = input.limits ?? qualityLimits();
   const reasons: string[] = [];
   const open = input.lateness !== undefined && input.lateness.count > 0;
 
@@ -165,7 +179,7 @@ export function assessQuality(input: QualityInput): MeasurementQuality {
  * Whether one second's own figures pass the limits. The lateness p99 stands for the share: more
  * than 1% of the second's sends over `lateUs` is a p99 over it (to HDR precision).
  */
-export function secondDisturbed(s: QualitySecond, limits: QualityLimits = QUALITY_LIMITS): boolean {
+export function secondDisturbed(s: QualitySecond, limits: QualityLimits = qualityLimits()): boolean {
   return (
     (s.lateP99Us ?? 0) > limits.lateUs ||
     (s.loopDelayP99Us ?? 0) > limits.loopDelayP99Us ||

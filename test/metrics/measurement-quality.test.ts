@@ -7,6 +7,7 @@ import {
   assessQuality,
   cpuBySecond,
   isDisturbed,
+  qualityLimits,
   secondDisturbed,
   type QualitySecond,
 } from '../../src/metrics/measurement-quality.js';
@@ -168,7 +169,7 @@ describe('foreign CPU and steal', () => {
       { second: 0, foreignCores: 1.2, stealShare: 0.02 },
       { second: 1, foreignCores: 0.3, stealShare: 0.09 },
     ];
-    const q = assessQuality({ timeline: seconds, cpu: { foreignCoresMean: 0.75, stealShareMean: 0.055 } });
+    const q = assessQuality({ timeline: seconds, cpu: { foreignCoresMean: 0.75, stealShareMean: 0.055 }, limits: QUALITY_LIMITS });
     expect(q.disturbed).toBe(true);
     expect(q.reasons).toEqual([
       'foreign processes used 0.8 core on average (1.2 cores in the busiest second)',
@@ -179,13 +180,13 @@ describe('foreign CPU and steal', () => {
     expect(q.disturbedSeconds).toEqual([0, 1]);
     expect(q.limits).toEqual(QUALITY_LIMITS);
 
-    const quiet = assessQuality({ timeline: [{ second: 0, foreignCores: 0.2, stealShare: 0.01 }], cpu: { foreignCoresMean: 0.2, stealShareMean: 0.01 } });
+    const quiet = assessQuality({ timeline: [{ second: 0, foreignCores: 0.2, stealShare: 0.01 }], cpu: { foreignCoresMean: 0.2, stealShareMean: 0.01 }, limits: QUALITY_LIMITS });
     expect(quiet).toMatchObject({ disturbed: false, reasons: [], disturbedSeconds: [] });
   });
 
   it('one busy second marks that second without disturbing the run', () => {
     const seconds: QualitySecond[] = [0, 1, 2, 3, 4].map((s) => ({ second: s, foreignCores: s === 2 ? 1.8 : 0.1, stealShare: 0 }));
-    const q = assessQuality({ timeline: seconds, cpu: { foreignCoresMean: 0.44, stealShareMean: 0 } });
+    const q = assessQuality({ timeline: seconds, cpu: { foreignCoresMean: 0.44, stealShareMean: 0 }, limits: QUALITY_LIMITS });
     expect(q.disturbed).toBe(false);
     expect(q.disturbedSeconds).toEqual([2]);
   });
@@ -203,21 +204,29 @@ describe('event-loop delay', () => {
   });
 });
 
+describe('qualityLimits', () => {
+  it('gives foreign processes a quarter of the machine', () => {
+    expect(qualityLimits(2)).toEqual(QUALITY_LIMITS);
+    expect(qualityLimits(8).foreignCores).toBe(2);
+    expect(qualityLimits(1).foreignCores).toBe(0.25);
+  });
+});
+
 describe('secondDisturbed', () => {
   it('reads each per-second figure against its limit', () => {
-    expect(secondDisturbed({ second: 0 })).toBe(false);
-    expect(secondDisturbed({ second: 0, lateP99Us: 1000 })).toBe(false);
-    expect(secondDisturbed({ second: 0, lateP99Us: 1001 })).toBe(true);
-    expect(secondDisturbed({ second: 0, loopDelayP99Us: 20_001 })).toBe(true);
-    expect(secondDisturbed({ second: 0, foreignCores: 0.51 })).toBe(true);
-    expect(secondDisturbed({ second: 0, stealShare: 0.051 })).toBe(true);
+    expect(secondDisturbed({ second: 0 }, QUALITY_LIMITS)).toBe(false);
+    expect(secondDisturbed({ second: 0, lateP99Us: 1000 }, QUALITY_LIMITS)).toBe(false);
+    expect(secondDisturbed({ second: 0, lateP99Us: 1001 }, QUALITY_LIMITS)).toBe(true);
+    expect(secondDisturbed({ second: 0, loopDelayP99Us: 20_001 }, QUALITY_LIMITS)).toBe(true);
+    expect(secondDisturbed({ second: 0, foreignCores: 0.51 }, QUALITY_LIMITS)).toBe(true);
+    expect(secondDisturbed({ second: 0, stealShare: 0.051 }, QUALITY_LIMITS)).toBe(true);
   });
 });
 
 describe('isDisturbed', () => {
   it('is true when any architecture run of a result was disturbed, and false for results without the block', () => {
     const quiet = assessQuality({ timeline: [] });
-    const disturbed = assessQuality({ timeline: [], cpu: { foreignCoresMean: 1, stealShareMean: 0 } });
+    const disturbed = assessQuality({ timeline: [], cpu: { foreignCoresMean: 1, stealShareMean: 0 }, limits: QUALITY_LIMITS });
     const run = (q?: typeof quiet) => ({ architecture: 'redis', ...(q ? { measurementQuality: q } : {}) }) as ArchitectureResult;
     const result = (...runs: ArchitectureResult[]) => ({ architectures: runs }) as RunResult;
     expect(isDisturbed(result(run(quiet), run()))).toBe(false);
