@@ -223,6 +223,9 @@ export class Recorder implements LoadRecorder {
     const lat = latencyToRecordUs(latencyUs);
     this.latency.recordValue(lat);
     this.secLatency.recordValue(lat);
+    // Recorded as it comes rather than copied when the second closes: the copy's first call costs
+    // milliseconds of compilation, right at the boundary it would measure.
+    if (this.second === 0) this.firstSecondLatency.recordValue(lat);
     this.endpointHistograms[ENDPOINT_INDEX[endpoint]].recordValue(lat);
     this.sumLatencyUs += lat;
     const unc = latencyToRecordUs(uncorrectedUs);
@@ -447,7 +450,6 @@ export class Recorder implements LoadRecorder {
     if (this.lateness.totalCount > 0) s.lateP99Us = percentileOf(this.secLate, 99);
     const loop = this.loopDelay?.takeSecond();
     if (loop !== undefined && loop.count > 0) s.loopDelayP99Us = loop.p99Us;
-    if (this.second === 0 && this.secLatency.totalCount > 0) this.firstSecondLatency.add(this.secLatency);
     this.seconds.push(s);
 
     // Resetting clears the whole counts array; skip it for the empty seconds of a stall.
