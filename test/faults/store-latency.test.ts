@@ -62,13 +62,16 @@ describe('store-latency', () => {
       `store time, median of ${ROUNDS}: GET /cart ${before.read.toFixed(3)} → ${after.read.toFixed(3)} ms (1 call), ` +
         `POST /cart/items ${before.add.toFixed(3)} → ${after.add.toFixed(3)} ms (2 calls); ${describeQuality(quality)}`,
     );
-    // Each direction waits its half on a timer thread, woken within ~0.1 ms; a busy machine
-    // adds scheduling delay on top, never less than the 2 ms asked for. Beyond 3.5 ms the
-    // machine held the proxy up, and the probe's figures must say so.
-    expect(perCallRead).toBeGreaterThan(1.8);
-    expect(perCallAdd).toBeGreaterThan(1.8);
+    // Never less than the 2 ms asked for, per store call, whatever the machine does: delay only adds.
+    expect(after.read).toBeGreaterThan(1.95);
+    expect(after.add).toBeGreaterThan(2 * 1.95);
+    // Each direction waits its half on a timer thread, woken within ~0.1 ms, so the difference is
+    // about 2 ms per call. A machine that holds the proxy or the replica up moves either median
+    // (the one before as much as the one after) by milliseconds, and the probe's figures must say so.
     expectBoundUnlessDisturbed(quality, 'store time added by 2 ms of store latency', () => {
+      expect(perCallRead).toBeGreaterThan(1.8);
       expect(perCallRead).toBeLessThan(3.5);
+      expect(perCallAdd).toBeGreaterThan(1.8);
       expect(perCallAdd).toBeLessThan(3.5);
     });
   });

@@ -84,17 +84,11 @@ describe('open model against a real replica', () => {
         `sent ${r.sent} ok ${r.ok} failed ${r.failed} unfinished ${r.unfinished} dropped ${r.dropped}; ` +
         `backlog peak ${m.stats.open?.maxBacklog}; ${describeQuality(summary.measurementQuality)}`,
     );
-    // Second 4 ends during the stall (4.6 s → 5.6 s), when nothing completes: it must still
-    // close on time (live progress shows the stall as it happens), not when the replica resumes.
     const lagMs = closedAtMs[4] - (m.stats.windowStartMs + 5000);
     console.log(`second 4 closed ${lagMs.toFixed(0)} ms after its end`);
-    expect(lagMs).toBeLessThan(450);
-    expect(m.recorder.timeline[4].completed).toBeLessThan(400 * 0.6 + 20);
 
-    expect(stallMs).toBeGreaterThan(950);
-    expect(stallMs).toBeLessThan(1300);
-
-    // Every due request was sent (none dropped: the backlog holds the stall), and accounted for.
+    // Every due request was sent (none dropped: the backlog holds the stall), and accounted for,
+    // however busy the machine.
     expect(m.stats.open?.due).toBe(4000);
     expect(r.dropped).toBe(0);
     expect(r.sent).toBe(4000);
@@ -103,17 +97,26 @@ describe('open model against a real replica', () => {
     expect(r.unfinished).toBe(0);
     expect(m.stats.unfinished).toBe(0);
     expect(summary.error).toBeUndefined();
-    expect(m.stats.open?.maxBacklog).toBeGreaterThan(300);
-
-    // A tenth of the requests were due during the stall, waiting 0..1 s: p99 is ~0.9 s.
-    expect(summary.latencyUs.p99).toBeGreaterThan(700_000);
-    expect(summary.latencyUs.p99).toBeLessThan(1_300_000);
-    expect(summary.latencyUs.max).toBeGreaterThan(900_000);
-    // The requests in flight at the pause saw the stall from their actual send...
-    expect(uncorrected.max).toBeGreaterThan(800_000);
-    expect(uncorrected.max).toBeLessThan(1_500_000);
-    // ...but they are 0.5% of all, so the uncorrected p99 hides it: coordinated omission.
-    expect(uncorrected.p99).toBeLessThan(summary.latencyUs.p99 / 3);
-    expect(uncorrected.p99).toBeLessThan(300_000);
+    // The timing of the stall and what the percentiles make of it, on any machine the run calls
+    // quiet: a busy one delays the test's own pause and resume, and the seconds around them.
+    expectBoundUnlessDisturbed(summary.measurementQuality, 'the stall in the timeline and the percentiles', () => {
+      // Second 4 ends during the stall (4.6 s → 5.6 s), when nothing completes: it must still
+      // close on time (live progress shows the stall as it happens), not when the replica resumes.
+      expect(lagMs).toBeLessThan(450);
+      expect(m.recorder.timeline[4].completed).toBeLessThan(400 * 0.6 + 20);
+      expect(stallMs).toBeGreaterThan(950);
+      expect(stallMs).toBeLessThan(1300);
+      expect(m.stats.open?.maxBacklog).toBeGreaterThan(300);
+      // A tenth of the requests were due during the stall, waiting 0..1 s: p99 is ~0.9 s.
+      expect(summary.latencyUs.p99).toBeGreaterThan(700_000);
+      expect(summary.latencyUs.p99).toBeLessThan(1_300_000);
+      expect(summary.latencyUs.max).toBeGreaterThan(900_000);
+      // The requests in flight at the pause saw the stall from their actual send...
+      expect(uncorrected.max).toBeGreaterThan(800_000);
+      expect(uncorrected.max).toBeLessThan(1_500_000);
+      // ...but they are 0.5% of all, so the uncorrected p99 hides it: coordinated omission.
+      expect(uncorrected.p99).toBeLessThan(summary.latencyUs.p99 / 3);
+      expect(uncorrected.p99).toBeLessThan(300_000);
+    });
   });
 });
