@@ -25,7 +25,7 @@ import type { LoopDelayFigures } from './loop-delay.js';
  * - `transientShare` 20%: a first second that moves the window's p50 or p99 by more than a
  *   fifth set the headline by itself. On the busy VM, dropping a first second that was not slow
  *   moved p50 by 3% and p99 by 18% the other way; a cold topology's first second (p50 0.1–0.8 s
- *   against 1–11 ms for the rest, 1,000 req/s) moved them several-fold.
+ *   against 1–11 ms for the rest, 1,000 req/s) moved the p99 up to 6-fold.
  */
 export const QUALITY_LIMITS: Readonly<QualityLimits> = Object.freeze({ // for 2 CPUs
   lateUs: 1000,
