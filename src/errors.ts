@@ -9,6 +9,11 @@ export const EXIT = {
   runFailed: 1,
   /** Invalid input or usage: a bad scenario, an unknown metric, unreadable result file. */
   invalidInput: 2,
+  /**
+   * `--strict` (or `strict: true`): the machine disturbed the run (the generator fell behind,
+   * foreign processes or steal took CPU; see `measurementQuality`), so its figures are not trusted.
+   */
+  disturbed: 98,
   /** A threshold or compare tolerance was exceeded. */
   thresholdsFailed: 99,
   /** Ctrl-C cut a run short; what was measured is saved with `complete: false`. */

@@ -27,4 +27,5 @@ export type * from './scenario/types.js';
 export type { Topology, TopologyOptions, Replica, Router } from './topology/types.js';
 export type { Architecture } from './architectures/index.js';
 export { ARCHITECTURES } from './architectures/index.js';
+export { isDisturbed } from './metrics/measurement-quality.js';
 export type { Endpoint, OutcomeKind, ErrorKind } from './load/outcome.js';

@@ -13,6 +13,7 @@ import { progressListener } from './progress.js';
 import { sidePath } from './side-path.js';
 import { onEmergency } from '../run/emergency.js';
 import { useColor, type CliIO } from './io.js';
+import { isDisturbed } from '../metrics/measurement-quality.js';
 
 export interface RunCommandOptions {
   out?: string;
@@ -25,6 +26,8 @@ export interface RunCommandOptions {
   markdown?: string | boolean;
   html?: string | boolean;
   junit?: string;
+  /** Exit with EXIT.disturbed when the machine disturbed the run (also `strict: true` in the scenario). */
+  strict?: boolean;
 }
 
 /** `statebench run [SCENARIO]`: validate, run every architecture, save, report; returns the exit code. */
@@ -73,14 +76,18 @@ export async function runCommand(scenarioArg: string | undefined, options: RunCo
     io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
     io.stdout.write(`\nresult: ${out}\n`);
   }
-  return exitCodeFor(result);
+  return exitCodeFor(result, { strict: options.strict || result.scenario.strict });
 }
 
-/** 130 when Ctrl-C cut the run short (the shell convention), 1 when an architecture failed, 99 when a threshold did. */
-export function exitCodeFor(result: RunResult): number {
+/**
+ * 130 when Ctrl-C cut the run short (the shell convention), 1 when an architecture failed, 99
+ * when a threshold did, and with `strict`, 98 when the machine disturbed the run.
+ */
+export function exitCodeFor(result: RunResult, opts: { strict?: boolean } = {}): number {
   if (!result.complete && result.incompleteReason === 'interrupted') return EXIT.interrupted;
   if (result.architectures.some((a) => a.error !== undefined)) return EXIT.runFailed;
   if (result.thresholds.some((t) => !t.passed)) return EXIT.thresholdsFailed;
+  if (opts.strict && isDisturbed(result)) return EXIT.disturbed;
   return EXIT.ok;
 }
 

@@ -66,7 +66,14 @@ export async function runDemo(opts: RunDemoOptions): Promise<RunResult> {
   const storyEnd = new AbortController();
   const signals = [storyEnd.signal, ...(opts.signal ? [opts.signal] : [])];
   const stopSignal = AbortSignal.any(signals);
-  const stages = lineup.architectures.map((a) => new Stage(a, scenario, clock, listener));
+  const stages: Stage[] = [];
+  // Each stage's CPU sampler counts the other stages' processes as the run's, not as foreign load.
+  const neighboursOf = (self: string) => (): Map<string, number> => {
+    const pids = new Map<string, number>();
+    for (const s of stages) if (s.architecture !== self) for (const [name, pid] of s.topology?.processes() ?? []) pids.set(`${s.architecture}/${name}`, pid);
+    return pids;
+  };
+  for (const a of lineup.architectures) stages.push(new Stage(a, scenario, clock, listener, neighboursOf(a)));
 
   listener?.phase?.('starting');
   await Promise.all(stages.map((s) => s.start()));
@@ -166,12 +173,14 @@ class Stage {
     scenario: Scenario,
     clock: StoryClock,
     listener: DemoListener | undefined,
+    neighbours: () => Map<string, number>,
   ) {
     this.run = new ArchitectureRun({
       scenario,
       architecture,
       // The generator's CPU is shared by every stage and the screen.
       sharedGenerator: true,
+      neighbours,
       listener: {
         topology: (topology) => watchReplicas(architecture, topology, listener),
         windowStart: (startMs) => {

@@ -26,4 +26,10 @@ export interface LoadRecorder {
    * total stall, when no other call arrives.
    */
   tick?(nowMs: number): void;
+  /**
+   * Optional, open model only: a request the pacer sent itself (not one that waited in the
+   * backlog for a free session) left `lateUs` after its intended send time (µs, ≥ 0), at `nowMs`.
+   * The generator's own lateness: how far the machine held the pacer up.
+   */
+  late?(lateUs: number, nowMs: number): void;
 }

@@ -84,6 +84,8 @@ export function startOpenModel(
     if (counted) dueInWindow++;
     const vu = size === 0 ? takeIdle() : undefined;
     if (vu !== undefined) {
+      const nowMs = performance.now();
+      recorder.late?.(Math.max(0, nowMs - intendedMs) * 1000, nowMs);
       send(vu, intendedMs);
     } else if (size < capacity) {
       backlog[(head + size) % backlog.length] = intendedMs;

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CpuUsage } from '../result/types.js';
-
-/** Linux reports process CPU time in clock ticks; 100 per second on every mainstream kernel. */
-const TICKS_PER_SECOND = 100;
+import { readMachineCpu, TICKS_PER_SECOND, type MachineCpu } from './machine-cpu.js';
 
 /** utime + stime of a process, in ms; undefined when it is gone (or not on Linux). */
 export function processCpuMs(pid: number): number | undefined {
@@ -18,42 +16,111 @@ export function processCpuMs(pid: number): number | undefined {
 }
 
 /**
+ * What the CPUs did between two samples: the run's own processes against the whole machine.
+ * Times are performance.now() ms; CPU times are ms summed over CPUs.
+ */
+export interface CpuInterval {
+  startMs: number;
+  endMs: number;
+  /** CPU used by the generator (all its threads) and every sampled component. */
+  runCpuMs: number;
+  /** Machine-wide figures from /proc/stat; absent where it cannot be read. */
+  machine?: MachineCpu;
+}
+
+/**
  * CPU time spent by each component (the generator, each replica, the store) during the
- * measured window. Sampled every second so that a replica killed mid-window still has the CPU
- * it used before the kill, and a restarted one (a new pid) is counted from its start.
+ * measured window, and per second how much of the machine went elsewhere (foreign processes,
+ * the hypervisor's steal). Sampled every second, on whole seconds from the start, so that a
+ * replica killed mid-window still has the CPU it used before the kill, a restarted one (a new
+ * pid) is counted from its start, and each interval lines up with a second of the timeline.
  */
 export class CpuSampler {
   private readonly totals = new Map<string, number>();
   private readonly last = new Map<string, { pid: number; cpuMs: number }>();
   private generatorStart = process.cpuUsage();
+  private generatorLast = process.cpuUsage();
+  private machineLast: MachineCpu | undefined;
+  private lastSampleMs = 0;
+  private readonly samples: CpuInterval[] = [];
   private timer: NodeJS.Timeout | undefined;
   private startedMs = 0;
   private stoppedMs = 0;
   private generatorCpuMs = 0;
 
-  constructor(private readonly processes: () => Map<string, number>) {}
+  /**
+   * `processes`: the components reported. `alsoTheRun`: processes that belong to the run but not
+   * to these components (the demo's other architectures, side by side): their CPU is not foreign,
+   * and not reported here either.
+   */
+  constructor(
+    private readonly processes: () => Map<string, number>,
+    private readonly alsoTheRun: () => Map<string, number> = () => new Map(),
+  ) {}
 
-  start(): void {
+  private measured(): Map<string, number> {
+    const all = new Map(this.processes());
+    for (const [name, pid] of this.alsoTheRun()) all.set(`\0${name}`, pid);
+    return all;
+  }
+
+  /**
+   * Starts sampling. `windowStartMs` (performance.now() ms, default now) is the start of the
+   * measured window the samples are aligned to; the timer that calls this may fire late.
+   */
+  start(windowStartMs: number = performance.now()): void {
     this.startedMs = performance.now();
     this.generatorStart = process.cpuUsage();
-    for (const [name, pid] of this.processes()) {
+    this.generatorLast = this.generatorStart;
+    this.machineLast = readMachineCpu();
+    this.lastSampleMs = this.startedMs;
+    for (const [name, pid] of this.measured()) {
       const cpuMs = processCpuMs(pid);
       if (cpuMs !== undefined) this.last.set(name, { pid, cpuMs });
     }
-    this.timer = setInterval(() => this.sample(), 1000);
+    this.schedule(Math.min(windowStartMs, this.startedMs));
+  }
+
+  /** Arms the next sample on the next whole second from `originMs`. */
+  private schedule(originMs: number): void {
+    const now = performance.now();
+    const next = originMs + (Math.floor((now - originMs) / 1000) + 1) * 1000;
+    this.timer = setTimeout(() => {
+      this.sample();
+      this.schedule(originMs);
+    }, next - now);
     this.timer.unref();
   }
 
   private sample(): void {
-    for (const [name, pid] of this.processes()) {
+    const nowMs = performance.now();
+    let runCpuMs = 0;
+    for (const [name, pid] of this.measured()) {
       const cpuMs = processCpuMs(pid);
       if (cpuMs === undefined) continue;
       const prev = this.last.get(name);
       // A new pid is a process started inside the window: all of its CPU time is the window's.
       const base = prev !== undefined && prev.pid === pid ? prev.cpuMs : 0;
-      this.totals.set(name, (this.totals.get(name) ?? 0) + Math.max(0, cpuMs - base));
+      const used = Math.max(0, cpuMs - base);
+      if (!name.startsWith('\0')) this.totals.set(name, (this.totals.get(name) ?? 0) + used);
       this.last.set(name, { pid, cpuMs });
+      runCpuMs += used;
     }
+    runCpuMs += cpuMsSince(this.generatorLast);
+    this.generatorLast = process.cpuUsage();
+    const machine = readMachineCpu();
+    const before = this.machineLast;
+    const interval: CpuInterval = { startMs: this.lastSampleMs, endMs: nowMs, runCpuMs };
+    if (machine !== undefined && before !== undefined) {
+      interval.machine = {
+        busyMs: machine.busyMs - before.busyMs,
+        stealMs: machine.stealMs - before.stealMs,
+        totalMs: machine.totalMs - before.totalMs,
+      };
+    }
+    this.samples.push(interval);
+    this.machineLast = machine;
+    this.lastSampleMs = nowMs;
   }
 
   /**
@@ -68,10 +135,15 @@ export class CpuSampler {
       this.startedMs = this.stoppedMs;
       return;
     }
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.sample();
     this.generatorCpuMs = cpuMsSince(this.generatorStart);
     this.stoppedMs = performance.now();
+  }
+
+  /** Every interval sampled so far (all of the window's once {@link end} was called), in order. */
+  intervals(): readonly CpuInterval[] {
+    return this.samples;
   }
 
   /** CPU per component over the window; `completed` requests turn totals into CPU µs per request. */

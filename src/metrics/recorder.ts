@@ -6,8 +6,11 @@ import {
   durationToRecordUs,
   latencyToRecordUs,
   percentileOf,
+  percentilesOf,
   type Histogram,
 } from './histogram.js';
+import { LoopDelay, type LoopDelayFigures } from './loop-delay.js';
+import { QUALITY_LIMITS, type LatenessFigures } from './measurement-quality.js';
 
 /** Options of a {@link Recorder}. */
 export interface RecorderOptions {
@@ -19,6 +22,11 @@ export interface RecorderOptions {
   onSecond?: (second: TimelineSecond) => void;
   /** Replica names known in advance, so their counters exist before the first request. */
   replicaNames?: readonly string[];
+  /**
+   * Probe the event-loop delay of this process per second (default true): the generator's
+   * disturbance under the closed model. Off for tests feeding synthetic timestamps.
+   */
+  loopDelay?: boolean;
 }
 
 /** Sizes of everything the recorder holds, for tests asserting that memory stays flat. */
@@ -61,6 +69,13 @@ export class Recorder implements LoadRecorder {
   readonly store: Histogram = createHistogram();
   /** Latency per endpoint, indexed like `ENDPOINTS`. */
   private readonly endpointHistograms: Histogram[] = ENDPOINTS.map(() => createHistogram());
+  /** Open model: how late the pacer's own sends left against their intended time, µs (see `late`). */
+  readonly lateness: Histogram = createHistogram();
+  /**
+   * The latencies completed in the first second of the window: subtracted from `latency`, they
+   * tell whether that one second set the window's percentiles (a warm-up transient).
+   */
+  readonly firstSecondLatency: Histogram = createHistogram();
 
   /** Sum of recorded latencies of all completed requests, µs. */
   sumLatencyUs = 0;
@@ -80,6 +95,8 @@ export class Recorder implements LoadRecorder {
   private sessionsLostTotal = 0;
   private updatesLostTotal = 0;
   private itemsLostWithSessionsTotal = 0;
+  private lateOverLimitTotal = 0;
+  private firstSecondSentTotal = 0;
 
   private readonly replicaIndex = new Map<string, number>();
   private readonly replicaNames: string[] = [];
@@ -88,12 +105,16 @@ export class Recorder implements LoadRecorder {
   private startMs = Number.NaN;
   private endMs = Number.POSITIVE_INFINITY;
   private finished = false;
+  /** Set by the first call stamped inside the window: the loop-delay probe forgets the warm-up then. */
+  private entered = false;
+  private readonly loopDelay: LoopDelay | undefined;
 
   // The current (open) second of the timeline.
   private second = 0;
   private nextSecondMs = Number.POSITIVE_INFINITY;
   private readonly secLatency: Histogram = createHistogram();
   private readonly secStore: Histogram = createHistogram();
+  private readonly secLate: Histogram = createHistogram();
   private readonly secKinds = new Float64Array(OUTCOME_KINDS.length);
   private secReplicas: Float64Array = new Float64Array(8);
   private secSessionsLost = 0;
@@ -106,6 +127,7 @@ export class Recorder implements LoadRecorder {
   constructor(opts: RecorderOptions = {}) {
     this.onSecond = opts.onSecond;
     for (const name of opts.replicaNames ?? []) this.replicaSlot(name);
+    this.loopDelay = opts.loopDelay === false ? undefined : new LoopDelay();
   }
 
   /**
@@ -118,11 +140,14 @@ export class Recorder implements LoadRecorder {
     this.startMs = startMs;
     this.second = 0;
     this.nextSecondMs = startMs + 1000;
+    this.loopDelay?.start();
   }
 
   /** Ends the window at `endMs` (exclusive): later sends and drops are not counted; completions still are until {@link finish}. */
   endMeasuring(endMs: number): void {
     this.endMs = endMs;
+    // The grace period's loop delay is the generator waiting for stragglers, not the window's.
+    this.loopDelay?.stop();
   }
 
   /**
@@ -142,12 +167,31 @@ export class Recorder implements LoadRecorder {
     const lastWindowSecond = Math.max(0, Math.ceil((this.endMs - this.startMs) / 1000 - 1e-6) - 1);
     while (this.second < lastWindowSecond) this.closeSecond();
     this.closeSecond();
+    this.loopDelay?.stop();
     this.finished = true;
   }
 
   /** A request handed to the network (or failed before it could be), stamped inside the window. */
   sent(nowMs: number): void {
-    if (nowMs >= this.startMs && nowMs < this.endMs && !this.finished) this.sentTotal++;
+    if (nowMs >= this.startMs && nowMs < this.endMs && !this.finished) {
+      this.sentTotal++;
+      if (nowMs < this.startMs + 1000) this.firstSecondSentTotal++;
+    }
+  }
+
+  /**
+   * Open model: a request the pacer sent itself left `lateUs` after its intended time, at
+   * `nowMs`. Counted when its intended time (`nowMs − lateUs`) is inside the window, like `sent`.
+   */
+  late(lateUs: number, nowMs: number): void {
+    const intendedMs = nowMs - lateUs / 1000;
+    if (!(intendedMs >= this.startMs && intendedMs < this.endMs) || this.finished) return;
+    if (!this.entered) this.enter();
+    if (nowMs >= this.nextSecondMs) this.advance(nowMs);
+    const us = durationToRecordUs(lateUs);
+    this.lateness.recordValue(us);
+    this.secLate.recordValue(us);
+    if (us > QUALITY_LIMITS.lateUs) this.lateOverLimitTotal++;
   }
 
   /** A request due inside the window that was never sent: the backlog was full. */
@@ -179,6 +223,9 @@ export class Recorder implements LoadRecorder {
     const lat = latencyToRecordUs(latencyUs);
     this.latency.recordValue(lat);
     this.secLatency.recordValue(lat);
+    // Recorded as it comes rather than copied when the second closes: the copy's first call costs
+    // milliseconds of compilation, right at the boundary it would measure.
+    if (this.second === 0) this.firstSecondLatency.recordValue(lat);
     this.endpointHistograms[ENDPOINT_INDEX[endpoint]].recordValue(lat);
     this.sumLatencyUs += lat;
     const unc = latencyToRecordUs(uncorrectedUs);
@@ -236,7 +283,21 @@ export class Recorder implements LoadRecorder {
    * timeline (and live progress) moves on during a total stall, when nothing completes.
    */
   tick(nowMs: number): void {
-    if (nowMs >= this.startMs && !this.finished) this.advance(nowMs);
+    if (nowMs >= this.startMs && !this.finished) {
+      if (!this.entered) this.enter();
+      this.advance(nowMs);
+    }
+  }
+
+  /** The generator's lateness over the window (open model; count 0 under the closed one). */
+  latenessFigures(): LatenessFigures {
+    const p = percentilesOf(this.lateness);
+    return { count: p.count, p50Us: p.p50, p99Us: p.p99, maxUs: p.max, overLimit: this.lateOverLimitTotal };
+  }
+
+  /** The generator's event-loop delay over the window; undefined when not probed. */
+  loopDelayFigures(): LoopDelayFigures | undefined {
+    return this.loopDelay?.windowFigures();
   }
 
   /** Start of the measured window (performance.now() ms); NaN before `beginMeasuring`. */
@@ -256,6 +317,11 @@ export class Recorder implements LoadRecorder {
 
   get sentCount(): number {
     return this.sentTotal;
+  }
+
+  /** Requests sent (or due, under the open model) in the first second of the window. */
+  get firstSecondSentCount(): number {
+    return this.firstSecondSentTotal;
   }
 
   get droppedCount(): number {
@@ -322,13 +388,29 @@ export class Recorder implements LoadRecorder {
 
   /** For tests: what the recorder holds, to show it does not grow per request. */
   footprint(): RecorderFootprint {
-    const all = [this.latency, this.uncorrected, this.store, this.secLatency, this.secStore, ...this.endpointHistograms];
+    const all = [
+      this.latency,
+      this.uncorrected,
+      this.store,
+      this.lateness,
+      this.firstSecondLatency,
+      this.secLatency,
+      this.secStore,
+      this.secLate,
+      ...this.endpointHistograms,
+    ];
     return {
       timelineSeconds: this.seconds.length,
       replicaSlots: this.replicaTotals.length,
       histograms: all.length,
       histogramBytes: all.reduce((sum, h) => sum + h.estimatedFootprintInBytes, 0),
     };
+  }
+
+  /** The window has begun: what the loop-delay probe saw until now was warm-up. */
+  private enter(): void {
+    this.entered = true;
+    this.loopDelay?.discard();
   }
 
   private advance(nowMs: number): void {
@@ -365,11 +447,15 @@ export class Recorder implements LoadRecorder {
       byReplica,
       faults: this.secFaults ?? [],
     };
+    if (this.lateness.totalCount > 0) s.lateP99Us = percentileOf(this.secLate, 99);
+    const loop = this.loopDelay?.takeSecond();
+    if (loop !== undefined && loop.count > 0) s.loopDelayP99Us = loop.p99Us;
     this.seconds.push(s);
 
     // Resetting clears the whole counts array; skip it for the empty seconds of a stall.
     if (this.secLatency.totalCount > 0) this.secLatency.reset();
     if (this.secStore.totalCount > 0) this.secStore.reset();
+    if (this.secLate.totalCount > 0) this.secLate.reset();
     this.secKinds.fill(0);
     this.secReplicas.fill(0);
     this.secSessionsLost = 0;

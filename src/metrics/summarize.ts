@@ -1,8 +1,10 @@
 import { ENDPOINTS, type Endpoint } from '../load/outcome.js';
-import type { ArchitectureResult, CpuUsage, EncodedHistograms, FaultEvent, Percentiles } from '../result/types.js';
+import type { ArchitectureResult, CpuUsage, EncodedHistograms, FaultEvent, Percentiles, TimelineSecond } from '../result/types.js';
 import { computeFaultWindows, type FaultWindowOptions } from './fault-windows.js';
 import { computePhases } from './phases.js';
-import { encodeHistogram, percentilesOf } from './histogram.js';
+import { encodeHistogram, mergeHistograms, percentileOf, percentilesOf } from './histogram.js';
+import type { CpuInterval } from './cpu-sampler.js';
+import { addCpuToTimeline, assessQuality, cpuBySecond, type FirstSecondFigures } from './measurement-quality.js';
 import type { Recorder } from './recorder.js';
 
 /** What the runner knows about one architecture run that the recorder does not. */
@@ -27,7 +29,16 @@ export interface SummaryInput {
    */
   unfinished?: number;
   faultWindows?: FaultWindowOptions;
+  /**
+   * The CPU sampler's intervals over the window (`CpuSampler.intervals()`, after `end()`): they
+   * give each second its foreign CPU and steal for `measurementQuality`. Without them the
+   * verdict rests on the generator's lateness and loop delay alone.
+   */
+  cpuIntervals?: readonly CpuInterval[];
 }
+
+/** Windows shorter than this have too few seconds to call one of them a transient. */
+const MIN_SECONDS_FOR_TRANSIENT = 3;
 
 /**
  * The serializable result of one architecture run, from a finished {@link Recorder}. Pure: it
@@ -85,7 +96,17 @@ export function summarize(recorder: Recorder, input: SummaryInput): Architecture
   };
   if (hasStore) histograms.store = encodeHistogram(recorder.store);
 
-  const timeline = [...recorder.timeline];
+  const windowSeconds = Math.max(1, Math.ceil(measuredMs / 1000 - 1e-6));
+  const cpuFigures = input.cpuIntervals !== undefined ? cpuBySecond(input.cpuIntervals, recorder.windowStartMs) : undefined;
+  const timeline = cpuFigures !== undefined ? addCpuToTimeline(recorder.timeline, cpuFigures) : [...recorder.timeline];
+  const measurementQuality = assessQuality({
+    // Grace seconds hold stragglers only; their figures are not the window's.
+    timeline: timeline.filter((t) => t.second < windowSeconds),
+    lateness: recorder.latenessFigures(),
+    loopDelay: recorder.loopDelayFigures(),
+    cpu: cpuFigures,
+    firstSecond: firstSecondFigures(recorder, timeline, windowSeconds),
+  });
   const result: ArchitectureResult = {
     architecture: input.architecture,
     repetition: input.repetition,
@@ -122,6 +143,7 @@ export function summarize(recorder: Recorder, input: SummaryInput): Architecture
     timeline,
     cpu: input.cpu ?? [],
     histograms,
+    measurementQuality,
   };
   if (input.targetRps !== undefined) {
     result.targetRps = input.targetRps;
@@ -130,4 +152,27 @@ export function summarize(recorder: Recorder, input: SummaryInput): Architecture
   const error = [input.error, ...problems].filter((e): e is string => e !== undefined && e !== '').join('; ');
   if (error !== '') result.error = error;
   return result;
+}
+
+/**
+ * The first second against the rest of the window, from the recorder's histograms; undefined
+ * when the window is too short, nothing was sent in its first second, or a fault fired in it
+ * (then the first second is slow for a reason the run means to show).
+ */
+function firstSecondFigures(recorder: Recorder, timeline: readonly TimelineSecond[], windowSeconds: number): FirstSecondFigures | undefined {
+  const sent = recorder.firstSecondSentCount;
+  const s0 = timeline.find((t) => t.second === 0);
+  if (windowSeconds < MIN_SECONDS_FOR_TRANSIENT || sent === 0 || s0 === undefined || s0.faults.length > 0) return undefined;
+  const first = recorder.firstSecondLatency;
+  const rest = mergeHistograms([recorder.latency]);
+  rest.subtract(first);
+  return {
+    sent,
+    completed: first.totalCount,
+    p50Us: percentileOf(first, 50),
+    windowP50Us: percentileOf(recorder.latency, 50),
+    windowP99Us: percentileOf(recorder.latency, 99),
+    windowP50WithoutUs: percentileOf(rest, 50),
+    windowP99WithoutUs: percentileOf(rest, 99),
+  };
 }

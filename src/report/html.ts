@@ -7,6 +7,8 @@
  */
 import type { RunResult } from '../result/types.js';
 import { describeScenario } from './describe-run.js';
+import { DISTURBED_HEADLINE, DISTURBED_MEANING, findDisturbedRuns } from './disturbance-rows.js';
+import { runLabel } from './fault-window-rows.js';
 import { formatCount, formatLatencyUs } from './format.js';
 import { buildChartData, type ChartData } from './html/chart-data.js';
 import { renderEnvironmentSection, renderScenarioSection, renderThresholdsSection } from './html/context-sections.js';
@@ -67,7 +69,8 @@ function renderCharts(result: RunResult, data: ChartData): string {
     section(
       'latency',
       'Latency over time',
-      'p50 and p99 of the requests completed in each second (log scale, the same for every architecture). Shaded: fault windows, from the fault until recovery.',
+      'p50 and p99 of the requests completed in each second (log scale, the same for every architecture). Shaded: fault windows, from the fault until recovery. ' +
+        'Grey, darker at the top: seconds the machine disturbed (generator late, foreign CPU or steal past its limit).',
       perRunCharts(result, data, 'latency', (i) => `p99 ${formatLatencyUs(runs[i].latencyUs.p99)} overall`),
     ),
     section(
@@ -104,6 +107,13 @@ function header(result: RunResult): string {
   const banner = result.complete
     ? ''
     : `<p class="banner"><strong>Incomplete run</strong>${result.incompleteReason ? `: ${escapeHtml(result.incompleteReason)}` : ''}. The figures cover only what was measured.</p>`;
+  const disturbed = findDisturbedRuns(result);
+  const disturbedBanner =
+    disturbed.length === 0
+      ? ''
+      : `<div class="banner disturbed"><p><strong>${DISTURBED_HEADLINE}</strong>: ${escapeHtml(DISTURBED_MEANING)}</p><ul>` +
+        disturbed.map((r) => `<li><strong>${escapeHtml(runLabel(r))}</strong>: ${escapeHtml(r.reasons.join('; '))}.</li>`).join('') +
+        '</ul><p class="note">Grey veils in the charts below mark the seconds whose own figures passed the limits.</p></div>';
   return [
     '<header>',
     `<h1>statebench · ${escapeHtml(s.name)}</h1>`,
@@ -111,6 +121,7 @@ function header(result: RunResult): string {
     `<p class="meta">${escapeHtml(describeScenario(result))}</p>`,
     `<p class="meta">started ${escapeHtml(result.startedAt)}${result.scenarioFile ? ` · ${escapeHtml(result.scenarioFile)}` : ''}</p>`,
     banner,
+    disturbedBanner,
     '<nav>',
     [
       ['summary', 'Summary'],

@@ -1,5 +1,6 @@
 import type { RunResult } from '../result/types.js';
 import { describeEnvironment, describeScenario } from './describe-run.js';
+import { DISTURBED_HEADLINE, DISTURBED_MEANING, findDisturbedRuns } from './disturbance-rows.js';
 import { buildFaultWindowRows, findFailedFaults, runLabel } from './fault-window-rows.js';
 import { formatCount, formatDurationMs, formatLatencyUs, formatMetricValue } from './format.js';
 import { escapeMarkdown as esc, markdownHeader, markdownRow } from './markdown-escape.js';
@@ -26,6 +27,12 @@ export function renderMarkdown(result: RunResult, opts: MarkdownOptions = {}): s
   if (!result.complete) {
     const reason = result.incompleteReason ? `: ${esc(result.incompleteReason)}` : '';
     out.push(`> **⚠️ Incomplete run**${reason}. The figures cover only what was measured.`, '');
+  }
+  const disturbed = findDisturbedRuns(result);
+  if (disturbed.length > 0) {
+    out.push(`> **⚠️ ${DISTURBED_HEADLINE}**: ${esc(DISTURBED_MEANING)}`, '>');
+    for (const run of disturbed) out.push(`> - **${esc(runLabel(run))}**: ${esc(run.reasons.join('; '))}.`);
+    out.push('');
   }
 
   const summary = buildSummaryTable(result);

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import { createColors } from 'picocolors';
 import type { RunResult } from '../result/types.js';
 import { environmentParts, scenarioParts } from './describe-run.js';
+import { DISTURBED_HEADLINE, DISTURBED_MEANING, describeDisturbedRun, findDisturbedRuns } from './disturbance-rows.js';
 import { buildFaultWindowRows, findFailedFaults, runLabel } from './fault-window-rows.js';
 import { BALANCED_FRACTION, buildLatencyLevelRows, buildScaleSpreadRows } from './phase-rows.js';
 import { formatCount, formatDurationMs, formatLatencyUs, formatMetricValue } from './format.js';
@@ -58,6 +59,7 @@ export function renderTerminalReport(result: RunResult, opts: TerminalReportOpti
   if (summary.columns.length > 0) {
     out.push(...renderSummaryTables(summary, width, p));
     out.push(...summaryNotes(result, summary, width, p));
+    out.push(...disturbanceLines(result, width, p));
   } else {
     out.push('No architecture produced results.');
   }
@@ -179,6 +181,20 @@ function summaryNotes(result: RunResult, summary: SummaryTable, width: number, p
     notes.push(...wrapWords(`* ${name} did not finish${run.error ? `: ${run.error}` : ''}`, width).map(p.tone('warn')));
   }
   return notes;
+}
+
+/** The warning under the table when the machine disturbed a run: what, and for which runs. */
+function disturbanceLines(result: RunResult, width: number, p: Palette): string[] {
+  const runs = findDisturbedRuns(result);
+  if (runs.length === 0) return [];
+  const warn = p.tone('warn');
+  // A figure and its unit stay on one line: glued for wrapping, unglued after.
+  const glue = (text: string): string => text.replace(/(\d) (µs|ms|s|cores?)\b/g, '$1\u00a0$2');
+  const unglue = (line: string): string => line.replace(/\u00a0/g, ' ');
+  return [
+    ...wrapWords(`⚠ ${DISTURBED_HEADLINE}: ${DISTURBED_MEANING}`, width).map(warn),
+    ...runs.flatMap((r) => wrapWords(glue(describeDisturbedRun(r)), width, '  ', '    ')).map((l) => warn(unglue(l))),
+  ];
 }
 
 interface PlainCell {

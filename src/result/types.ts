@@ -124,11 +124,85 @@ export interface ArchitectureResult {
   cpu: CpuUsage[];
   histograms: EncodedHistograms;
   /**
-   * Whether the machine disturbed this run's measurement (generator late, foreign CPU, steal),
-   * and why. `compare` calls every metric of a disturbed run inconclusive. Absent in results
-   * written before it was recorded.
+   * Whether the machine disturbed the measurement (src/metrics/measurement-quality.ts): the
+   * generator's lateness, CPU taken by foreign processes, steal, a first-second transient.
+   * Absent in results written before it was recorded.
    */
-  measurementQuality?: { disturbed: boolean; reasons: string[] };
+  measurementQuality?: MeasurementQuality;
+}
+
+/**
+ * How far the figures of one architecture run can be trusted: what the machine did besides the
+ * run, and how it held the generator up. `disturbed` is the verdict `compare` and `--strict`
+ * read; `reasons` say why, in sentences; the figures and `limits` let anyone redo the verdict.
+ */
+export interface MeasurementQuality {
+  /** True when any figure passed its limit: the run may measure the machine as much as the servers. */
+  disturbed: boolean;
+  /** One sentence per limit passed, e.g. "foreign processes used 0.9 core on average"; empty when not disturbed. */
+  reasons: string[];
+  /**
+   * Open model: how late the requests the pacer sent itself left, against their intended send
+   * time, µs (requests that waited for a free session are not the generator's lateness). Null
+   * under the closed model.
+   */
+  generatorLatenessUs: {
+    count: number;
+    p50: number;
+    p99: number;
+    max: number;
+    /** Share (0..1) of those sends later than `limits.lateUs`. */
+    lateShare: number;
+  } | null;
+  /**
+   * The generator's event-loop delay over the window (beyond the probe's interval), µs: the
+   * closed model's stand-in for lateness, recorded under both. Null when not measured.
+   */
+  loopDelayUs: { p50: number; p99: number; max: number } | null;
+  /**
+   * CPU used by processes that are not part of the run (the whole machine's busy time from
+   * /proc/stat minus the generator, replicas and stores), in cores (1.0 = one full core): mean
+   * over the window and the highest second. Null where /proc/stat cannot be read.
+   */
+  foreignCores: { mean: number; max: number } | null;
+  /** Share (0..1) of the machine's CPU time stolen by the hypervisor: mean and highest second. Null when not measured. */
+  stealShare: { mean: number; max: number } | null;
+  /**
+   * Whether the first measured second was a warm-up transient: it completed less than half of
+   * the requests sent in it (they waited behind the warm-up), or alone moved the window's p50 or
+   * p99 by more than `limits.transientShare`; with the counts and the figures with and without
+   * it, µs. Null when the window is too short to tell, or a fault fired in its first second.
+   */
+  firstSecond: {
+    transient: boolean;
+    /** Requests sent (open model: due) in the first second, and completed in it. */
+    sent: number;
+    completed: number;
+    p50Us: number;
+    windowP50Us: number;
+    windowP99Us: number;
+    windowP50WithoutUs: number;
+    windowP99WithoutUs: number;
+  } | null;
+  /** Seconds of the timeline in which a per-second figure passed its limit (marked in the charts). */
+  disturbedSeconds: number[];
+  limits: QualityLimits;
+}
+
+/** The limits a {@link MeasurementQuality} verdict used (src/metrics/measurement-quality.ts says why these). */
+export interface QualityLimits {
+  /** A pacer send later than this is late, µs. */
+  lateUs: number;
+  /** The run (or a second) is disturbed when more than this share (0..1) of its sends were late. */
+  lateShare: number;
+  /** Closed model: disturbed when the generator's event-loop delay p99 exceeds this, µs. */
+  loopDelayP99Us: number;
+  /** Disturbed when foreign processes used more than this many cores on average (or in a second, for that second). */
+  foreignCores: number;
+  /** Disturbed when the hypervisor stole more than this share (0..1) of CPU time on average (or in a second). */
+  stealShare: number;
+  /** Transient when the first second moves the window's p50 or p99 by more than this share (0.2 = 20%). */
+  transientShare: number;
 }
 
 
@@ -178,6 +252,14 @@ export interface TimelineSecond {
   byReplica: Record<string, number>;
   /** Fault kinds that fired in this second (e.g. `kill replica-2`). */
   faults: string[];
+  /** Open model: p99 of how late the pacer's own sends left in this second, µs. */
+  lateP99Us?: number;
+  /** p99 of the generator's event-loop delay in this second, µs. */
+  loopDelayP99Us?: number;
+  /** CPU used by processes not part of the run in this second, cores (1.0 = one core). */
+  foreignCores?: number;
+  /** Share (0..1) of the machine's CPU time stolen by the hypervisor in this second. */
+  stealShare?: number;
 }
 
 export interface CpuUsage {

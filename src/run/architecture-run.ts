@@ -34,6 +34,8 @@ export interface ArchitectureRunOptions {
    * only per-process CPU figures are then reported.
    */
   sharedGenerator?: boolean;
+  /** Processes of the other runs sharing the machine now (the demo's other stages): part of the run, not foreign CPU. */
+  neighbours?: () => Map<string, number>;
 }
 
 /**
@@ -85,7 +87,7 @@ export class ArchitectureRun {
     const topology = this.topology;
     if (topology === undefined) return;
     const router = createRouter(topology, { sticky: this.architecture.routing === 'sticky' });
-    const cpu = new CpuSampler(() => topology.processes());
+    const cpu = new CpuSampler(() => topology.processes(), this.opts.neighbours);
     this.cpu = cpu;
     try {
       const stats = await runLoad({
@@ -99,7 +101,7 @@ export class ArchitectureRun {
         onWindowPlanned: (startMs) => this.recorder.beginMeasuring(startMs),
         onWindowStart: (startMs) => {
           this.windowStartMs = startMs;
-          cpu.start();
+          cpu.start(startMs);
           this.opts.listener?.windowStart?.(startMs);
           opts.onWindowStart?.(startMs);
         },
@@ -157,6 +159,7 @@ export class ArchitectureRun {
       faults,
       complete: this.error === undefined && !(interrupted ?? this.aborted),
       error: this.error,
+      cpuIntervals: this.cpu?.intervals(),
     });
     const cpu = this.cpu?.stop(result.requests.ok + result.requests.failed) ?? [];
     result.cpu = this.opts.sharedGenerator ? cpu.filter((c) => c.component !== 'generator') : cpu;

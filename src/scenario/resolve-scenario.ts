@@ -89,5 +89,6 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
     },
     faults: faults.map(({ fault }) => fault),
     thresholds,
+    ...(file.strict ? { strict: true } : {}),
   };
 }

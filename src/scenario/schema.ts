@@ -185,6 +185,7 @@ export const scenarioFileSchema = z
     store: store.optional(),
     faults: z.array(faultEntry).meta({ description: 'The fault timeline; `at` counts from the start of the measured window.' }).optional(),
     thresholds: thresholds.optional(),
+    strict: z.boolean().meta({ description: '`run` exits with code 98 when the machine disturbed the run (the generator fell behind, foreign processes or steal took CPU), as `--strict` does.', default: false }).optional(),
   })
   .meta({ title: 'statebench scenario', description: 'One statebench experiment. See README "Scenario reference".' });
 

@@ -23,6 +23,8 @@ export interface Scenario {
   /** Times are relative to the start of the measured window (after warm-up). */
   faults: FaultSpec[];
   thresholds: ThresholdSpec[];
+  /** `run` exits with code 98 when the machine disturbed the run (as `--strict`). */
+  strict?: boolean;
 }
 
 export type { ClosedLoad, LoadSpec, OpenLoad, SessionMix } from '../load/load-spec.js';

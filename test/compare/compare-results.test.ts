@@ -60,7 +60,7 @@ describe('real runs of the issue-19 scenario (fixtures from runs on the developm
   test('a disturbed repetition of a repeated baseline is left out, and the others judged', () => {
     const baseline = loadFixture('noise-baseline');
     const spoiled = baseline.architectures.find((a) => a.architecture === 'redis' && a.repetition === 3)!;
-    spoiled.measurementQuality = { disturbed: true, reasons: ['foreign processes took 1.6 of 2 cores'] };
+    spoiled.measurementQuality = { disturbed: true, reasons: ['foreign processes took 1.6 of 2 cores'] } as typeof spoiled.measurementQuality;
     const cmp = compareResults(baseline, loadFixture('noise-store-latency'));
     const redis = cmp.architectures.find((a) => a.architecture === 'redis')!;
     expect(redis.disturbed).toEqual([{ side: 'baseline', repetition: 3, reasons: ['foreign processes took 1.6 of 2 cores'], leftOut: true }]);

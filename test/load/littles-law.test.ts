@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTopology } from '../../src/topology/topology.js';
 import type { Topology } from '../../src/topology/types.js';
+import { describeQuality, expectBoundUnlessDisturbed } from '../helpers/quality.js';
 import { closedLoad, measure } from './measure.js';
 
 let topology: Topology | undefined;
@@ -26,20 +27,24 @@ describe('closed model against a real replica', () => {
     console.log(
       `Little's law: ${completed} requests, mean ${(meanLatencyS * 1000).toFixed(3)} ms × ${throughputRps.toFixed(0)} req/s = ` +
         `${inFlight.toFixed(2)} of ${users} users (ratio ${ratio.toFixed(4)}); generator time between requests ` +
-        `${(meanBetweenS * 1e6).toFixed(1)} µs each; with it, ratio ${cycleRatio.toFixed(4)}`,
+        `${(meanBetweenS * 1e6).toFixed(1)} µs each; with it, ratio ${cycleRatio.toFixed(4)}; ${describeQuality(m.summary.measurementQuality)}`,
     );
-    expect(completed).toBeGreaterThan(1000);
+    expect(completed).toBeGreaterThan(100);
     expect(m.summary.requests.failed).toBe(0);
     expect(m.summary.requests.unfinished).toBe(0);
-    // The whole cycle is accounted for. What remains is edge effects: requests in flight across
-    // the window's start are not counted, those across its end are; they balance, except that a
-    // pause of this process (GC, preemption) straddling an edge shifts the sum by pause / window:
-    // ~0.3% for a 10 ms pause here.
-    expect(cycleRatio).toBeGreaterThan(0.98);
-    expect(cycleRatio).toBeLessThan(1.02);
-    // Users are in a request nearly all the time: the generator's overhead is small beside the
-    // latency. (Starve the generator of CPU and this is the ratio that drops, not the one above.)
-    expect(ratio).toBeGreaterThan(0.95);
-    expect(ratio).toBeLessThan(1.05);
+    expectBoundUnlessDisturbed(m.summary.measurementQuality, "Little's law on a closed loop", () => {
+      // A quiet machine serves far more than this in 3 s; two CPU hogs beside it, about 900.
+      expect(completed).toBeGreaterThan(1000);
+      // The whole cycle is accounted for. What remains is edge effects: requests in flight across
+      // the window's start are not counted, those across its end are; they balance, except that a
+      // pause of this process (GC, preemption) straddling an edge shifts the sum by pause / window:
+      // ~0.3% for a 10 ms pause here, 2% and more when CPU hogs preempt it for tens of ms.
+      expect(cycleRatio).toBeGreaterThan(0.98);
+      expect(cycleRatio).toBeLessThan(1.02);
+      // Users are in a request nearly all the time: the generator's overhead is small beside the
+      // latency. (Starve the generator of CPU and this is the ratio that drops, not the one above.)
+      expect(ratio).toBeGreaterThan(0.95);
+      expect(ratio).toBeLessThan(1.05);
+    });
   });
 });

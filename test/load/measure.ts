@@ -1,3 +1,4 @@
+import { CpuSampler } from '../../src/metrics/cpu-sampler.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
 import { runLoad, type LoadStats, type RunLoadOptions } from '../../src/load/run-load.js';
@@ -33,7 +34,8 @@ export interface Measured {
 
 /**
  * One load run against `topology`, wired the way src/run/run-scenario.ts wires it (router,
- * recorder window, summary with the engine's unfinished count), minus faults and CPU.
+ * recorder window, CPU sampler, summary with the engine's unfinished count and its
+ * measurementQuality), minus faults.
  */
 export async function measure(
   topology: Topology,
@@ -44,6 +46,7 @@ export async function measure(
 ): Promise<Measured> {
   const router = createRouter(topology, { sticky: topology.architecture.routing === 'sticky' });
   const recorder = new Recorder({ onSecond: opts.onSecond });
+  const cpu = new CpuSampler(() => topology.processes());
   try {
     const stats = await runLoad({
       ...opts,
@@ -51,7 +54,14 @@ export async function measure(
       router,
       recorder,
       onWindowPlanned: (startMs) => recorder.beginMeasuring(startMs),
-      onWindowEnd: (endMs) => recorder.endMeasuring(endMs),
+      onWindowStart: (startMs) => {
+        cpu.start(startMs);
+        opts.onWindowStart?.(startMs);
+      },
+      onWindowEnd: (endMs) => {
+        cpu.end();
+        recorder.endMeasuring(endMs);
+      },
     });
     recorder.finish(performance.now());
     const summary = summarize(recorder, {
@@ -62,7 +72,9 @@ export async function measure(
       measuredMs: stats.measuredMs,
       targetRps: stats.open?.targetRps,
       unfinished: stats.unfinished,
+      cpuIntervals: cpu.intervals(),
     });
+    summary.cpu = cpu.stop(summary.requests.ok + summary.requests.failed);
     return { stats, recorder, summary };
   } finally {
     router.close();

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
 import type { RunResult } from '../../src/result/types.js';
 import { killOneReplica, repeatedAndInterrupted, singleArchitecture } from '../fixtures/html/build-html-fixtures.js';
+import { loadFixture } from '../report/load-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -163,6 +164,35 @@ describeInBrowser('HTML report in headless Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
     expect(await page.locator('.description').textContent()).toContain('</script><script>window.__pwned = true</script>');
     const shot = join(shots, 'report-repeated.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`HTML report screenshot: ${shot}`);
+    await page.close();
+  });
+
+  test('a run the machine disturbed: a banner, and its disturbed seconds veiled in its timeline charts only', async () => {
+    const { page, problems, report } = await open('disturbed', loadFixture('open-disturbed'));
+    expect(problems).toEqual([]);
+    expectAllChartsDrawn(report, 2);
+    expect(await page.locator('.banner.disturbed').textContent()).toContain('redis: the generator sent 15% of its requests more than 1.00 ms late');
+    // The veil's darker top edge, rgba(90, 90, 110, 0.55) over its fill, on a transparent canvas.
+    const veiled = await page.evaluate(() => {
+      type Plot = { root: HTMLElement; ctx: CanvasRenderingContext2D };
+      const handles = (window as unknown as { statebenchCharts: { kind: string; run: number | null; plot: Plot }[] }).statebenchCharts;
+      return handles
+        .filter((h) => h.kind === 'latency')
+        .map(({ run, plot }) => {
+          const canvas = plot.root.querySelector('canvas')!;
+          const px = plot.ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+          let n = 0;
+          for (let i = 0; i < px.length; i += 4) {
+            if (px[i + 3] > 120 && px[i + 3] < 180 && Math.abs(px[i] - 90) < 10 && Math.abs(px[i + 1] - 90) < 10 && Math.abs(px[i + 2] - 110) < 10) n++;
+          }
+          return { run, n };
+        });
+    });
+    expect(veiled.find((v) => v.run === 0)!.n).toBeLessThan(50); // sticky: quiet
+    expect(veiled.find((v) => v.run === 1)!.n).toBeGreaterThan(500); // redis: seconds 2–5
+    const shot = join(shots, 'report-disturbed.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`HTML report screenshot: ${shot}`);
     await page.close();

@@ -5,6 +5,7 @@ import { escapeHtml, jsonForScript, scriptText } from '../../src/report/html/esc
 import type { ChartData } from '../../src/report/html/chart-data.js';
 import type { RunResult } from '../../src/result/types.js';
 import { killOneReplica, repeatedAndInterrupted, singleArchitecture } from '../fixtures/html/build-html-fixtures.js';
+import { loadFixture } from '../report/load-fixture.js';
 
 /** The embedded chart data, parsed back as the page's bootstrap does. */
 function chartData(html: string): ChartData {
@@ -144,5 +145,15 @@ describe('renderHtml', () => {
       const html = renderHtml(result);
       expect(chartData(html).runs).toHaveLength(result.architectures.length);
     }
+  });
+
+  test('says when the machine disturbed a run: a banner naming it, and its disturbed seconds for the charts', () => {
+    const result = loadFixture('open-disturbed');
+    const html = renderHtml(result);
+    expect(html).toContain('<div class="banner disturbed"><p><strong>Measurement disturbed</strong>');
+    expect(html).toContain('<li><strong>redis</strong>: the generator sent 15% of its requests more than 1.00 ms late');
+    expect(html).not.toContain('<li><strong>sticky</strong>');
+    expect(chartData(html).runs.map((r) => r.disturbedSeconds)).toEqual([[], [2, 3, 4, 5]]);
+    expect(renderHtml(kill)).not.toContain('banner disturbed');
   });
 });

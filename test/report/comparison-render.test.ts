@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { compareResults } from '../../src/compare/compare-results.js';
 import type { Comparison } from '../../src/compare/types.js';
+import type { ArchitectureResult } from '../../src/result/types.js';
 import { renderComparisonMarkdown } from '../../src/report/comparison-markdown.js';
 import { renderComparison } from '../../src/report/comparison-terminal.js';
 import { loadFixture } from './load-fixture.js';
@@ -71,7 +72,7 @@ describe('comparison renderers read the verdict structure', () => {
 
   test('a disturbed baseline repetition left out is said so', () => {
     const baseline = loadFixture('noise-baseline');
-    baseline.architectures.find((a) => a.architecture === 'redis' && a.repetition === 3)!.measurementQuality = { disturbed: true, reasons: ['foreign CPU 1.6 cores'] };
+    baseline.architectures.find((a) => a.architecture === 'redis' && a.repetition === 3)!.measurementQuality = { disturbed: true, reasons: ['foreign CPU 1.6 cores'] } as ArchitectureResult['measurementQuality'];
     const cmp = compareResults(baseline, loadFixture('noise-same'));
     expect(renderComparison(cmp, { color: false })).toContain('Disturbed runs left out (the other repetitions were judged)\n  redis baseline run 3: foreign CPU 1.6 cores');
     expect(renderComparisonMarkdown(cmp)).toContain('- redis baseline run 3: foreign CPU 1.6 cores');

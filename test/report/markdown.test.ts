@@ -22,6 +22,16 @@ test('repeated runs show the median with the range in brackets', async () => {
   await expect(md).toMatchFileSnapshot('./__snapshots__/baseline-repeated.md');
 });
 
+test('a run the machine disturbed gets a banner above the table, naming the run and why', async () => {
+  const md = renderMarkdown(loadFixture('open-disturbed'));
+  const banner = md.indexOf('> **⚠️ Measurement disturbed**');
+  expect(banner).toBeGreaterThan(0);
+  expect(banner).toBeLessThan(md.indexOf('| --- |'));
+  expect(md).toContain('> - **redis**: the generator sent 15% of its requests more than 1.00 ms late');
+  expect(md).not.toContain('**sticky**:');
+  await expect(md).toMatchFileSnapshot('./__snapshots__/open-disturbed.md');
+});
+
 test('every table row has as many cells as its header', () => {
   const md = renderMarkdown(loadFixture('kill-one-replica'));
   const blocks = md.split('\n\n').filter((b) => b.startsWith('|'));

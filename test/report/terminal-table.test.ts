@@ -47,6 +47,24 @@ describe('renderTerminalReport', () => {
     await expect(text).toMatchFileSnapshot('./__snapshots__/baseline-repeated.terminal.txt');
   });
 
+  test('a run the machine disturbed: a warning under the table, naming the run and why', async () => {
+    const text = renderTerminalReport(loadFixture('open-disturbed'), { color: false });
+    const lines = text.split('\n');
+    const warning = lines.findIndex((l) => l.startsWith('⚠ Measurement disturbed'));
+    expect(warning).toBeGreaterThan(lines.findIndex((l) => l.startsWith('└'))); // under the table
+    expect(text).toContain('  redis: the generator sent 15% of its requests more than 1.00 ms late');
+    expect(text).not.toMatch(/^ {2}sticky:/m); // the quiet run is not named
+    expect(widest(text)).toBeLessThanOrEqual(80);
+    await expect(text).toMatchFileSnapshot('./__snapshots__/open-disturbed.terminal.txt');
+  });
+
+  test('no warning when every run was quiet, or the result predates measurementQuality', () => {
+    const quiet = loadFixture('open-disturbed');
+    quiet.architectures = quiet.architectures.filter((a) => a.architecture === 'sticky');
+    expect(renderTerminalReport(quiet, { color: false })).not.toContain('disturbed');
+    expect(renderTerminalReport(loadFixture('kill-one-replica'), { color: false })).not.toContain('disturbed');
+  });
+
   test('the whole report fits 80 columns for 4 architectures', () => {
     for (const result of [loadFixture('kill-one-replica'), repeatedFourArchitectures()]) {
       const text = renderTerminalReport(result, { color: false });

@@ -40,6 +40,8 @@ export interface RunChartData {
   bands: FaultBand[];
   /** Faults that failed to take effect: drawn as dashed lines, since they open no window. */
   failedFaults: FaultMarker[];
+  /** Seconds whose own quality figures passed the limits (measurementQuality.disturbedSeconds): hatched. */
+  disturbedSeconds: number[];
   measuredS: number;
 }
 
@@ -145,6 +147,7 @@ function runData(run: ArchitectureResult, label: string, color: string, dash: nu
     replicas: replicaNames.map((name) => ({ name, values: timeline.map((t) => t.byReplica[name] ?? 0) })),
     bands,
     failedFaults,
+    disturbedSeconds: (run.measurementQuality?.disturbedSeconds ?? []).filter((s) => s < Math.max(1, Math.ceil(measuredS))),
     measuredS,
   };
 }

@@ -28,6 +28,8 @@ export function drawCharts(U: typeof uPlot, data: ChartData, doc: Document): Cha
   const GRID = { stroke: '#e6e6e6', width: 1 };
   const TICKS = { stroke: '#cfcfcf', width: 1, size: 4 };
   const FAULT_RGB = '213, 94, 0';
+  const DISTURBED_FILL = 'rgba(90, 90, 110, 0.12)';
+  const DISTURBED_EDGE = 'rgba(90, 90, 110, 0.55)';
   const LABEL_STRIP_PX = 18;
   const ERROR_COLORS: Record<string, string> = {
     refused: '#D55E00',
@@ -88,7 +90,7 @@ export function drawCharts(U: typeof uPlot, data: ChartData, doc: Document): Cha
   const replicaMax = linearMax(data.runs.flatMap((r) => r.replicas.flatMap((x) => x.values)));
 
   // --- the fault plugin: shaded windows under the series, lines and labels above them ---
-  function faultPlugin(bands: FaultBand[], markers: FaultMarker[], failed: FaultMarker[]): uPlot.Plugin {
+  function faultPlugin(bands: FaultBand[], markers: FaultMarker[], failed: FaultMarker[], disturbed: number[] = []): uPlot.Plugin {
     function clip(u: uPlot, draw: (ctx: CanvasRenderingContext2D) => void): void {
       const ctx = u.ctx;
       ctx.save();
@@ -115,6 +117,16 @@ export function drawCharts(U: typeof uPlot, data: ChartData, doc: Document): Cha
         drawClear: [
           (u: uPlot) =>
             clip(u, (ctx) => {
+              // Seconds the machine disturbed: a grey veil, darker along the top edge, so a
+              // spike there reads as the machine's before anyone blames the servers.
+              for (const s of disturbed) {
+                const x0 = u.valToPos(s, 'x', true);
+                const x1 = u.valToPos(s + 1, 'x', true);
+                ctx.fillStyle = DISTURBED_FILL;
+                ctx.fillRect(x0, u.bbox.top, x1 - x0, u.bbox.height);
+                ctx.fillStyle = DISTURBED_EDGE;
+                ctx.fillRect(x0, u.bbox.top, x1 - x0, 4 * U.pxRatio);
+              }
               for (const b of bands) {
                 const x0 = u.valToPos(b.startS, 'x', true);
                 const x1 = Math.max(x0 + U.pxRatio * 2, u.valToPos(b.endS, 'x', true));
@@ -239,7 +251,7 @@ export function drawCharts(U: typeof uPlot, data: ChartData, doc: Document): Cha
         { label: 'p50', scale: 'ms', stroke: '#0072B2', width: 1.5, value: (_u, v) => fmtMs(v) },
         { label: 'p99', scale: 'ms', stroke: '#D55E00', width: 1.5, value: (_u, v) => fmtMs(v) },
       ],
-      plugins: [faultPlugin(r.bands, [], r.failedFaults)],
+      plugins: [faultPlugin(r.bands, [], r.failedFaults, r.disturbedSeconds)],
     }, [r.seconds, r.p50Ms, r.p99Ms], 220);
   }
 
@@ -258,7 +270,7 @@ export function drawCharts(U: typeof uPlot, data: ChartData, doc: Document): Cha
       scales: { x: timeScale(), rps: { range: [0, rpsMax] }, err: { range: [0, errMax] } },
       axes,
       series,
-      plugins: [faultPlugin(r.bands, [], r.failedFaults)],
+      plugins: [faultPlugin(r.bands, [], r.failedFaults, r.disturbedSeconds)],
     }, [r.seconds, r.completed, ...r.errors.map((e) => e.values)], 220);
   }
 
@@ -273,7 +285,7 @@ export function drawCharts(U: typeof uPlot, data: ChartData, doc: Document): Cha
           label: x.name, scale: 'n', stroke: REPLICA_COLORS[k % REPLICA_COLORS.length], width: 1.5, value: (_u, v) => fmtCount(v),
         })),
       ],
-      plugins: [faultPlugin(r.bands, [], r.failedFaults)],
+      plugins: [faultPlugin(r.bands, [], r.failedFaults, r.disturbedSeconds)],
     }, [r.seconds, ...r.replicas.map((x) => x.values)], 200);
   }
 

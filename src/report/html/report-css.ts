@@ -22,6 +22,10 @@ nav a { color: #0b57d0; text-decoration: none; margin-right: 14px; white-space: 
 nav a:hover { text-decoration: underline; }
 .banner { border: 1px solid #e7c27a; background: #fff7e6; color: #5c3d00; padding: 8px 12px;
   border-radius: 6px; margin: 14px 0 0; }
+.banner.disturbed { border-color: #b9b9c8; background: #f3f3f7; color: #2b2b3a; }
+.banner.disturbed p { margin: 2px 0; }
+.banner.disturbed ul { margin: 4px 0; padding-left: 20px; }
+.banner.disturbed .note { color: var(--muted); font-size: 13px; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 6px 0 10px; }
 th, td { padding: 4px 12px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
