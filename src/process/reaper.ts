@@ -70,6 +70,21 @@ export function releaseDir(dir: string): void {
   if (dirs.delete(dir)) send(`-d${dir}`);
 }
 
+/**
+ * SIGCONT and SIGKILL every guarded process now, synchronously: a second Ctrl-C, or a graceful
+ * stop past its deadline. The pids stay guarded (the owners see them exit and release them).
+ */
+export function killGuardedNow(): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGCONT');
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
 /** The watchdog's pid, for tests that check nothing outlives statebench. */
 export function watchdogPid(): number | undefined {
   return watchdog?.pid;
