@@ -4,6 +4,7 @@ import { TargetStartError } from '../errors.js';
 import { freePort } from '../process/free-port.js';
 import { sleep } from '../process/health-check.js';
 import { hasExited, killNow, stopProcess, terminate, waitExit } from '../process/process-signals.js';
+import { dieWithParent } from '../process/parent-death.js';
 import { guardPid, releasePid } from '../process/reaper.js';
 
 /** How long a starting or resumed redis-server has to answer PING. */
@@ -138,7 +139,9 @@ export class RedisServer {
     ];
     this.logTail = '';
     // Own process group, so a terminal Ctrl-C reaches statebench alone and the stop order is ours.
-    const child = spawn('redis-server', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Through setpriv where available: it dies with statebench even when the watchdog is gone.
+    const run = dieWithParent('redis-server', args);
+    const child = spawn(run.command, run.args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const keepTail = (d: Buffer): void => {
       this.logTail = (this.logTail + d.toString('utf8')).slice(-2000);
     };
