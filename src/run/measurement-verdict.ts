@@ -25,6 +25,10 @@ export function unmeasuredReason(arch: ArchitectureResult): string | undefined {
   if (arch.error !== undefined && requests.sent === 0) return `the targets never came up: ${arch.error}`;
   if (requests.sent === 0) return 'no request was sent in the measured window';
   if (requests.ok === 0 && requests.failed > 0) return `not one of ${requests.failed} requests succeeded (${mainErrors(arch)})`;
+  if (requests.ok === 0) {
+    const dropped = requests.dropped > 0 ? `, ${requests.dropped} more were due and dropped` : '';
+    return `none of the ${requests.sent} requests sent completed${dropped}: the generator or the targets could not keep up at all`;
+  }
 
   const explained = faultSeconds(arch);
   const windowSeconds = Math.ceil(arch.measuredMs / 1000);

@@ -112,7 +112,7 @@ const thresholds = publishAs(z.record(z.string(), z.unknown()), {
 const load = z
   .strictObject({
     model: z.enum(['closed', 'open']).meta({ description: '`closed`: a fixed number of users; `open`: a fixed arrival rate.', default: D.load.model }).optional(),
-    users: count({ description: 'closed: concurrent virtual users.', min: 1, max: LIMITS.sessions, default: D.load.users }).optional(),
+    users: count({ description: 'closed: concurrent virtual users.', min: 1, max: LIMITS.users, default: D.load.users }).optional(),
     rampUp: durationMs({ description: 'closed: users start linearly over this time.', default: formatDuration(D.load.rampUpMs) }).optional(),
     rate: rateRps({ description: 'open (required): arrival rate, e.g. `2000/s`.' }).optional(),
     rampTo: rateRps({ description: 'open: ramp the rate linearly to this over the measured window.' }).optional(),

@@ -26,8 +26,16 @@ export const LIMITS = {
    * times what two cores can send (measured here: README "Limits").
    */
   rateRps: 100_000,
-  /** Open-model session pool and closed-model users: 100,000 (measured: README "Limits"). */
+  /**
+   * Open-model session pool: 100,000, about 245 MB of generator memory (measured: README
+   * "Limits"). Sessions wait idle until an arrival takes one, so a large pool costs memory only.
+   */
   sessions: 100_000,
+  /**
+   * Closed-model users: 10,000. Users all start at once (without `rampUp`): 100,000 of them held
+   * the event loop for 9.7 s here, so a Ctrl-C waited that long; 10,000 let it in within 0.5 s.
+   */
+  users: 10_000,
   /** Requests waiting for a free session (open model): a million, 8 MB of intended send times. */
   maxBacklog: 1_000_000,
   /** Bytes sent with each add: 512 KiB, well under the 1 MiB body limit of the replicas. */

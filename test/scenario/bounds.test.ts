@@ -64,7 +64,7 @@ describe('rates, sessions and sizes are bounded by what the generator and memory
 
   test('sessions, users, backlog', () => {
     expect(messages('load: {model: open, rate: 10/s, sessions: 50000000}\n')).toEqual(['load.sessions: must be at most 100000, got `50000000` (line 1)']);
-    expect(messages('load: {users: 100001}\n')[0]).toMatch(/^load.users: must be at most 100000/);
+    expect(messages('load: {users: 10001}\n')[0]).toMatch(/^load.users: must be at most 10000/);
     expect(messages('load: {model: open, rate: 10/s, maxBacklog: 1000000000}\n')[0]).toMatch(/^load.maxBacklog: must be at most 1000000/);
   });
 
