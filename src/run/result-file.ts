@@ -226,6 +226,7 @@ export function errnoWords(err: unknown): string {
     EPERM: 'not permitted',
     EISDIR: 'is a directory',
     ENOTDIR: 'a part of the path is not a directory',
+    EEXIST: 'a file is in the way',
     ENAMETOOLONG: 'the name is too long',
     ENOENT: 'no such directory',
     EIO: 'an input/output error',
