@@ -30,7 +30,7 @@ function issueMessage(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       return issue.input === undefined ? `missing (expected ${issue.expected})` : `expected ${issue.expected}, found ${found(issue.input)}`;
     case 'too_small':
-      return `expected ${issue.origin === 'number' ? `a number of at least ${String(issue.minimum)}` : `at least ${String(issue.minimum)}`}, found ${JSON.stringify(issue.input)}`;
+      return `expected ${issue.origin === 'number' ? 'a number ' : ''}${issue.inclusive ? (issue.origin === 'number' ? 'of at least' : 'at least') : 'above'} ${String(issue.minimum)}, found ${JSON.stringify(issue.input)}`;
     case 'invalid_value':
       return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, found ${JSON.stringify(issue.input)}`;
     case 'invalid_key':
