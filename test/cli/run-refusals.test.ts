@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,3 +64,18 @@ describe('run refuses before starting anything', () => {
     expect(await refused(['validate', long])).toMatch(/duration: must be at most `24h`/);
   });
 });
+
+describe('report and compare side outputs', () => {
+  it('into a missing directory: created; into a directory: refused before anything is written', async () => {
+    const fixture = fileURLToPath(new URL('../fixtures/results/kill-one-replica.json', import.meta.url));
+    const md = path.join(dir, 'new', 'dir', 'r.md');
+    const run = await cli(['report', fixture, '--markdown', md]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(md, 'utf8')).toMatch(/^## statebench/);
+    expect(await refused(['report', fixture, '--html', dir])).toMatch(/--html: .*is a directory/);
+    const cmp = path.join(dir, 'cmp', 'c.md');
+    expect((await cli(['compare', fixture, fixture, '--markdown', cmp])).code).toBe(0);
+    expect(readFileSync(cmp, 'utf8').length).toBeGreaterThan(0);
+  });
+});
+
