@@ -139,4 +139,22 @@ describe('outputs', () => {
     expect(read(out).complete).toBe(true);
     expect(await survivors(descendants(first.child.pid!), 2000)).toEqual([]);
   }, 60_000);
+
+  it.skipIf(!CAN_MOUNT)('--out on a disk that fills during the run: exit 3, the result in a fallback file whose path is printed', async () => {
+    const small = path.join(dir, 'out-disk');
+    mkdirSync(small);
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=5m', 'tmpfs', small]).status).toBe(0);
+    mounts.push(small);
+    const out = path.join(small, 'r.json');
+    const run = statebench(['run', scenario('fills', 'architectures: [sticky]\nreplicas: 1\nduration: 3s\nwarmup: 0s\n'), '--out', out]);
+    expect(await waitFor(() => existsSync(out), 20_000, 20)).toBe(true);
+    spawnSync('dd', ['if=/dev/zero', `of=${path.join(small, 'filler')}`, 'bs=64k'], { stdio: 'ignore' });
+    expect(await run.exited, run.stderr()).toBe(3);
+    const fallback = /it is in (\S+) instead/.exec(run.stderr())?.[1];
+    expect(run.stderr()).toMatch(/could not write the result to .*r\.json \(the disk is full \(ENOSPC\)\)/);
+    expect(fallback).toBeDefined();
+    expect(read(fallback!).complete).toBe(true);
+    rmSync(fallback!);
+  }, 60_000);
 });
+

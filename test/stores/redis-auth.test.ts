@@ -44,4 +44,14 @@ describe.skipIf(!HAS_REDIS)('the Redis statebench starts', () => {
       expect(argv(pid)).not.toMatch(/secret/i);
     }
   });
+
+  it('through the latency proxy too, with the password nowhere on a command line', async () => {
+    topology = await startTopology({ architecture: 'redis', replicas: 1, storeLatency: { latencyMs: 1, jitterMs: 0 } });
+    const password = decodeURIComponent(new URL(topology.store!.url).password);
+    const pids = topology.processes();
+    expect(pids.has('store-proxy')).toBe(true);
+    const login = await fetch(`${topology.replicas[0].url}/login`, { method: 'POST' });
+    expect(login.status).toBe(200);
+    for (const pid of pids.values()) expect(argv(pid)).not.toContain(password);
+  });
 });
