@@ -11,7 +11,8 @@ Examples:
   $ statebench run kill-one-replica --arch sticky,sqlite --out results/mine.json
   $ statebench run --json > result.json         the result JSON on stdout, nothing else
 
-Exit codes: 0 ok · 1 run failed · 2 invalid input · 99 thresholds failed · 130 interrupted`;
+Exit codes: 0 ok · 1 run failed or did not measure · 2 invalid input · 3 result or report not written where asked
+(path on stderr) · 99 thresholds failed · 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP`;
 
 const EXAMPLES_DEMO = `
 Examples:
@@ -49,7 +50,8 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .command('run')
     .description('run a scenario: every architecture in turn under the same load and faults, then a side-by-side report')
     .argument('[scenario]', 'a scenario file, or the name of a shipped one (scenarios/NAME.yaml)', 'kill-one-replica')
-    .option('-o, --out <path>', 'where to write the result JSON (default: results/<time>-<scenario>.json)')
+    .option('-o, --out <path>', 'where to write the result JSON (default: results/<time>-<scenario>.json); rewritten after every architecture')
+    .option('--force', 'replace the file at --out if it exists (otherwise refused)')
     .option('--json', 'print the result JSON on stdout and nothing else there')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colours (NO_COLOR is respected too)')

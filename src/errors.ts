@@ -1,3 +1,5 @@
+import { constants } from 'node:os';
+
 /**
  * Setup errors: typed, with a stable code and the exit code the CLI maps them to.
  * Failed requests are never errors (they are outcomes); these are for things that stop a run
@@ -14,11 +16,25 @@ export const EXIT = {
    * foreign processes or steal took CPU; see `measurementQuality`), so its figures are not trusted.
    */
   disturbed: 98,
+  /**
+   * An output could not be written where asked: the result went to a fallback file (its path
+   * printed on stderr), or a side report (`--junit`, `--markdown`, `--html`) failed.
+   */
+  outputNotWritten: 3,
   /** A threshold or compare tolerance was exceeded. */
   thresholdsFailed: 99,
-  /** Ctrl-C cut a run short; what was measured is saved with `complete: false`. */
+  /**
+   * Ctrl-C cut a run short; what was measured is saved with `complete: false`. A signal is
+   * 128 + its number: 130 SIGINT, 143 SIGTERM, 129 SIGHUP.
+   */
   interrupted: 130,
 } as const;
+
+/** Exit code for a run a signal interrupted: 128 + its number (the shell convention); 130 (Ctrl-C) when unknown. */
+export function interruptedExitCode(signal: unknown): number {
+  const number = typeof signal === 'string' ? (constants.signals as Record<string, number | undefined>)[signal] : undefined;
+  return number === undefined ? EXIT.interrupted : 128 + number;
+}
 
 export class StatebenchError extends Error {
   constructor(

@@ -8,6 +8,7 @@ import { processCpuMs } from '../metrics/cpu-sampler.js';
 import { freePort } from '../process/free-port.js';
 import { sleep } from '../process/health-check.js';
 import { hasExited, killNow, terminate, waitExit } from '../process/process-signals.js';
+import { dieWithParent } from '../process/parent-death.js';
 import { guardDir, guardPid, releaseDir, releasePid } from '../process/reaper.js';
 import { BalancerCommandError, BalancerStartError, BalancerUnavailableError } from './balancer-errors.js';
 import {
@@ -406,7 +407,9 @@ export class HaproxyProcess {
     this.stderrTail = '';
     // -db: foreground, no master process, so the pid we hold is the one serving. Own process
     // group, so a terminal Ctrl-C reaches statebench alone and the stop order is ours.
-    const child = spawn(this.binary, ['-db', '-f', cfgPath], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Through setpriv where available: it dies with statebench even when the watchdog is gone.
+    const run = dieWithParent(this.binary, ['-db', '-f', cfgPath]);
+    const child = spawn(run.command, run.args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-4000);
     });

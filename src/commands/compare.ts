@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { compareResults } from '../compare/compare-results.js';
 import { parseMaxRegress } from '../compare/tolerances.js';
+import { writeFileDurably } from '../run/write-result.js';
+import { prepareSidePath } from './side-path.js';
 import { EXIT } from '../errors.js';
 import { renderComparisonMarkdown } from '../report/comparison-markdown.js';
 import { renderComparison } from '../report/comparison-terminal.js';
@@ -21,6 +22,7 @@ export interface CompareCommandOptions {
  */
 export async function compareCommand(baselineFile: string, currentFile: string, options: CompareCommandOptions, io: CliIO): Promise<number> {
   const maxRegress = options.maxRegress ? parseMaxRegress(options.maxRegress) : undefined;
+  if (typeof options.markdown === 'string') await prepareSidePath(options.markdown, '--markdown');
   const [baseline, current] = await Promise.all([readResultFile(baselineFile), readResultFile(currentFile)]);
   const cmp = compareResults(baseline, current, { maxRegress, baselineSource: baselineFile, currentSource: currentFile });
   if (options.json) {
@@ -30,6 +32,6 @@ export async function compareCommand(baselineFile: string, currentFile: string, 
   } else {
     io.stdout.write(renderComparison(cmp, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
   }
-  if (typeof options.markdown === 'string') await writeFile(options.markdown, renderComparisonMarkdown(cmp));
+  if (typeof options.markdown === 'string') await writeFileDurably(options.markdown, renderComparisonMarkdown(cmp));
   return cmp.failed ? EXIT.thresholdsFailed : EXIT.ok;
 }

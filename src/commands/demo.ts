@@ -4,7 +4,7 @@ import { loadScenarioFile, resolveBuiltinScenario } from '../scenario/load-scena
 import type { Scenario } from '../scenario/types.js';
 import { ARCHITECTURES } from '../architectures/index.js';
 import { prepareScenario } from '../run/run-scenario.js';
-import { writeResultFile } from '../run/write-result.js';
+import { ResultFile } from '../run/result-file.js';
 import { renderTerminalReport } from '../report/terminal-table.js';
 import { formatCount, formatRate } from '../report/format.js';
 import { wrapWords } from '../report/wrap-lines.js';
@@ -49,6 +49,21 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIO, stdin:
   prepareScenario({ ...scenario, architectures: lineup.architectures }, { redisUrl, scenarioFile: file });
   const story = buildStory(scenario);
   const color = useColor(io, 'stdout', options.color);
+  // `--out` is checked and claimed before the show, as `run` does: never found unwritable after it.
+  const resultFile = options.out === undefined ? undefined : await ResultFile.reserve({ requested: options.out, scenarioName: scenario.name, startedAt: new Date().toISOString() });
+  try {
+    return await tell(options, io, stdin, { scenario, story, lineup, redisUrl, color, resultFile });
+  } finally {
+    await resultFile?.release();
+  }
+}
+
+async function tell(
+  options: DemoCommandOptions,
+  io: CliIO,
+  stdin: NodeJS.ReadStream,
+  { scenario, story, lineup, redisUrl, color, resultFile }: { scenario: Scenario; story: ReturnType<typeof buildStory>; lineup: DemoLineup; redisUrl: string | undefined; color: boolean; resultFile: ResultFile | undefined },
+): Promise<number> {
 
   const live = Boolean(io.stdout.isTTY) && !inCi(io.env);
   const paced = options.pace === 'slow' && live && Boolean(stdin.isTTY);
@@ -94,14 +109,16 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIO, stdin:
     view?.close();
   }
 
-  if (options.out) {
-    await writeResultFile(result, options.out);
-  }
+  const outcome = await resultFile?.finish(result);
   const width = io.stdout.columns ?? 80;
   io.stdout.write(renderTerminalReport(result, { color, width }));
   io.stdout.write('\nWhat the numbers say\n');
   for (const sentence of concludeDemo(result)) io.stdout.write(`${wrapWords(sentence, width, '  ', '    ').join('\n')}\n`);
-  if (options.out) io.stdout.write(`\nresult: ${options.out}\n`);
+  if (outcome?.saved === 'asked') io.stdout.write(`\nresult: ${outcome.path}\n`);
+  if (outcome !== undefined && outcome.saved !== 'asked') {
+    io.stderr.write(`statebench: could not write the result to ${outcome.asked} (${outcome.error})${outcome.saved === 'fallback' ? `; it is in ${outcome.path} instead` : ''}\n`);
+    return EXIT.outputNotWritten;
+  }
 
   if (io.signal.aborted) return EXIT.interrupted;
   if (result.architectures.some((a) => a.error !== undefined)) return EXIT.runFailed;

@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises';
 import { readResultFile } from '../report/read-result.js';
 import { renderTerminalReport } from '../report/terminal-table.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { useColor, type CliIO } from './io.js';
-import { sidePath } from './side-path.js';
+import { writeFileDurably } from '../run/write-result.js';
+import { prepareSidePath, sidePath } from './side-path.js';
 
 export interface ReportCommandOptions {
   markdown?: string | boolean;
@@ -16,14 +16,17 @@ export interface ReportCommandOptions {
 export async function reportCommand(file: string, options: ReportCommandOptions, io: CliIO): Promise<number> {
   const result = await readResultFile(file);
   const md = sidePath(options.markdown, file, '.md');
+  const html = sidePath(options.html, file, '.html');
+  // Both checked (their directories created) before either is written.
+  if (md) await prepareSidePath(md, '--markdown');
+  if (html) await prepareSidePath(html, '--html');
   if (md) {
-    await writeFile(md, renderMarkdown(result));
+    await writeFileDurably(md, renderMarkdown(result));
     io.stderr.write(`markdown: ${md}\n`);
   }
-  const html = sidePath(options.html, file, '.html');
   if (html) {
     const { renderHtml } = await import('../report/html.js');
-    await writeFile(html, renderHtml(result));
+    await writeFileDurably(html, renderHtml(result));
     io.stderr.write(`html: ${html}\n`);
   }
   if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

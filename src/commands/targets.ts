@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { startTopology } from '../topology/topology.js';
 import { architecture } from '../architectures/index.js';
+import { checkRedisUrlOption } from './redis-url-option.js';
 
 export interface TargetsUpOptions {
   arch: string;
@@ -14,6 +15,7 @@ export interface TargetsUpOptions {
  * Without a signal it runs until the process ends.
  */
 export async function targetsUp(opts: TargetsUpOptions, out: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
+  if (opts.redisUrl !== undefined) checkRedisUrlOption(opts.redisUrl);
   const startedMs = performance.now();
   const topology = await startTopology({ architecture: opts.arch, replicas: opts.replicas, store: { redisUrl: opts.redisUrl } });
   try {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Architecture } from '../architectures/architecture.js';
 import type { StoreAction } from '../stores/store-backend.js';
 import type { StoreOptions } from '../stores/store-options.js';
-import type { Topology } from '../topology/types.js';
+import type { ReplicaState, Topology } from '../topology/types.js';
 
 /** What every timeline entry has; each fault's spec adds its own fields. */
 export interface FaultSpecBase {
@@ -38,6 +38,25 @@ export interface FaultEffect {
 }
 
 export type Tense = 'future' | 'present' | 'past';
+
+/** See Fault.replicaChange. */
+export interface ReplicaChange {
+  needs: readonly ReplicaState[];
+  leaves: ReplicaState;
+  /** The replica is `up` again this long after the fault fired. */
+  upAgainAfterMs?: number;
+}
+
+/**
+ * Refuses to act on a named replica that is not in a state the fault needs, so a second kill of
+ * a dead replica is recorded as failed ("already killed") rather than as a kill that happened.
+ */
+export function assertReplicaState(topology: Topology, target: string, needs: readonly ReplicaState[], doing: string): void {
+  if (target === 'random') return;
+  const replica = topology.replicas.find((r) => r.name === target);
+  if (replica === undefined || needs.includes(replica.state)) return;
+  throw new Error(`cannot ${doing} ${target}: it is ${replica.state === 'up' ? 'up' : `already ${replica.state}`}`);
+}
 
 /**
  * How a fault is written in a scenario file: the value under its key (`kill: replica-2`) and
@@ -79,6 +98,13 @@ export interface Fault<S extends FaultSpecBase = FaultSpecBase> {
   readonly syntax: FaultSyntax<S>;
   /** The value names a replica, so the name is checked against the replicas that exist then. */
   readonly targetsReplica?: boolean;
+  /**
+   * What it does to the replica it names, for the timeline check (replica-conflicts.ts): the
+   * states that replica must be in, the state it leaves it in, and, for a change that undoes
+   * itself (a pause `for` 1 s), when it is back up. Absent: the fault leaves replica states
+   * unknown to the check (a `deploy`, a `scale`).
+   */
+  replicaChange?(spec: S): ReplicaChange;
   /** Replicas it adds (+) or removes (−): later faults may then name more, or fewer. */
   replicaDelta?(spec: S): number;
   /**

@@ -1,5 +1,7 @@
 import { replicaTarget } from '../syntax/fields.js';
-import { defineFault, passive, pickTarget, who } from './fault.js';
+import { assertReplicaState, defineFault, passive, pickTarget, who } from './fault.js';
+
+const NEEDS = ['up', 'paused'] as const;
 
 export interface KillSpec {
   atMs: number;
@@ -18,7 +20,9 @@ export const kill = defineFault<KillSpec, typeof replicaTarget>({
     resolve: (target) => ({ target }),
   },
   targetsReplica: true,
+  replicaChange: () => ({ needs: NEEDS, leaves: 'killed' }),
   async apply({ topology, spec }) {
+    assertReplicaState(topology, spec.target, NEEDS, 'kill');
     const replica = await topology.kill(pickTarget(spec.target));
     return { target: replica.name };
   },

@@ -1,6 +1,8 @@
 import { durationMs, replicaTarget } from '../syntax/fields.js';
 import { formatDuration } from '../syntax/units.js';
-import { defineFault, passive, pickTarget, who } from './fault.js';
+import { assertReplicaState, defineFault, passive, pickTarget, who } from './fault.js';
+
+const NEEDS = ['up'] as const;
 
 export interface PauseSpec {
   atMs: number;
@@ -24,7 +26,9 @@ export const pause = defineFault<PauseSpec, typeof replicaTarget, typeof options
     resolve: (target, o) => ({ target, ...(o.for === undefined ? {} : { forMs: o.for }) }),
   },
   targetsReplica: true,
+  replicaChange: (spec) => ({ needs: NEEDS, leaves: 'paused', ...(spec.forMs === undefined ? {} : { upAgainAfterMs: spec.forMs }) }),
   async apply({ topology, spec, sleep }) {
+    assertReplicaState(topology, spec.target, NEEDS, 'pause');
     const replica = await topology.pause(pickTarget(spec.target));
     if (spec.forMs === undefined) return { target: replica.name };
     await sleep(spec.forMs);

@@ -18,6 +18,8 @@ export const restart = defineFault<RestartSpec, typeof replicaTarget>({
     resolve: (target) => ({ target }),
   },
   targetsReplica: true,
+  // Any state: an up replica is stopped first; only one still starting is refused (by the topology).
+  replicaChange: () => ({ needs: ['up', 'paused', 'killed', 'stopped'], leaves: 'up' }),
   async apply({ topology, spec }) {
     const replica = await topology.restart(pickTarget(spec.target));
     return { target: replica.name };

@@ -1,5 +1,7 @@
 import { replicaTarget } from '../syntax/fields.js';
-import { defineFault, passive, pickTarget, who } from './fault.js';
+import { assertReplicaState, defineFault, passive, pickTarget, who } from './fault.js';
+
+const NEEDS = ['paused'] as const;
 
 export interface ResumeSpec {
   atMs: number;
@@ -18,7 +20,9 @@ export const resume = defineFault<ResumeSpec, typeof replicaTarget>({
     resolve: (target) => ({ target }),
   },
   targetsReplica: true,
+  replicaChange: () => ({ needs: NEEDS, leaves: 'up' }),
   async apply({ topology, spec }) {
+    assertReplicaState(topology, spec.target, NEEDS, 'resume');
     const replica = await topology.resume(pickTarget(spec.target));
     return { target: replica.name };
   },

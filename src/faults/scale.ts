@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { publishAs } from '../syntax/fields.js';
+import { LIMITS } from '../syntax/limits.js';
 import { defineFault, passive } from './fault.js';
 
 export interface ScaleSpec {
@@ -12,7 +13,11 @@ export interface ScaleSpec {
 const delta = publishAs(
   z.unknown().transform((input, ctx) => {
     const n = typeof input === 'number' ? input : typeof input === 'string' && /^\s*[+-]\d+\s*$/.test(input) ? Number(input) : NaN;
-    if (Number.isInteger(n) && n !== 0) return n;
+    if (Number.isInteger(n) && n !== 0 && Math.abs(n) <= LIMITS.replicas) return n;
+    if (Number.isInteger(n) && Math.abs(n) > LIMITS.replicas) {
+      ctx.addIssue({ code: 'custom', message: `must add or remove at most ${LIMITS.replicas} replicas (the most statebench runs at once), got \`${JSON.stringify(input)}\``, input });
+      return z.NEVER;
+    }
     ctx.addIssue({ code: 'custom', message: `expected replicas to add or remove, such as \`+2\` or \`-1\`, got \`${JSON.stringify(input)}\``, input });
     return z.NEVER;
   }),

@@ -1,4 +1,4 @@
-import { durationMs } from '../syntax/fields.js';
+import { STORE_LATENCY, durationMs } from '../syntax/fields.js';
 import { formatDuration } from '../syntax/units.js';
 import { defineFault, passive } from './fault.js';
 
@@ -11,8 +11,8 @@ export interface StoreLatencySpec {
   jitterMs: number;
 }
 
-const value = durationMs({ description: 'Delay added to each store round trip.' });
-const options = { jitter: durationMs({ description: 'Random variation around the delay.' }).optional() };
+const value = durationMs({ description: 'Delay added to each store round trip.', bound: STORE_LATENCY });
+const options = { jitter: durationMs({ description: 'Random variation around the delay.', bound: STORE_LATENCY }).optional() };
 
 /** `+2ms±0.5ms`: what tells one latency step from another in fault windows and phases. */
 export function latencyLevel(latencyMs: number, jitterMs: number): string {

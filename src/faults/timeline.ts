@@ -72,13 +72,26 @@ export function startFaultTimeline(
     events.push(event);
   };
 
+  // Faults on one named replica run one after the other: a kill fired while a pause of the
+  // same replica is still stopping it would race it, and whichever lost would be recorded wrong.
+  // Each event is stamped when it really started.
+  const lastOnReplica = new Map<string, Promise<void>>();
+  const serialised = (spec: FaultSpecBase): Promise<void> => {
+    const target = (spec as { target?: unknown }).target;
+    if (!FAULTS.get(spec.kind)?.targetsReplica || typeof target !== 'string' || target === 'random') return fire(spec);
+    // One still waiting when the window ends is dropped, as a fault not yet due is.
+    const p = (lastOnReplica.get(target) ?? Promise.resolve()).then(() => (abort.signal.aborted ? undefined : fire(spec)));
+    lastOnReplica.set(target, p);
+    return p;
+  };
+
   const schedule = (spec: FaultSpecBase): void => {
     const t = setTimeout(() => {
       timers.delete(t);
       // Timers may fire a fraction of a millisecond early by performance.now(); a fault at
       // 2 s must land in second 2 of the timeline, not at the end of second 1.
       if (performance.now() < windowStartMs + spec.atMs) return schedule(spec);
-      const p = fire(spec).finally(() => running.delete(p));
+      const p = serialised(spec).finally(() => running.delete(p));
       running.add(p);
     }, Math.max(0, Math.ceil(windowStartMs + spec.atMs - performance.now())));
     timers.add(t);

@@ -52,6 +52,9 @@ export function renderMarkdown(result: RunResult, opts: MarkdownOptions = {}): s
     for (const run of result.architectures.filter((r) => !r.complete)) {
       notes.push(`\\* ${esc(run.architecture)} (repetition ${run.repetition}) did not finish${run.error ? `: ${esc(run.error)}` : ''}.`);
     }
+    for (const run of result.architectures.filter((r) => r.unmeasured !== undefined)) {
+      notes.push(`**✗ ${esc(run.architecture)} (repetition ${run.repetition}) was not measured**: ${esc(run.unmeasured!.reason)}. Its figures are left out.`);
+    }
     if (notes.length > 0) out.push(notes.join('<br>\n'), '');
   }
 

@@ -1,38 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { z } from 'zod';
 import { InvalidInputError, type InputProblem } from '../errors.js';
 import { SCHEMA_VERSION, type RunResult } from '../result/types.js';
+import { LIMITS } from '../syntax/limits.js';
+import { formatSize } from '../syntax/units.js';
+import { checkHistograms } from './result-histograms.js';
+import { runResultSchema } from './result-schema.js';
 
 type FieldType = 'string' | 'boolean' | 'number' | 'object' | 'array';
-
-/** Top-level fields every reader relies on; optional ones (`scenarioFile`, `incompleteReason`) are not listed. */
-const REQUIRED_FIELDS: readonly [string, FieldType][] = [
-  ['tool', 'object'],
-  ['complete', 'boolean'],
-  ['startedAt', 'string'],
-  ['finishedAt', 'string'],
-  ['scenario', 'object'],
-  ['environment', 'object'],
-  ['architectures', 'array'],
-  ['thresholds', 'array'],
-  ['skipped', 'array'],
-];
-
-/** Fields of each architecture entry that the reports index without a guard. */
-const REQUIRED_ARCHITECTURE_FIELDS: readonly [string, FieldType][] = [
-  ['architecture', 'string'],
-  ['repetition', 'number'],
-  ['complete', 'boolean'],
-  ['measuredMs', 'number'],
-  ['requests', 'object'],
-  ['throughputRps', 'number'],
-  ['latencyUs', 'object'],
-  ['sessions', 'object'],
-  ['updatesLost', 'number'],
-  ['store', 'object'],
-  ['faultWindows', 'array'],
-  ['faults', 'array'],
-  ['cpu', 'array'],
-];
 
 function typeOf(value: unknown): FieldType | 'null' | 'undefined' | 'other' {
   if (value === null) return 'null';
@@ -41,21 +16,27 @@ function typeOf(value: unknown): FieldType | 'null' | 'undefined' | 'other' {
   return t === 'string' || t === 'boolean' || t === 'number' || t === 'object' || t === 'undefined' ? t : 'other';
 }
 
-function checkFields(
-  value: Record<string, unknown>,
-  fields: readonly [string, FieldType][],
-  file: string,
-  prefix: string,
-  problems: InputProblem[],
-): void {
-  for (const [field, expected] of fields) {
-    const actual = typeOf(value[field]);
-    if (actual === expected) continue;
-    problems.push({
-      file,
-      path: `${prefix}${field}`,
-      message: actual === 'undefined' ? `missing (expected ${expected})` : `expected ${expected}, found ${actual}`,
-    });
+/** `architectures[0].requests.ok` from zod's path. */
+function pathText(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : out === '' ? String(segment) : `.${String(segment)}`;
+  return out;
+}
+
+/** One zod issue in the words result-file problems use: `missing (expected number)`, `expected boolean, found string`. */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  const found = (input: unknown): string => (typeOf(input) === 'other' ? typeof input : typeOf(input));
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? `missing (expected ${issue.expected})` : `expected ${issue.expected}, found ${found(issue.input)}`;
+    case 'too_small':
+      return `expected ${issue.origin === 'number' ? 'a number ' : ''}${issue.inclusive ? (issue.origin === 'number' ? 'of at least' : 'at least') : 'above'} ${String(issue.minimum)}, found ${JSON.stringify(issue.input)}`;
+    case 'invalid_value':
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, found ${JSON.stringify(issue.input)}`;
+    case 'invalid_key':
+      return `unexpected key ${JSON.stringify(issue.input)}`;
+    default:
+      return issue.message;
   }
 }
 
@@ -82,19 +63,21 @@ export function checkRunResult(value: unknown, source: string): RunResult {
       },
     ]);
   }
-  const problems: InputProblem[] = [];
-  checkFields(obj, REQUIRED_FIELDS, source, '', problems);
-  if (typeOf(obj.scenario) === 'object' && typeof (obj.scenario as Record<string, unknown>).name !== 'string') {
-    problems.push({ file: source, path: 'scenario.name', message: 'missing (expected string)' });
-  }
-  if (Array.isArray(obj.architectures)) {
-    obj.architectures.forEach((entry: unknown, i) => {
-      if (typeOf(entry) !== 'object') {
-        problems.push({ file: source, path: `architectures[${i}]`, message: `expected object, found ${typeOf(entry)}` });
-        return;
-      }
-      checkFields(entry as Record<string, unknown>, REQUIRED_ARCHITECTURE_FIELDS, source, `architectures[${i}].`, problems);
+  const parsed = runResultSchema.safeParse(value, { reportInput: true });
+  let problems: InputProblem[] = [];
+  if (!parsed.success) {
+    // Top-level fields first, then the rest in file order: the likeliest cause comes first.
+    const issues = [...parsed.error.issues].sort((a, b) => Number(a.path.length > 1) - Number(b.path.length > 1));
+    problems = issues.map((issue) => ({ file: source, path: pathText(issue.path), message: issueMessage(issue) }));
+  } else {
+    const result = value as RunResult;
+    result.architectures.forEach((arch, i) => {
+      for (const p of checkHistograms(arch, `architectures[${i}].`)) problems.push({ file: source, ...p });
     });
+  }
+  if (problems.length > LIMITS.problemsShown) {
+    const more = problems.length - LIMITS.problemsShown;
+    problems = [...problems.slice(0, LIMITS.problemsShown), { file: source, path: '', message: `… and ${more} more problems` }];
   }
   if (problems.length > 0) throw new InvalidInputError(problems);
   return value as RunResult;
@@ -108,8 +91,14 @@ export function checkRunResult(value: unknown, source: string): RunResult {
 export async function readResultFile(path: string): Promise<RunResult> {
   let text: string;
   try {
+    const info = await stat(path);
+    if (info.isFile() && info.size > LIMITS.resultFileBytes) {
+      throw new InvalidInputError([{ file: path, path: '', message: `is ${formatSize(info.size)}: a result file is at most ${formatSize(LIMITS.resultFileBytes)}` }]);
+    }
+    if (!info.isFile() && !info.isDirectory()) throw new InvalidInputError([{ file: path, path: '', message: 'cannot read result file: not a regular file' }]);
     text = await readFile(path, 'utf8');
   } catch (err) {
+    if (err instanceof InvalidInputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
     throw new InvalidInputError([{ file: path, path: '', message: `cannot read result file: ${reason}` }]);

@@ -154,12 +154,14 @@ function deltaRows(groups: ArchitectureGroup[], baseline: ArchitectureGroup): Su
  * difference from the sticky baseline when sticky ran.
  */
 export function buildSummaryTable(result: RunResult): SummaryTable {
-  const groups = groupByArchitecture(result.architectures);
-  const columns = groups.map((g) => ({
+  const all = groupByArchitecture(result.architectures);
+  const columns = all.map((g) => ({
     architecture: g.architecture,
     runs: g.runs.length,
     complete: g.runs.every((r) => r.complete),
   }));
+  // A run that did not measure (`unmeasured`) is no figure: its column shows `–`, never zeros as data.
+  const groups = all.map((g) => ({ ...g, runs: g.runs.filter((run) => run.unmeasured === undefined) }));
   const r = (spec: RowSpec): SummaryRow => row(groups, spec);
 
   const errorRows: SummaryRow[] = [

@@ -180,6 +180,10 @@ function summaryNotes(result: RunResult, summary: SummaryTable, width: number, p
       : run.architecture;
     notes.push(...wrapWords(`* ${name} did not finish${run.error ? `: ${run.error}` : ''}`, width).map(p.tone('warn')));
   }
+  for (const run of result.architectures) {
+    if (run.unmeasured === undefined) continue;
+    notes.push(...wrapWords(`✗ ${run.architecture}${run.repetition > 1 ? ` #${run.repetition}` : ''} was not measured: ${run.unmeasured.reason}. Its figures are left out.`, width).map(p.tone('bad')));
+  }
   return notes;
 }
 

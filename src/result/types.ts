@@ -73,6 +73,13 @@ export interface ArchitectureResult {
   repetition: number;
   complete: boolean;
   error?: string;
+  /**
+   * Present when the run did not measure the architecture: its requests failed for a reason
+   * the scenario did not schedule (the store died from outside, the disk filled, the targets
+   * never came up; src/run/measurement-verdict.ts). Its figures are then not data: reports show
+   * the reason instead, and `run` exits 1. Absent in results written before it was recorded.
+   */
+  unmeasured?: { reason: string };
   replicas: number;
   /** Length of the measured window actually run. */
   measuredMs: number;

@@ -7,8 +7,10 @@ import { SCHEMA_VERSION } from '../result/types.js';
 import { evaluateThresholds } from '../scenario/thresholds.js';
 import type { Scenario } from '../scenario/types.js';
 import { formatPath } from '../scenario/zod-problems.js';
+import { redisUrlProblem } from '../syntax/url.js';
 import { runOne } from './architecture-run.js';
 import { describeEnvironment, statebenchVersion } from './environment.js';
+import { unmeasuredReason } from './measurement-verdict.js';
 
 /** What a run tells its listener as it goes; the CLI turns these into progress lines. */
 export interface RunListener {
@@ -73,6 +75,8 @@ export async function runScenario(input: Scenario, opts: RunOptions = {}): Promi
  * through a long run. Throws InvalidInputError naming the file and the fault.
  */
 export function prepareScenario(scenario: Scenario, opts: { redisUrl?: string; scenarioFile?: string }): Scenario {
+  const urlProblem = opts.redisUrl === undefined ? undefined : redisUrlProblem(opts.redisUrl);
+  if (urlProblem !== undefined) throw new InvalidInputError([{ file: '--redis-url', path: '', message: urlProblem }]);
   const redisUrl = opts.redisUrl ?? scenario.store.redisUrl;
   const prepared = redisUrl === undefined ? scenario : { ...scenario, store: { ...scenario.store, redisUrl } };
   const architectures = prepared.architectures.map((a) => ARCHITECTURES.get(a)!);
@@ -120,8 +124,13 @@ export function newRunResult(scenario: Scenario, scenarioFile?: string): RunResu
   };
 }
 
-/** Adds a measured architecture; an incomplete one makes the run incomplete. */
+/**
+ * Adds a measured architecture; an incomplete one makes the run incomplete, and one whose
+ * requests failed for a reason the scenario did not schedule is marked `unmeasured`.
+ */
 export function addArchitecture(result: RunResult, arch: ArchitectureResult): void {
+  const reason = arch.unmeasured === undefined ? unmeasuredReason(arch) : undefined;
+  if (reason !== undefined) arch.unmeasured = { reason };
   result.architectures.push(arch);
   if (!arch.complete) {
     result.complete = false;

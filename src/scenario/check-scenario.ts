@@ -1,7 +1,8 @@
 import { ARCHITECTURES, type Architecture } from '../architectures/index.js';
 import { FAULTS } from '../faults/index.js';
 import { STORE_DEFAULTS, type StoreOptions } from '../stores/store-options.js';
-import { formatDuration, parseDuration, parseSize } from '../syntax/units.js';
+import { formatDuration, formatSize, parseDuration, parseSize } from '../syntax/units.js';
+import { LIMITS } from '../syntax/limits.js';
 import { SCENARIO_DEFAULTS } from './defaults.js';
 import { parseThreshold } from './thresholds.js';
 import type { ThresholdSpec } from './types.js';
@@ -28,6 +29,7 @@ export function checkScenario(data: Record<string, unknown>): { problems: PathPr
     data.replicas === undefined ? SCENARIO_DEFAULTS.replicas : Number.isInteger(data.replicas) && (data.replicas as number) >= 1 ? (data.replicas as number) : undefined;
 
   checkLoadModel(data, problems);
+  checkSessionState(data, problems);
   checkFaults(data, durationMs, replicas, problems);
   checkStore(data, problems);
   const thresholds = checkThresholds(data, problems);
@@ -58,6 +60,21 @@ function checkLoadModel(data: Record<string, unknown>, problems: PathProblem[]):
         problems.push({ path: ['load', key], message: `applies only to \`model: open\`: add \`model: open\`, or use \`users\` for a closed load` });
       }
     }
+  }
+}
+
+/** `adds × payload`: the cart one session grows to, loaded and saved whole by most stores on every request. */
+function checkSessionState(data: Record<string, unknown>, problems: PathProblem[]): void {
+  const session = isRecord(data.session) ? data.session : {};
+  const adds = session.adds === undefined ? SCENARIO_DEFAULTS.session.adds : session.adds;
+  const payload = session.payload === undefined ? { ok: true as const, value: SCENARIO_DEFAULTS.session.payloadBytes } : parseSize(session.payload);
+  if (typeof adds !== 'number' || !Number.isInteger(adds) || adds < 0 || !payload.ok || payload.value > LIMITS.payloadBytes) return;
+  const stateBytes = adds * payload.value;
+  if (stateBytes > LIMITS.sessionStateBytes) {
+    problems.push({
+      path: ['session', session.payload === undefined ? 'adds' : 'payload'],
+      message: `${adds} adds of ${formatSize(payload.value)} make a ${formatSize(stateBytes)} cart per session; at most ${formatSize(LIMITS.sessionStateBytes)} (every request loads and saves it): fewer \`adds\` or a smaller \`payload\``,
+    });
   }
 }
 
@@ -112,6 +129,10 @@ function checkFaults(data: Record<string, unknown>, durationMs: number | undefin
       const amount = fault.replicaDelta({ atMs, kind, ...fault.syntax.resolve(resolved.data, {}) });
       if (live + amount < 1) {
         problems.push({ path: ['faults', index, kind], message: `would leave ${live + amount} replicas (${live} before it): at least one must remain` });
+        continue;
+      }
+      if (live + amount > LIMITS.replicas) {
+        problems.push({ path: ['faults', index, kind], message: `would make ${live + amount} replicas (${live} before it): at most ${LIMITS.replicas} run at once` });
         continue;
       }
       live += amount;

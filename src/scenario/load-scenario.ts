@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { InvalidInputError, type InputProblem } from '../errors.js';
@@ -8,6 +8,9 @@ import { validateScenarioData } from './resolve-scenario.js';
 import { didYouMean } from './suggest.js';
 import type { Scenario } from './types.js';
 import { formatPath, type PathProblem } from './zod-problems.js';
+import { checkYamlStructure } from './yaml-structure.js';
+import { LIMITS } from '../syntax/limits.js';
+import { formatSize } from '../syntax/units.js';
 
 /**
  * Parses and validates a scenario file's text. Throws InvalidInputError listing every
@@ -16,8 +19,11 @@ import { formatPath, type PathProblem } from './zod-problems.js';
  * `fileName` is used in messages and, without extension, as the default scenario name.
  */
 export function parseScenario(text: string, fileName: string): Scenario {
+  if (text.length > LIMITS.scenarioFileBytes) throw new InvalidInputError([{ file: fileName, path: '', message: tooBig(text.length) }]);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The core schema whatever the file's `%YAML` directive says (no 1.1 timestamps, `yes` booleans
+  // or `<<` merges), and duplicate keys checked by checkYamlStructure, in linear time.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2', schema: 'core', merge: false });
   const located: { line: number; problem: InputProblem }[] = [];
 
   const lines = text.split('\n');
@@ -31,6 +37,19 @@ export function parseScenario(text: string, fileName: string): Scenario {
     const hint = /:\s*>/.test(lines[line - 1] ?? '') ? '; quote a threshold that starts with `>`, e.g. `"> 0"`' : '';
     located.push({ line, problem: { file: fileName, path: '', message: `invalid YAML at line ${line}, column ${col}: ${error.message.split('\n')[0]}${hint}` } });
   }
+
+  const structure = checkYamlStructure(doc, lineCounter);
+  for (const { line, message } of structure) {
+    if (message.startsWith('invalid YAML')) {
+      if (yamlErrorLines.has(line)) continue;
+      yamlErrorLines.add(line);
+      located.push({ line, problem: { file: fileName, path: '', message } });
+    } else {
+      located.push({ line, problem: { file: fileName, path: '', message: line > 0 ? `${message} (line ${line})` : message } });
+    }
+  }
+  // A file past a size limit is not validated further: that is what would take minutes.
+  if (structure.some((p) => !p.message.startsWith('invalid YAML') && !p.message.startsWith('the tag'))) throw problemsError(located);
 
   // yaml recovers from most syntax errors, so the rest of the file is still checked and the
   // user sees everything in one pass.
@@ -53,9 +72,24 @@ export function parseScenario(text: string, fileName: string): Scenario {
       });
     }
   }
-  // Stable: problems on one line keep the order they were found in.
+  throw problemsError(located);
+}
+
+/**
+ * Every problem, in file order (stable: problems on one line keep the order they were found
+ * in), the first LIMITS.problemsShown of them and a count of the rest.
+ */
+function problemsError(located: { line: number; problem: InputProblem }[]): InvalidInputError {
   located.sort((a, b) => a.line - b.line);
-  throw new InvalidInputError(located.map((l) => l.problem));
+  const problems = located.map((l) => l.problem);
+  if (problems.length <= LIMITS.problemsShown) return new InvalidInputError(problems);
+  const shown = problems.slice(0, LIMITS.problemsShown);
+  shown.push({ file: problems[0].file, path: '', message: `… and ${problems.length - shown.length} more problems` });
+  return new InvalidInputError(shown);
+}
+
+function tooBig(bytes: number): string {
+  return `is ${formatSize(bytes)}: a scenario file is at most ${formatSize(LIMITS.scenarioFileBytes)} (the shipped ones are under 2KiB)`;
 }
 
 /** The line of the deepest node along the problem's path that exists in the document. */
@@ -86,15 +120,42 @@ function displayPath(path: string): string {
 export async function loadScenarioFile(path: string): Promise<{ scenario: Scenario; file: string }> {
   const file = resolve(path);
   const shown = displayPath(file);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a scenario file' : `cannot read: ${(error as Error).message}`;
+  return { scenario: parseScenario(await readBounded(file, shown), shown), file };
+}
+
+/**
+ * The file's text, refusing before reading what is not a regular file (a FIFO or `/dev/zero`
+ * would be read forever) or is larger than LIMITS.scenarioFileBytes.
+ */
+async function readBounded(file: string, shown: string): Promise<string> {
+  const refuse = (message: string): never => {
     throw new InvalidInputError([{ file: shown, path: '', message }]);
+  };
+  let handle: FileHandle | undefined;
+  try {
+    // Non-blocking: opening a FIFO would otherwise wait for a writer forever.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat();
+    if (info.isDirectory()) refuse('is a directory, expected a scenario file');
+    if (!info.isFile()) refuse('is not a regular file, expected a scenario file');
+    if (info.size > LIMITS.scenarioFileBytes) refuse(tooBig(info.size));
+    // Read one byte past the limit: a file that grew since stat is caught too.
+    const buffer = Buffer.alloc(LIMITS.scenarioFileBytes + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > LIMITS.scenarioFileBytes) refuse(tooBig(length));
+    }
+    return buffer.subarray(0, length).toString('utf8');
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    return refuse(code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a scenario file' : `cannot read: ${(error as Error).message}`);
+  } finally {
+    await handle?.close();
   }
-  return { scenario: parseScenario(text, shown), file };
 }
 
 /** The scenarios shipped with statebench, by name (`kill-one-replica`, `ci-smoke`, ...). */

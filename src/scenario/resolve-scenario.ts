@@ -1,5 +1,6 @@
 import { ARCHITECTURES } from '../architectures/index.js';
 import { checkFaults } from '../faults/check-faults.js';
+import { checkReplicaConflicts } from '../faults/replica-conflicts.js';
 import { checkScenario } from './check-scenario.js';
 import { SCENARIO_DEFAULTS as D, defaultSessions } from './defaults.js';
 import { scenarioFileSchema, type ScenarioFile } from './schema.js';
@@ -28,7 +29,10 @@ export function validateScenarioData(data: unknown, defaultName: string): { scen
   if (!parsed.success || problems.length > 0) return { scenario: undefined, problems };
   const scenario = resolveScenario(parsed.data, cross.thresholds, defaultName);
   // Needs the resolved scenario (every architecture, the store options): checked last.
-  const faultProblems = checkFaults(parsed.data.faults ?? [], scenario.architectures.map((a) => ARCHITECTURES.get(a)!), scenario.store);
+  const faultProblems = [
+    ...checkFaults(parsed.data.faults ?? [], scenario.architectures.map((a) => ARCHITECTURES.get(a)!), scenario.store),
+    ...checkReplicaConflicts(parsed.data.faults ?? [], scenario.replicas),
+  ];
   if (faultProblems.length > 0) return { scenario: undefined, problems: faultProblems };
   return { scenario, problems: [] };
 }

@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { ARCHITECTURE_NAMES } from '../architectures/index.js';
 import { FAULTS } from '../faults/index.js';
 import { SCENARIO_DEFAULTS } from './defaults.js';
-import { count, durationMs, jsonSchemaOverrides, publishAs, rateRps, sizeBytes } from '../syntax/fields.js';
+import { STORE_LATENCY, count, durationMs, jsonSchemaOverrides, publishAs, rateRps, sizeBytes } from '../syntax/fields.js';
 import { THRESHOLD_CONDITION_PATTERN, THRESHOLD_METRIC_NAMES } from './thresholds.js';
 import type { FaultSpec } from './types.js';
 import { formatDuration, formatSize } from '../syntax/units.js';
 import { describeInput, knownKeysAt, unknownFieldMessage } from './zod-problems.js';
+import { LIMITS } from '../syntax/limits.js';
+import { redisUrlProblem } from '../syntax/url.js';
 
 const D = SCENARIO_DEFAULTS;
 
@@ -110,12 +112,12 @@ const thresholds = publishAs(z.record(z.string(), z.unknown()), {
 const load = z
   .strictObject({
     model: z.enum(['closed', 'open']).meta({ description: '`closed`: a fixed number of users; `open`: a fixed arrival rate.', default: D.load.model }).optional(),
-    users: count({ description: 'closed: concurrent virtual users.', min: 1, max: 100_000, default: D.load.users }).optional(),
+    users: count({ description: 'closed: concurrent virtual users.', min: 1, max: LIMITS.users, default: D.load.users }).optional(),
     rampUp: durationMs({ description: 'closed: users start linearly over this time.', default: formatDuration(D.load.rampUpMs) }).optional(),
     rate: rateRps({ description: 'open (required): arrival rate, e.g. `2000/s`.' }).optional(),
     rampTo: rateRps({ description: 'open: ramp the rate linearly to this over the measured window.' }).optional(),
-    sessions: count({ description: 'open: pool of user sessions requests are spread over (default: 100, or 50 ms worth of arrivals at the peak rate if more).', min: 1 }).optional(),
-    maxBacklog: count({ description: 'open: requests waiting for a free session beyond this are dropped (and counted).', min: 0, default: D.load.maxBacklog }).optional(),
+    sessions: count({ description: 'open: pool of user sessions requests are spread over (default: 100, or 50 ms worth of arrivals at the peak rate if more).', min: 1, max: LIMITS.sessions }).optional(),
+    maxBacklog: count({ description: 'open: requests waiting for a free session beyond this are dropped (and counted).', min: 0, max: LIMITS.maxBacklog, default: D.load.maxBacklog }).optional(),
     timeout: durationMs({ description: 'Per-request timeout.', positive: true, default: formatDuration(D.load.timeoutMs) }).optional(),
     grace: durationMs({ description: 'At the end, in-flight requests are awaited this long, then counted as unfinished.', default: formatDuration(D.load.graceMs) }).optional(),
     parallelPerSession: count({ description: 'Requests one session may have in flight at once (browser tabs).', min: 1, max: 64, default: D.load.parallelPerSession }).optional(),
@@ -126,7 +128,11 @@ const session = z
   .strictObject({
     adds: count({ description: 'Cart adds per user before checkout.', min: 0, max: 100_000, default: D.session.adds }).optional(),
     readRatio: z.number().min(0).lt(1).meta({ description: 'Probability that a cart operation is a read rather than an add (below 1).', default: D.session.readRatio }).optional(),
-    payload: sizeBytes({ description: 'Bytes sent with each add (session state grows with it).', default: formatSize(D.session.payloadBytes) }).optional(),
+    payload: sizeBytes({
+      description: 'Bytes sent with each add (session state grows with it).',
+      default: formatSize(D.session.payloadBytes),
+      bound: { max: LIMITS.payloadBytes, why: 'replicas refuse request bodies over 1MiB' },
+    }).optional(),
     thinkTime: durationMs({ description: 'closed: pause between a user\'s requests.', default: formatDuration(D.session.thinkTimeMs) }).optional(),
   })
   .meta({ description: 'What one virtual user does: login, adds mixed with reads, checkout, logout.' });
@@ -135,20 +141,31 @@ const store = z
   .strictObject({
     redisUrl: z
       .string()
-      .regex(/^rediss?:\/\//, { error: (issue) => `expected a Redis URL such as \`redis://127.0.0.1:6379\`, got \`${String(issue.input)}\`` })
-      .meta({ description: 'Use this Redis instead of starting one (store faults then cannot apply).' })
+      .superRefine((url, ctx) => {
+        const problem = redisUrlProblem(url);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: url });
+      })
+      .meta({ description: 'Use this Redis instead of starting one (store faults then cannot apply).', pattern: '^rediss?://' })
       .optional(),
     persistence: z.boolean().meta({ description: 'Keep Redis persistence on (appendonly).', default: D.store.persistence }).optional(),
-    ttl: durationMs({ description: 'Session expiry in the store (whole seconds).', positive: true, default: formatDuration(D.store.sessionTtlS * 1000) }).optional(),
-    latency: durationMs({ description: 'Added to every store round trip for the whole run (a store on another host).', default: formatDuration(D.store.latencyMs) }).optional(),
-    jitter: durationMs({ description: 'Random variation of the added store latency.', default: formatDuration(D.store.jitterMs) }).optional(),
+    ttl: durationMs({
+      description: 'Session expiry in the store (whole seconds).',
+      positive: true,
+      default: formatDuration(D.store.sessionTtlS * 1000),
+      bound: { max: LIMITS.sessionTtlS * 1000, why: 'Memcached reads a longer expiry as a date in 1970' },
+    }).optional(),
+    latency: durationMs({ description: 'Added to every store round trip for the whole run (a store on another host).', default: formatDuration(D.store.latencyMs), bound: STORE_LATENCY }).optional(),
+    jitter: durationMs({ description: 'Random variation of the added store latency.', default: formatDuration(D.store.jitterMs), bound: STORE_LATENCY }).optional(),
     kind: z
       .literal('redis')
       .meta({ description: 'The store `replicas` and `sentinels` describe; only `redis` can be replicated.' })
       .optional(),
     replicas: count({ description: 'Redis replicas of the primary (asynchronous replication); needs `sentinels`.', min: 1, max: 5 }).optional(),
     sentinels: count({ description: 'Sentinels watching the primary (3 for a real quorum); replicas find the primary through them.', min: 1, max: 7 }).optional(),
-    maxmemory: sizeBytes({ description: 'Memory limit of the store server (Redis `maxmemory`, Memcached `-m`): beyond it the server evicts sessions.' }).optional(),
+    maxmemory: sizeBytes({
+      description: 'Memory limit of the store server (Redis `maxmemory`, Memcached `-m`): beyond it the server evicts sessions.',
+      bound: { max: LIMITS.storeMemoryBytes, why: 'beyond any machine' },
+    }).optional(),
   })
   .meta({ description: 'Session store options.' });
 
@@ -162,9 +179,10 @@ export const scenarioFileSchema = z
     name: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'use letters, digits, `.`, `_` and `-` only: the name becomes part of result file names' })
+      .max(LIMITS.nameChars)
       .meta({ description: 'Names the result file (default: the file name).' })
       .optional(),
-    description: z.string().meta({ description: 'What the experiment shows; printed with the report.' }).optional(),
+    description: z.string().max(LIMITS.descriptionChars).meta({ description: 'What the experiment shows; printed with the report.' }).optional(),
     architectures: z
       .array(architecture)
       .min(1)
@@ -177,13 +195,13 @@ export const scenarioFileSchema = z
       })
       .meta({ description: 'Compared one after another, each on a fresh topology.', default: [...D.architectures] })
       .optional(),
-    replicas: count({ description: 'Application replicas per architecture.', min: 1, max: 64, default: D.replicas }).optional(),
+    replicas: count({ description: 'Application replicas per architecture.', min: 1, max: LIMITS.replicas, default: D.replicas }).optional(),
     duration: durationMs({ description: 'Measured window per architecture (after warm-up).', positive: true, default: formatDuration(D.durationMs) }).optional(),
     warmup: durationMs({ description: 'Load runs but nothing is recorded.', default: formatDuration(D.warmupMs) }).optional(),
     load: load.optional(),
     session: session.optional(),
     store: store.optional(),
-    faults: z.array(faultEntry).meta({ description: 'The fault timeline; `at` counts from the start of the measured window.' }).optional(),
+    faults: z.array(faultEntry).max(LIMITS.faults).meta({ description: 'The fault timeline; `at` counts from the start of the measured window.' }).optional(),
     thresholds: thresholds.optional(),
     strict: z.boolean().meta({ description: '`run` exits with code 98 when the machine disturbed the run (the generator fell behind, foreign processes or steal took CPU), as `--strict` does.', default: false }).optional(),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quoteInput } from '../syntax/units.js';
 import { didYouMean } from './suggest.js';
 
 /** A problem located by its path inside the file's data (before the file name is attached). */
@@ -27,8 +28,8 @@ export function describeInput(input: unknown): string {
   if (input === null) return 'an empty value';
   if (Array.isArray(input)) return 'a list';
   if (typeof input === 'object') return 'a mapping';
-  if (typeof input === 'string') return `the text \`${input}\``;
-  return `\`${String(input)}\``;
+  if (typeof input === 'string') return `the text ${quoteInput(input)}`;
+  return quoteInput(String(input));
 }
 
 const EXPECTED_WORDS: Record<string, string> = {

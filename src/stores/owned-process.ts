@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { dieWithParent } from '../process/parent-death.js';
 import { guardPid, releasePid } from '../process/reaper.js';
 
 /** How much of a store server's output is kept to explain a failed start. */
@@ -22,7 +23,9 @@ export function spawnOwned(command: string, args: string[], options: Omit<SpawnO
   const keep = (d: Buffer | string): void => {
     tail = (tail + d.toString()).slice(-LOG_TAIL_CHARS);
   };
-  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Through setpriv where available: the server dies with statebench even when the watchdog is gone.
+  const run = dieWithParent(command, args);
+  const child = spawn(run.command, run.args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   child.on('error', (err) => keep(String(err)));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { TargetStartError } from '../errors.js';
 import { sleep } from '../process/health-check.js';
-import { RedisServer } from './redis-server.js';
+import { RedisServer, randomRedisPassword } from './redis-server.js';
 
 /** The name Sentinels monitor the primary under; replicas ask for it. */
 export const SENTINEL_MASTER_NAME = 'statebench';
@@ -45,6 +45,12 @@ export class RedisHa {
   private servers: RedisServer[] = [];
   private primaryIndex = 0;
   private sentinelServers: RedisServer[] = [];
+  /**
+   * One password for every server and Sentinel: clients give it (`requirepass`), replicas give it
+   * to their primary (`masterauth`), Sentinels to the servers (`auth-pass`) and to each other
+   * (`sentinel-pass`, Redis 6.2+). Only ever in 0600 config files, never on a command line.
+   */
+  readonly password = randomRedisPassword();
 
   constructor(private readonly options: RedisHaOptions) {}
 
@@ -71,12 +77,13 @@ export class RedisHa {
   }
 
   async start(): Promise<void> {
-    const primary = new RedisServer({ dir: this.options.dir, persistence: this.options.persistence });
+    const password = this.password;
+    const primary = new RedisServer({ dir: this.options.dir, persistence: this.options.persistence, password });
     this.servers.push(primary);
     await primary.start();
     const replicas = Array.from(
       { length: this.options.replicas },
-      () => new RedisServer({ dir: this.options.dir, persistence: this.options.persistence, args: ['--replicaof', '127.0.0.1', String(primary.port)] }),
+      () => new RedisServer({ dir: this.options.dir, persistence: this.options.persistence, password, args: ['--replicaof', '127.0.0.1', String(primary.port)] }),
     );
     this.servers.push(...replicas);
     await Promise.all(replicas.map((r) => r.start()));
@@ -87,14 +94,18 @@ export class RedisHa {
       writeFileSync(
         config,
         [
+          `requirepass "${password}"`,
           `sentinel monitor ${SENTINEL_MASTER_NAME} 127.0.0.1 ${primary.port} ${quorum}`,
+          `sentinel auth-pass ${SENTINEL_MASTER_NAME} ${password}`,
+          `sentinel sentinel-pass ${password}`,
           `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} ${DOWN_AFTER_MS}`,
           `sentinel failover-timeout ${SENTINEL_MASTER_NAME} ${FAILOVER_TIMEOUT_MS}`,
           `sentinel parallel-syncs ${SENTINEL_MASTER_NAME} 1`,
           '',
         ].join('\n'),
+        { mode: 0o600 },
       );
-      return new RedisServer({ dir: this.options.dir, sentinelConfig: config });
+      return new RedisServer({ dir: this.options.dir, sentinelConfig: config, password });
     });
     await Promise.all(this.sentinelServers.map((s) => s.start()));
     await this.settle();
@@ -138,7 +149,7 @@ export class RedisHa {
     const deadlineMs = Date.now() + SETTLE_TIMEOUT_MS;
     const { Redis } = await import('ioredis');
     const clients = [...this.servers.slice(1), ...this.sentinelServers].map(
-      (s) => new Redis({ host: '127.0.0.1', port: s.port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 }),
+      (s) => new Redis({ host: '127.0.0.1', port: s.port, password: this.password, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 }),
     );
     for (const c of clients) c.on('error', () => {});
     const replicaClients = clients.slice(0, this.servers.length - 1);
@@ -165,7 +176,7 @@ export class RedisHa {
   private async sentinelClient(): Promise<Redis> {
     const { Redis } = await import('ioredis');
     const s = this.sentinelServers[0];
-    const client = new Redis({ host: '127.0.0.1', port: s.port, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+    const client = new Redis({ host: '127.0.0.1', port: s.port, password: this.password, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
     client.on('error', () => {});
     return client;
   }

@@ -1,9 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import net from 'node:net';
 import { TargetStartError } from '../errors.js';
 import { freePort } from '../process/free-port.js';
 import { sleep } from '../process/health-check.js';
 import { hasExited, killNow, stopProcess, terminate, waitExit } from '../process/process-signals.js';
+import { dieWithParent } from '../process/parent-death.js';
 import { guardPid, releasePid } from '../process/reaper.js';
 
 /** How long a starting or resumed redis-server has to answer PING. */
@@ -29,8 +33,11 @@ export function redisVersion(): string | undefined {
   return /v=(\S+)/.exec(r.stdout ?? '')?.[1];
 }
 
-/** True when something at 127.0.0.1:port answers an inline PING with +PONG. */
-export function pingRedis(port: number, timeoutMs = PING_TIMEOUT_MS): Promise<boolean> {
+/**
+ * True when something at 127.0.0.1:port answers an inline PING with +PONG, after `AUTH password`
+ * when one is given (a server with `requirepass` answers PING with -NOAUTH otherwise).
+ */
+export function pingRedis(port: number, timeoutMs = PING_TIMEOUT_MS, password?: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1' });
     let reply = '';
@@ -39,10 +46,14 @@ export function pingRedis(port: number, timeoutMs = PING_TIMEOUT_MS): Promise<bo
       resolve(ok);
     };
     socket.setTimeout(timeoutMs, () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
+    // RESP, not inline: a password is sent as one bulk string whatever it holds.
+    const auth = password === undefined ? '' : `*2\r\n$4\r\nAUTH\r\n$${Buffer.byteLength(password)}\r\n${password}\r\n`;
+    socket.on('connect', () => socket.write(`${auth}PING\r\n`));
     socket.on('data', (d) => {
       reply += d.toString('latin1');
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      const lines = reply.split('\r\n');
+      const expected = password === undefined ? 1 : 2;
+      if (lines.length > expected) done(lines[expected - 1] === '+PONG' && (password === undefined || lines[0] === '+OK'));
     });
     socket.on('error', () => done(false));
   });
@@ -55,9 +66,25 @@ export interface RedisServerOptions {
   persistence?: boolean;
   /** More arguments, e.g. `['--replicaof', '127.0.0.1', '6380']` for a replica. */
   args?: string[];
-  /** Run as a Sentinel with this config file (Sentinel rewrites it, so it must be writable). */
+  /**
+   * Run as a Sentinel with this config file (Sentinel rewrites it, so it must be writable); its
+   * own authentication settings are the caller's to write there.
+   */
   sentinelConfig?: string;
+  /**
+   * The password clients must give (`requirepass`, and `masterauth` for a replica). Default: a
+   * random one. It goes into a config file of mode 0600 in `dir`, never on the command line,
+   * where any local user reads it with `ps`.
+   */
+  password?: string;
 }
+
+/** A password for a Redis statebench starts: 144 random bits, URL-safe. */
+export function randomRedisPassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+let configSequence = 0;
 
 /**
  * A redis-server process statebench owns: started on a free port, restarted on the same port
@@ -65,13 +92,18 @@ export interface RedisServerOptions {
  */
 export class RedisServer {
   port = 0;
+  /** What clients authenticate with (see RedisServerOptions.password). */
+  readonly password: string;
   private child: ChildProcess | undefined;
   private logTail = '';
 
-  constructor(private readonly options: RedisServerOptions) {}
+  constructor(private readonly options: RedisServerOptions) {
+    this.password = options.password ?? randomRedisPassword();
+  }
 
+  /** `redis://:<password>@127.0.0.1:<port>`: reaches replicas by environment only (targets/protocol.ts). */
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return `redis://:${encodeURIComponent(this.password)}@127.0.0.1:${this.port}`;
   }
 
   get pid(): number | undefined {
@@ -126,7 +158,7 @@ export class RedisServer {
 
   private async spawnOn(port: number): Promise<void> {
     const args = [
-      ...(this.options.sentinelConfig === undefined ? [] : [this.options.sentinelConfig, '--sentinel']),
+      ...(this.options.sentinelConfig === undefined ? [this.writeAuthConfig()] : [this.options.sentinelConfig, '--sentinel']),
       '--port', String(port),
       '--bind', '127.0.0.1',
       '--save', '',
@@ -138,7 +170,9 @@ export class RedisServer {
     ];
     this.logTail = '';
     // Own process group, so a terminal Ctrl-C reaches statebench alone and the stop order is ours.
-    const child = spawn('redis-server', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Through setpriv where available: it dies with statebench even when the watchdog is gone.
+    const run = dieWithParent('redis-server', args);
+    const child = spawn(run.command, run.args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const keepTail = (d: Buffer): void => {
       this.logTail = (this.logTail + d.toString('utf8')).slice(-2000);
     };
@@ -155,6 +189,15 @@ export class RedisServer {
     await this.waitReady(child);
   }
 
+  /** The config file with the password (mode 0600 in the server's directory); its path is all `ps` shows. */
+  private writeAuthConfig(): string {
+    const file = join(this.options.dir, `redis-auth-${process.pid}-${++configSequence}.conf`);
+    // A password with a quote or newline could not be written here; ours never has one.
+    if (/["\s\\]/.test(this.password)) throw new TargetStartError('a Redis password must not contain spaces, quotes or backslashes');
+    writeFileSync(file, `requirepass "${this.password}"\nmasterauth "${this.password}"\n`, { mode: 0o600 });
+    return file;
+  }
+
   private async waitReady(child: ChildProcess): Promise<void> {
     const deadlineMs = Date.now() + READY_TIMEOUT_MS;
     while (Date.now() < deadlineMs) {
@@ -162,7 +205,7 @@ export class RedisServer {
         await waitExit(child, 100);
         throw new TargetStartError(`redis-server exited during startup: ${lastLine(this.logTail)}`);
       }
-      if (await pingRedis(this.port)) return;
+      if (await pingRedis(this.port, PING_TIMEOUT_MS, this.password)) return;
       await sleep(10);
     }
     await killNow(child);

@@ -103,9 +103,11 @@ async function startSingle(start: StoreStartOptions): Promise<StoreInstance> {
   }
   const version = redisVersion();
   return {
+    // With its password (by environment only, as every store URL): `redis://:<password>@127.0.0.1:<port>`.
     get url() {
       return server.url;
     },
+    secret: server.password,
     get address() {
       return { host: '127.0.0.1', port: server.port };
     },
@@ -130,11 +132,13 @@ async function startReplicated(start: StoreStartOptions, replicas: number, senti
     await ha.stop();
     throw err;
   }
-  // Replicas ask the Sentinels where the primary is, now and after every failover.
-  const url = `redis-sentinel://${ha.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}/${SENTINEL_MASTER_NAME}`;
+  // Replicas ask the Sentinels where the primary is, now and after every failover; one password
+  // for the Sentinels and the servers.
+  const url = `redis-sentinel://:${encodeURIComponent(ha.password)}@${ha.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}/${SENTINEL_MASTER_NAME}`;
   const version = redisVersion();
   return {
     url,
+    secret: ha.password,
     address: undefined,
     version,
     processes: () => ha.processes(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DURATION_PATTERN, RATE_PATTERN, SIZE_PATTERN, parseDuration, parseRate, parseSize, type UnitResult } from './units.js';
+import { LIMITS } from './limits.js';
+import { DURATION_PATTERN, RATE_PATTERN, SIZE_PATTERN, formatDuration, formatSize, parseDuration, parseRate, parseSize, type UnitResult } from './units.js';
 
 /**
  * JSON Schema to publish in place of what zod would generate for a field. Unit fields are
@@ -42,13 +43,31 @@ interface UnitOptions {
   positive?: boolean;
 }
 
+/** The largest value a unit field takes, and why, for the message (src/syntax/limits.ts). */
+interface Bound {
+  max: number;
+  why: string;
+}
+
+const DAY: Bound = { max: LIMITS.durationMs, why: 'the longest duration statebench runs' };
+/** Store latency and jitter, in `store:` and in `store-latency` faults. */
+export const STORE_LATENCY: Bound = { max: LIMITS.storeLatencyMs, why: 'a store that far away times every request out' };
+
 const withDefault = (json: Record<string, unknown>, options: UnitOptions) =>
   options.default === undefined ? json : { ...json, default: options.default };
 
-/** A duration as people write it (`30s`, `1m30s`, `0.5ms`), resolved to milliseconds. */
-export function durationMs(options: UnitOptions) {
+/**
+ * A duration as people write it (`30s`, `1m30s`, `0.5ms`), resolved to milliseconds; at most
+ * `bound.max` (default: a day, see LIMITS.durationMs).
+ */
+export function durationMs(options: UnitOptions & { bound?: Bound }) {
+  const bound = options.bound ?? DAY;
   const schema = unitField(parseDuration, 'expected a duration such as `30s`', (ms) =>
-    options.positive && ms === 0 ? 'must be longer than zero' : undefined,
+    options.positive && ms === 0
+      ? 'must be longer than zero'
+      : ms > bound.max
+        ? `must be at most \`${formatDuration(bound.max)}\` (${bound.why}), got \`${formatDuration(ms)}\``
+        : undefined,
   );
   const json = options.positive
     ? { type: 'string', pattern: DURATION_PATTERN }
@@ -56,15 +75,24 @@ export function durationMs(options: UnitOptions) {
   return publishAs(schema, withDefault({ description: options.description, ...json, examples: ['30s', '500ms', '1m30s'] }, options));
 }
 
-/** A rate (`2000/s`, `120/m`), resolved to requests per second. */
+/** A rate (`2000/s`, `120/m`), resolved to requests per second; at most LIMITS.rateRps. */
 export function rateRps(options: UnitOptions) {
-  const schema = unitField(parseRate, 'expected a rate such as `2000/s`', (rps) => (rps === 0 ? 'must be more than zero' : undefined));
+  const schema = unitField(parseRate, 'expected a rate such as `2000/s`', (rps) =>
+    rps === 0
+      ? 'must be more than zero'
+      : rps > LIMITS.rateRps
+        ? `must be at most \`${LIMITS.rateRps}/s\` (the most one generator can pace and count; see README "Limits"), got \`${Number(rps.toPrecision(6))}/s\``
+        : undefined,
+  );
   return publishAs(schema, withDefault({ description: options.description, type: 'string', pattern: RATE_PATTERN, examples: ['2000/s', '120/m'] }, options));
 }
 
-/** A size (`64B`, `1KiB`), resolved to bytes. */
-export function sizeBytes(options: UnitOptions) {
-  const schema = unitField(parseSize, 'expected a size such as `64B`');
+/** A size (`64B`, `1KiB`), resolved to bytes; at most `bound.max`. */
+export function sizeBytes(options: UnitOptions & { bound: Bound }) {
+  const { bound } = options;
+  const schema = unitField(parseSize, 'expected a size such as `64B`', (bytes) =>
+    bytes > bound.max ? `must be at most \`${formatSize(bound.max)}\` (${bound.why}), got \`${formatSize(bytes)}\`` : undefined,
+  );
   return publishAs(
     schema,
     withDefault({ description: options.description, anyOf: [{ type: 'string', pattern: SIZE_PATTERN }, { const: 0 }], examples: ['64B', '1KiB'] }, options),
@@ -72,10 +100,13 @@ export function sizeBytes(options: UnitOptions) {
 }
 
 /** A whole number within bounds, for counts (users, replicas): no unit. */
-export function count(options: { description: string; min: number; max?: number; default?: number }) {
-  let schema = z.number().int().min(options.min);
-  if (options.max !== undefined) schema = schema.max(options.max);
-  return schema.meta({ description: options.description, ...(options.default === undefined ? {} : { default: options.default }) });
+export function count(options: { description: string; min: number; max: number; default?: number }) {
+  // Every count has a maximum: an unbounded one is how 50,000,000 sessions took 4 GB.
+  return z
+    .number()
+    .int()
+    .min(options.min)
+    .max(options.max).meta({ description: options.description, ...(options.default === undefined ? {} : { default: options.default }) });
 }
 
 /** Regular expression source of a replica reference, shared with the JSON Schema. */

@@ -32,8 +32,13 @@ export const RATE_PATTERN = String.raw`^\s*${NUMBER}\s*(?:/\s*(?:s|sec|m|min|h|m
 /** Regular expression source of a size, shared with the JSON Schema. */
 export const SIZE_PATTERN = String.raw`^\s*${NUMBER}\s*(?:[bB]|[kKmMgG][iI]?[bB]?)\s*$`;
 
+/** What a message quotes of an input: long text is cut (a message must stay one readable line). */
+export function quoteInput(text: string, maxChars = 40): string {
+  return text.length <= maxChars ? `\`${text}\`` : `\`${text.slice(0, maxChars)}…\` (${text.length} characters)`;
+}
+
 const describe = (input: unknown): string =>
-  typeof input === 'string' ? `\`${input}\`` : input === null ? 'nothing' : `\`${JSON.stringify(input)}\``;
+  typeof input === 'string' ? quoteInput(input) : input === null ? 'nothing' : quoteInput(String(JSON.stringify(input)));
 
 /**
  * Parses a duration into milliseconds (fractions allowed: `0.5ms` is 0.5).
@@ -66,6 +71,8 @@ export function parseDuration(input: unknown): UnitResult {
   if (text === '' || matched !== text.length) {
     return fail(`expected a duration such as \`30s\`, \`500ms\`, \`1m30s\` or \`2h\` (units: h, m, s, ms, us), got ${describe(input)}`);
   }
+  // 400 digits read as Infinity: refused here, so no caller sees a duration that is not a number.
+  if (!Number.isFinite(totalMs)) return fail(`${describe(input)} is too large to be a duration`);
   // Round away binary noise (0.1s → 100.00000000000001) without losing microsecond precision.
   return ok(Math.round(totalMs * 1e6) / 1e6);
 }
@@ -91,7 +98,9 @@ export function parseRate(input: unknown): UnitResult {
     }
     return fail(`expected a rate such as \`2000/s\`, \`120/m\` or \`7200/h\`, got ${describe(input)}`);
   }
-  return ok(Number(match[1]) * RATE_UNIT_PER_S[match[2] ?? match[3]]);
+  const rps = Number(match[1]) * RATE_UNIT_PER_S[match[2] ?? match[3]];
+  if (!Number.isFinite(rps)) return fail(`${describe(input)} is too large to be a rate`);
+  return ok(rps);
 }
 
 // SI prefixes are powers of 1000 and IEC ones (KiB) powers of 1024, as in `ls --si` / `ls -h`.
@@ -131,7 +140,9 @@ export function parseSize(input: unknown): UnitResult {
   if (!match || unit === undefined || !(unit in SIZE_UNIT_BYTES)) {
     return fail(`expected a size such as \`64B\`, \`2kB\` or \`1KiB\` (units: B, kB, KiB, MB, MiB, GB, GiB), got ${describe(input)}`);
   }
-  return ok(Math.round(Number(match[1]) * SIZE_UNIT_BYTES[unit]));
+  const bytes = Math.round(Number(match[1]) * SIZE_UNIT_BYTES[unit]);
+  if (!Number.isFinite(bytes)) return fail(`${describe(input)} is too large to be a size`);
+  return ok(bytes);
 }
 
 /** Up to `digits` decimals, without trailing zeros: 1.50 → `1.5`. */
@@ -157,6 +168,8 @@ export function formatDuration(ms: number): string {
 
 /** Formats bytes with IEC prefixes when exact: 64 → `64B`, 1024 → `1KiB`, 1536 → `1.5KiB`. */
 export function formatSize(bytes: number): string {
+  if (bytes >= 1024 ** 4) return `${trimmed(bytes / 1024 ** 4, 2)}TiB`;
+  if (bytes >= 1024 ** 3) return `${trimmed(bytes / 1024 ** 3, 2)}GiB`;
   if (bytes >= 1024 ** 2) return `${trimmed(bytes / 1024 ** 2, 2)}MiB`;
   if (bytes >= 1024) return `${trimmed(bytes / 1024, 2)}KiB`;
   return `${bytes}B`;

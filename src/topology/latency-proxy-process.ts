@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { TargetStartError } from '../errors.js';
 import type { LatencySetting } from './latency-proxy.js';
 import { hasExited, killNow } from '../process/process-signals.js';
+import { forkDyingWithParent } from '../process/parent-death.js';
 import { guardPid, releasePid } from '../process/reaper.js';
 
 /** Parent → proxy process. */
@@ -50,7 +51,8 @@ export class LatencyProxyProcess {
   /** Resolves once the proxy listens. */
   async start(): Promise<void> {
     const child = fork(proxyScript(), ['--config', JSON.stringify({ ...this.upstream, ...this.setting })], {
-      execArgv: [],
+      // Dies with statebench, whatever kills it (parent-death.ts).
+      ...forkDyingWithParent(),
       // Own process group, like replicas: a terminal Ctrl-C reaches statebench alone.
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

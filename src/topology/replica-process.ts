@@ -5,6 +5,7 @@ import { SECRET_ENV, STORE_URL_ENV, type ReplicaConfig, type ReplicaMessage } fr
 import { TargetStartError } from '../errors.js';
 import { waitHealthy } from '../process/health-check.js';
 import { hasExited, killNow, stopProcess, terminate } from '../process/process-signals.js';
+import { forkDyingWithParent } from '../process/parent-death.js';
 import { guardPid, releasePid } from '../process/reaper.js';
 import type { Replica, ReplicaState } from './types.js';
 
@@ -107,8 +108,9 @@ export class ReplicaProcess implements Replica {
     this.stderrTail = '';
     this.ending = false;
     const child = fork(serverScript(), ['--config', JSON.stringify(config)], {
-      // Not the parent's flags (vitest loaders, --inspect): a replica is a plain node process.
-      execArgv: [],
+      // Not the parent's flags (vitest loaders, --inspect): a replica is a plain node process,
+      // that dies with statebench even when paused and the watchdog is gone (parent-death.ts).
+      ...forkDyingWithParent(),
       env: { ...process.env, [SECRET_ENV]: this.access.secret, ...(this.access.storeUrl === undefined ? {} : { [STORE_URL_ENV]: this.access.storeUrl }) },
       // Own process group: a terminal Ctrl-C must reach statebench only, which then stops
       // replicas in order. IPC closing is how a replica learns statebench is gone.

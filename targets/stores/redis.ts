@@ -89,6 +89,7 @@ export async function openRedis(url: string): Promise<Redis> {
         ...options,
         sentinels: sentinel.sentinels,
         name: sentinel.name,
+        ...(sentinel.password === undefined ? {} : { password: sentinel.password, sentinelPassword: sentinel.password }),
         // Hear +switch-master from the Sentinels instead of waiting for a failed command: the
         // failover users feel is the Sentinels' and not ioredis' polling.
         failoverDetector: true,
@@ -103,9 +104,15 @@ export async function openRedis(url: string): Promise<Redis> {
     await redis.connect();
   } catch (err) {
     redis.disconnect();
-    throw new StoreUnavailableError(`cannot connect to Redis at ${url}: ${(err as Error).message}`);
+    // The address without its password: this message reaches the replica's log and statebench's output.
+    throw new StoreUnavailableError(`cannot connect to Redis at ${withoutPassword(url)}: ${(err as Error).message}`);
   }
   return redis;
+}
+
+/** `redis://:secret@host:port` → `redis://host:port`, for messages. */
+export function withoutPassword(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//');
 }
 
 /** Quits politely when Redis answers, and drops the connection either way. */

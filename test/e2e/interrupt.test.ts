@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -69,6 +69,9 @@ describe('an interrupted run', () => {
     child.kill('SIGKILL');
     await exited(child);
     expect(await survivors(children, 8000)).toEqual([]);
-    expect(existsSync(out)).toBe(false); // nothing half-written either
+    // Nothing half-written: the file holds the result as saved before the kill, marked unfinished.
+    const saved = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+    expect(saved.complete).toBe(false);
+    expect(saved.incompleteReason).toMatch(/^unfinished: /);
   }, 40_000);
 });

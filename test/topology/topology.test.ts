@@ -34,7 +34,7 @@ describe('topology', () => {
 
     expect(topology.replicas.map((r) => r.name)).toEqual(['replica-1', 'replica-2', 'replica-3']);
     expect(topology.replicas.every((r) => r.state === 'up')).toBe(true);
-    expect(topology.store?.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+    expect(topology.store?.url).toMatch(/^redis:\/\/:[\w-]{24}@127\.0\.0\.1:\d+$/); // its random password: see test/stores/redis-auth.test.ts
     const pids = topology.processes();
     expect([...pids.keys()].sort()).toEqual(['replica-1', 'replica-2', 'replica-3', 'store']);
     expect([...pids.values()].every(isAlive)).toBe(true);

@@ -144,7 +144,8 @@ export function renderSummarySection(result: RunResult, columns: readonly RunCol
       for (const row of section.rows) {
         out.push(`<tr><th scope="row"${row.sub ? ' class="sub"' : ''}>${escapeHtml(row.label)}</th>`);
         for (const run of runs) {
-          const { text, tone } = row.cell(run);
+          // A run that did not measure shows no figure (see the note below the table).
+          const { text, tone } = run.unmeasured === undefined ? row.cell(run) : { text: NOT_APPLICABLE, tone: 'plain' };
           out.push(`<td${tone && tone !== 'plain' ? ` class="${tone}"` : ''}>${escapeHtml(text)}</td>`);
         }
         out.push('</tr>');
@@ -155,6 +156,9 @@ export function renderSummarySection(result: RunResult, columns: readonly RunCol
   const notes: string[] = [];
   runs.forEach((run, i) => {
     if (!run.complete) notes.push(`<li><strong>${escapeHtml(columns[i].label)}</strong> did not finish: ${escapeHtml(run.error ?? 'no reason recorded')}. Its figures cover only what was measured.</li>`);
+  });
+  runs.forEach((run, i) => {
+    if (run.unmeasured !== undefined) notes.push(`<li class="bad"><strong>${escapeHtml(columns[i].label)} was not measured</strong>: ${escapeHtml(run.unmeasured.reason)}. Its figures are left out.</li>`);
   });
   for (const s of result.skipped) {
     notes.push(`<li><strong>${escapeHtml(s.architecture)}</strong> was not run: ${escapeHtml(s.reason)}</li>`);
