@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { runLoad } from '../src/load/run-load.js';
+import { percentilesOf } from '../src/metrics/histogram.js';
 import { Recorder } from '../src/metrics/recorder.js';
 import { summarize } from '../src/metrics/summarize.js';
 import { createRouter } from '../src/topology/router.js';
@@ -97,7 +98,17 @@ async function run(job: EngineJob): Promise<EngineResult> {
     achievedRps: s.achievedRps,
     complete: s.complete,
     error: s.error,
+    uncorrectedP50Us: job.load.model === 'open' ? percentilesOf(recorder.uncorrected).p50 : undefined,
+    latenessUs: figures(stats.open?.latenessUs),
+    loopDelayUs: figures(stats.closed?.loopDelayUs),
+    wakeUps: stats.open?.wakeUps,
+    spinMs: stats.open?.spinMs,
   };
+}
+
+/** Percentiles without the encoded histogram (the bench prints figures only). */
+function figures(d: { p50: number; p99: number; max: number; count: number } | undefined): EngineResult['latenessUs'] {
+  return d === undefined ? undefined : { p50: d.p50, p99: d.p99, max: d.max, count: d.count };
 }
 
 process.once('message', (job: EngineJob) => {

@@ -27,6 +27,15 @@ export interface EngineResult extends RunFigures {
   achievedRps?: number;
   complete: boolean;
   error?: string;
+  /** Open model: p50 of latency from the actual send, µs (the corrected p50 is `p50Us`). */
+  uncorrectedP50Us?: number;
+  /** Open model: how late sends left against their intended time, µs (the generator's own lag). */
+  latenessUs?: { p50: number; p99: number; max: number; count: number };
+  /** Closed model: event-loop delay over the window, µs. */
+  loopDelayUs?: { p50: number; p99: number; max: number; count: number };
+  /** Open model: wake-ups of the pacing timer and time spent spinning after early ones (whole run). */
+  wakeUps?: number;
+  spinMs?: number;
 }
 
 export interface EngineRunOptions extends Omit<ChildRunOptions, 'execArgv'> {

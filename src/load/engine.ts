@@ -63,8 +63,11 @@ export class Engine implements ExchangeSink {
     this.addBodyHead = `{"qty":1,"payload":"${'x'.repeat(opts.mix.payloadBytes)}","sku":"`;
   }
 
-  /** Sends the user's next request; `intendedMs` is when it was due (open) or now (closed). */
-  issue(vu: VirtualUser, intendedMs: number): void {
+  /**
+   * Sends the user's next request; `intendedMs` is when it was due (open) or now (closed).
+   * Returns when it was handed to the network (performance.now() ms).
+   */
+  issue(vu: VirtualUser, intendedMs: number): number {
     const ex = this.exchanges[vu.id].pop();
     if (ex === undefined) throw new Error(`virtual user ${vu.id} has no free tab`); // a model bug
     const endpoint = vu.next();
@@ -81,7 +84,7 @@ export class Engine implements ExchangeSink {
       this.countedInFlight++;
       this.opts.recorder.sent(intendedMs);
     }
-    ex.sentMs = performance.now();
+    const sentMs = (ex.sentMs = performance.now());
     if (replica === undefined) {
       // No replica believed up: what a balancer answers with a 503 and no backend, counted as
       // refused. Failed on the next turn of the event loop, never inside this call: a model
@@ -89,7 +92,7 @@ export class Engine implements ExchangeSink {
       // user again at once and spin on instant refusals until the window ends, holding the
       // event loop (and the router's health checks, which alone could end the outage).
       setImmediate(failUnrouted, ex);
-      return;
+      return sentMs;
     }
     ex.replica = replica;
     // The exchange's own options object and header array are refilled, not reallocated: undici
@@ -108,6 +111,7 @@ export class Engine implements ExchangeSink {
     req.method = route.method;
     req.path = route.path;
     this.clients.get(replica, ex.slot).dispatch(req, ex);
+    return sentMs;
   }
 
   complete(ex: Exchange, transportKind: OutcomeKind): void {

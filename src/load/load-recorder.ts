@@ -26,4 +26,11 @@ export interface LoadRecorder {
    * total stall, when no other call arrives.
    */
   tick?(nowMs: number): void;
+  /**
+   * Optional: the open model sent a request straight from its schedule `lateUs` (integer µs,
+   * >= 0) after its intended time, at `nowMs`: the generator's own lag, which the corrected
+   * latency includes. Called once per such request inside the window; never for requests that
+   * waited in the backlog for a free session (that wait is the system's, not the generator's).
+   */
+  late?(lateUs: number, nowMs: number): void;
 }

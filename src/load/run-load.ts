@@ -3,6 +3,7 @@ import type { Router } from '../topology/types.js';
 import { startClosedModel, type ClosedModelStats } from './closed-model.js';
 import { Engine } from './engine.js';
 import type { LoadRecorder } from './load-recorder.js';
+import { LoopDelay } from './loop-delay.js';
 import { startOpenModel, type OpenModelStats } from './open-model.js';
 import type { VirtualUser } from './virtual-user.js';
 
@@ -83,6 +84,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
 
   const open = load.model === 'open' ? startOpenModel(engine, load, opts.recorder, startMs) : undefined;
   const closed = load.model === 'closed' ? startClosedModel(engine, load, opts.mix, startMs) : undefined;
+  const loopDelay = closed === undefined ? undefined : new LoopDelay();
 
   let aborted = false;
   await new Promise<void>((resolve) => {
@@ -97,7 +99,10 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
       engine.windowEndMs = Math.min(engine.windowEndMs, performance.now());
       finish();
     };
-    const warmupTimer = setTimeout(() => opts.onWindowStart?.(engine.windowStartMs), opts.warmupMs);
+    const warmupTimer = setTimeout(() => {
+      loopDelay?.start();
+      opts.onWindowStart?.(engine.windowStartMs);
+    }, opts.warmupMs);
     const endTimer = setTimeout(finish, engine.windowEndMs - performance.now());
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -111,6 +116,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
   // Due in the window but still waiting for a free session: counted as sent and unfinished.
   const neverSent = open?.stop() ?? 0;
   closed?.stop();
+  loopDelay?.stop();
   opts.onWindowEnd?.(windowEndMs);
 
   const graceEndMs = performance.now() + (aborted ? 0 : load.graceMs);
@@ -129,6 +135,6 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
     aborted,
     unfinished,
     open: open?.stats(),
-    closed: closed?.stats(),
+    closed: closed === undefined ? undefined : { ...closed.stats(), loopDelayUs: loopDelay!.stats() },
   };
 }
