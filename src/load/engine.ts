@@ -3,7 +3,7 @@ import type { Replica, Router } from '../topology/types.js';
 import type { LoadRecorder } from './load-recorder.js';
 import type { Endpoint, OutcomeKind } from './outcome.js';
 import { Exchange, type ExchangeSink } from './exchange.js';
-import { ReplicaClients } from './replica-clients.js';
+import { ReplicaClients, type HttpClientKind } from './replica-clients.js';
 import { VirtualUser } from './virtual-user.js';
 
 const PATHS: Record<Endpoint, { method: 'GET' | 'POST'; path: string }> = {
@@ -21,6 +21,8 @@ export interface EngineOptions {
   users: number;
   parallelPerSession: number;
   timeoutMs: number;
+  /** Default `builtin` (see replica-clients.ts). */
+  httpClient?: HttpClientKind;
 }
 
 /**
@@ -46,7 +48,7 @@ export class Engine implements ExchangeSink {
   private readonly addBodyHead: string;
 
   constructor(private readonly opts: EngineOptions) {
-    this.clients = new ReplicaClients(opts.users * opts.parallelPerSession, opts.timeoutMs);
+    this.clients = new ReplicaClients(opts.users * opts.parallelPerSession, opts.timeoutMs, opts.httpClient);
     this.users = [];
     this.exchanges = [];
     for (let i = 0; i < opts.users; i++) {

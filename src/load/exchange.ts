@@ -4,6 +4,7 @@ import type { Endpoint, OutcomeKind } from './outcome.js';
 import type { VirtualUser } from './virtual-user.js';
 import { classifyError, classifyStatus } from './classify-error.js';
 import { HEADER_SERVER_TIMING } from '../../targets/protocol.js';
+import type { ResponseHandler } from './http-connection.js';
 
 /** Receives finished exchanges; implemented by the engine. */
 export interface ExchangeSink {
@@ -16,11 +17,12 @@ const STORE_DUR = 'store;dur=';
 const STORE_DUR_BYTES = Buffer.from(STORE_DUR);
 
 /**
- * One request in flight, and its undici handler. Exchanges are reused (a user keeps one per
- * tab), so a request costs no handler allocation. Uses undici's native (raw-header) handler
- * interface: headers are scanned as buffers, and only the two the engine needs are decoded.
+ * One request in flight, and its response handler, for statebench's own HTTP connection
+ * (http-connection.ts) or undici. Exchanges are reused (a user keeps one per tab), so a request
+ * costs no handler allocation. With undici, its native (raw-header) handler interface: headers
+ * are scanned as buffers, and only the two the engine needs are decoded.
  */
-export class Exchange implements Dispatcher.DispatchHandler {
+export class Exchange implements Dispatcher.DispatchHandler, ResponseHandler {
   vu!: VirtualUser;
   endpoint: Endpoint = 'login';
   replica!: Replica;
@@ -55,6 +57,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
     /** This tab's index among all tabs of the engine: which connection it uses. */
     readonly slot: number,
   ) {}
+
+  /** Whether this request's body is read (reads and checkouts); see HttpConnection. */
+  get wantsBody(): boolean {
+    return this.wantBody;
+  }
 
   /** Resets per-request state; the engine fills the rest. */
   begin(wantBody: boolean): void {

@@ -3,6 +3,7 @@ import type { Router } from '../topology/types.js';
 import { startClosedModel, type ClosedModelStats } from './closed-model.js';
 import { Engine } from './engine.js';
 import type { LoadRecorder } from './load-recorder.js';
+import type { HttpClientKind } from './replica-clients.js';
 import { LoopDelay } from './loop-delay.js';
 import { startOpenModel, type OpenModelStats } from './open-model.js';
 import type { VirtualUser } from './virtual-user.js';
@@ -31,6 +32,11 @@ export interface RunLoadOptions {
    * Costs nothing per request.
    */
   onUsers?: (users: readonly VirtualUser[]) => void;
+  /**
+   * The HTTP client: `builtin` (default), statebench's own keep-alive HTTP/1.1 connection, or
+   * `undici` (for comparison). Both classify failures the same way.
+   */
+  httpClient?: HttpClientKind;
 }
 
 export interface LoadStats {
@@ -63,6 +69,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
     users,
     parallelPerSession: load.parallelPerSession,
     timeoutMs: load.timeoutMs,
+    httpClient: opts.httpClient,
   });
   const startMs = performance.now();
   engine.windowStartMs = startMs + opts.warmupMs;
