@@ -61,6 +61,7 @@ export async function pacingBench(log: (line: string) => void): Promise<string> 
   const cols: [string, (r: EngineResult) => number, (v: number) => string][] = [
     ['completed req/s', (r) => r.rps, fmtRps],
     ['generator CPU µs/request', cpuUsPerRequest, (v) => v.toFixed(1)],
+    ['  of which main thread', (r) => (cpuUsPerRequest(r) * (r.mainThreadCpuMs ?? 0)) / Math.max(1e-9, r.cpuMs), (v) => v.toFixed(1)],
     ['generator CPU % of a core', cpuPercent, (v) => `${v.toFixed(0)}%`],
     ['p50 corrected', (r) => r.p50Us, fmtUs],
     ['p50 uncorrected', (r) => r.uncorrectedP50Us ?? 0, fmtUs],

@@ -11,6 +11,8 @@ export interface EngineJob {
   mix: SessionMix;
   warmupMs: number;
   durationMs: number;
+  /** The engine's HTTP client (default builtin); `undici` for comparison. */
+  httpClient?: 'builtin' | 'undici';
   /** Send `{type:'memory'}` heap figures once a second (bench/memory). */
   reportMemory?: boolean;
 }
@@ -35,6 +37,8 @@ export interface EngineResult extends RunFigures {
   loopDelayUs?: { p50: number; p99: number; max: number; count: number };
   /** Open model: wake-ups of the pacing timer and time spent spinning after early ones (whole run). */
   wakeUps?: number;
+  /** CPU of the generator's main thread alone over the window, ms (the rest of `cpuMs` is other threads). */
+  mainThreadCpuMs?: number;
   spinMs?: number;
 }
 
