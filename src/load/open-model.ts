@@ -135,6 +135,8 @@ export function startOpenModel(
   let stopped = false;
 
   const queue = (): void => {
+    // After a stall the sender is ahead of the timer: what it already sent needs no wake-up.
+    if (queued < sent) queued = sent;
     for (let room = timer.room(); room > 0; room--) {
       const atMs = schedule.atMs(queued);
       if (atMs >= engine.windowEndMs) return;

@@ -43,15 +43,21 @@ const at = (i) => f64[${RING_AT} + (i & ${MASK})];
 let lastWakeMs = -Infinity;
 for (;;) {
   if (Atomics.load(i32, ${EXIT}) !== 0) break;
-  const read0 = Atomics.load(i32, ${READ});
   const delivered = Atomics.load(i32, ${DELIVERED});
+  const read0 = Atomics.load(i32, ${READ});
   const read = ((delivered - read0) | 0) > 0 ? delivered : read0;
   const write = Atomics.load(i32, ${WRITE});
-  if (read === write) { Atomics.wait(i32, ${WRITE}, write); continue; }
+  if (read === write) {
+    Atomics.store(i32, ${READ}, read);
+    Atomics.wait(i32, ${WRITE}, write);
+    continue;
+  }
   const lead = f64[${LEAD}];
   const wakeAtMs = Math.max(at(read) - lead, lastWakeMs + f64[${MIN_GAP}]);
   const waitMs = wakeAtMs - now();
-  if (waitMs > 0) { Atomics.wait(i32, ${EXIT}, 0, waitMs); continue; }
+  // Waiting on DELIVERED: the main thread notifies it when it served times this sleep aims at
+  // (it was late), and may then reuse their slots, so the time read here may be stale.
+  if (waitMs > 0) { Atomics.wait(i32, ${DELIVERED}, delivered, waitMs); continue; }
   lastWakeMs = now();
   // Past every time the main thread will serve on this wake-up (those due by its arrival).
   let r = read;
@@ -143,10 +149,10 @@ export class WakeTimer {
 
   /** How many more times can be pushed now. */
   room(): number {
-    const read = Atomics.load(this.i32, READ);
-    // A slot is free once both the worker and the main thread are past it.
-    const oldest = ((this.delivered - read) | 0) > 0 ? read : this.delivered;
-    return WAKE_RING_SIZE - ((this.write - oldest) | 0);
+    // A slot is free once the main thread has served it. The worker may not have passed it yet
+    // (the main thread was late and served several at once): it skips to what was served, and is
+    // notified in fire(), so a time it read from a reused slot never makes it oversleep.
+    return WAKE_RING_SIZE - ((this.write - this.delivered) | 0);
   }
 
   /** Queues a wake-up at `atMs` (main thread's performance.now(), not before the last pushed). */
@@ -173,6 +179,7 @@ export class WakeTimer {
     Atomics.store(this.i32, EXIT, 1);
     Atomics.notify(this.i32, EXIT);
     Atomics.notify(this.i32, WRITE);
+    Atomics.notify(this.i32, DELIVERED);
     return this.worker.terminate();
   }
 
@@ -216,6 +223,9 @@ export class WakeTimer {
       this.delivered = (this.delivered + 1) | 0;
     }
     Atomics.store(this.i32, DELIVERED, this.delivered);
+    // Served more than the worker woke for (this wake-up came late): the worker may be asleep
+    // towards a time already served, in a slot that may now be reused. Wake it to re-plan.
+    if (((this.delivered - Atomics.load(this.i32, READ)) | 0) > 0) Atomics.notify(this.i32, DELIVERED);
     this.onWake(nowMs);
   }
 }
