@@ -97,18 +97,20 @@ export class Engine implements ExchangeSink {
       return sentMs;
     }
     ex.replica = replica;
-    // The exchange's own options object and header array are refilled, not reallocated: undici
-    // copies what it needs while dispatching.
+    // The exchange's own options object and header arrays are refilled, not reallocated (the
+    // clients copy what they need while dispatching); the cookie string is the user's, made once
+    // per session token.
     const route = PATHS[endpoint];
     const req = ex.request;
-    const headers = req.headers;
-    headers.length = 0;
-    if (vu.token !== undefined) headers.push('cookie', `sid=${vu.token}`);
+    const cookie = vu.cookieHeader();
     req.body = undefined;
     if (ex.sku !== undefined) {
-      headers.push('content-type', 'application/json');
       req.body = `${this.addBodyHead}${ex.sku}"}`;
+      req.headers = cookie === undefined ? ex.jsonHeaders : ex.cookieJsonHeaders;
+    } else {
+      req.headers = cookie === undefined ? ex.noHeaders : ex.cookieHeaders;
     }
+    if (cookie !== undefined) req.headers[1] = cookie;
     req.origin = replica.url;
     req.method = route.method;
     req.path = route.path;

@@ -38,6 +38,11 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseHandler {
   storeUs = -1;
   setCookie: string | undefined;
   body: string | undefined;
+  /** The header lists a request can have, reused (Engine.issue sets the cookie value, [1]). */
+  readonly noHeaders: string[] = [];
+  readonly cookieHeaders: string[] = ['cookie', ''];
+  readonly jsonHeaders: string[] = ['content-type', 'application/json'];
+  readonly cookieJsonHeaders: string[] = ['cookie', '', 'content-type', 'application/json'];
   /** Dispatch options, reused from one request to the next (see Engine.issue). */
   readonly request = {
     origin: '',
@@ -76,7 +81,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseHandler {
 
   onConnect(): void {}
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null): boolean {
+  onHeaders(statusCode: number, rawHeaders: (Buffer | string)[] | null): boolean {
     this.status = statusCode;
     if (rawHeaders) {
       for (let i = 0; i < rawHeaders.length; i += 2) {
@@ -84,9 +89,13 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseHandler {
         // Length and first letter first, so most headers (Connection has set-cookie's length)
         // are never decoded.
         if (!startsWithS(name)) continue;
-        if (name.length === SET_COOKIE.length && name.toString().toLowerCase() === SET_COOKIE) {
+        // HttpConnection passes the lower-case constants themselves: compared by identity first.
+        if (name === SET_COOKIE || (name.length === SET_COOKIE.length && name.toString().toLowerCase() === SET_COOKIE)) {
           this.setCookie = parseSid(rawHeaders[i + 1].toString());
-        } else if (name.length === SERVER_TIMING.length && name.toString().toLowerCase() === SERVER_TIMING) {
+        } else if (
+          name === SERVER_TIMING ||
+          (name.length === SERVER_TIMING.length && name.toString().toLowerCase() === SERVER_TIMING)
+        ) {
           this.storeUs = parseStoreUs(rawHeaders[i + 1]);
         }
       }

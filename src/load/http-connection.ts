@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { HEADER_SERVER_TIMING } from '../../targets/protocol.js';
 
 /**
  * The part of a request the engine fills (the same object it hands to undici's dispatch).
@@ -17,10 +18,12 @@ export interface HttpRequest {
  */
 export interface ResponseHandler {
   /**
-   * Status and the response headers the engine reads: `Set-Cookie` and `Server-Timing` only,
-   * as [name, value…] strings (names as sent). Others are read by the connection itself.
+   * Status and the response headers the engine reads, `set-cookie` and `server-timing` only, as
+   * [name, value, …] with lower-case names and raw value bytes (leading and trailing blanks
+   * removed). The values are views of a buffer that the next read overwrites: valid only during
+   * this call. The connection reads the framing headers itself.
    */
-  onHeaders(status: number, headers: string[]): boolean;
+  onHeaders(status: number, headers: (string | Buffer)[]): boolean;
   /** A piece of the body, a copy the handler may keep; called only when `wantsBody`. */
   onData(chunk: Buffer): boolean;
   onComplete(): void;
@@ -105,6 +108,11 @@ export class HttpConnection {
   /** performance.now() ms after which the request in flight has timed out. */
   private deadlineMs = Number.POSITIVE_INFINITY;
   private readonly hostHeader: string;
+  private readonly getLines = new Map<string, string>();
+  private readonly timingOnly: (string | Buffer)[] = [SERVER_TIMING.name, EMPTY];
+  private readonly cookieOnly: (string | Buffer)[] = [SET_COOKIE.name, EMPTY];
+  private readonly both: (string | Buffer)[] = [SERVER_TIMING.name, EMPTY, SET_COOKIE.name, EMPTY];
+  private readonly postLines = new Map<string, string>();
   private readonly host: string;
   private readonly port: number;
   private readonly onRead = (nread: number, buf: Uint8Array): boolean => {
@@ -135,7 +143,7 @@ export class HttpConnection {
     this.partial = undefined;
     this.closeAfter = false;
     this.deadlineMs = performance.now() + this.timeoutMs;
-    let text = `${req.method} ${req.path} HTTP/1.1\r\n${this.hostHeader}`;
+    let text = this.requestLine(req.method, req.path);
     const h = req.headers;
     for (let i = 0; i < h.length; i += 2) text += `${h[i]}: ${h[i + 1]}\r\n`;
     if (req.body !== undefined) text += `content-length: ${Buffer.byteLength(req.body)}\r\n\r\n${req.body}`;
@@ -160,6 +168,17 @@ export class HttpConnection {
     }
     socket.write(text);
     return true;
+  }
+
+  /** `METHOD PATH HTTP/1.1` and the Host header, made once per method and path. */
+  private requestLine(method: string, path: string): string {
+    const byPath = method === 'GET' ? this.getLines : method === 'POST' ? this.postLines : undefined;
+    let line = byPath?.get(path);
+    if (line === undefined) {
+      line = `${method} ${path} HTTP/1.1\r\n${this.hostHeader}`;
+      if (byPath !== undefined && byPath.size < 64) byPath.set(path, line);
+    }
+    return line;
   }
 
   /** Fails the request in flight if its deadline passed (called by a shared sweep timer). */
@@ -233,7 +252,7 @@ export class HttpConnection {
           // The buffer holds stale bytes past `end`: a match there means none before it.
           const headEnd = buf.indexOf(CRLFCRLF, at);
           if (headEnd < 0 || headEnd > end - 4) return this.keep(buf, at, end, MAX_HEAD_BYTES);
-          const next = this.head(buf.toString('latin1', at, headEnd));
+          const next = this.head(buf, at, headEnd);
           at = headEnd + 4;
           if (next === Head.Failed) return;
           if (next === Head.Complete) return this.done(at, end);
@@ -310,53 +329,72 @@ export class HttpConnection {
     this.fail(new HttpConnectionError(`malformed response: ${what}`, 'ECONNRESET'));
   }
 
+  /** The headers handed to the handler, in lists reused from one response to the next. */
+  private picked(cookie: Buffer | undefined, timing: Buffer | undefined): (string | Buffer)[] {
+    if (cookie === undefined && timing === undefined) return NO_HEADERS;
+    const list = cookie === undefined ? this.timingOnly : timing === undefined ? this.cookieOnly : this.both;
+    if (timing !== undefined) list[1] = timing;
+    if (cookie !== undefined) list[list.length - 1] = cookie;
+    return list;
+  }
+
   /**
-   * Parses a response head (status line and headers, without the final CRLFCRLF), hands the
-   * status and the engine's headers to the handler, and sets up reading the body.
+   * Parses a response head, buf[from, to) (status line and headers, without the final CRLFCRLF),
+   * hands the status and the engine's headers to the handler, and sets up reading the body.
+   * Works on the bytes: no string is made of a head, and header names are compared only when
+   * their length and first letter match one the connection or the engine reads.
    */
-  private head(head: string): Head {
+  private head(buf: Buffer, from: number, to: number): Head {
     // "HTTP/1.1 200 OK"
-    if (!head.startsWith('HTTP/1.') || head.charCodeAt(12) > 32) return this.malformed('bad status line');
-    const status = (head.charCodeAt(9) - 48) * 100 + (head.charCodeAt(10) - 48) * 10 + (head.charCodeAt(11) - 48);
+    if (to - from < 12 || !startsWith(buf, from, HTTP_1) || (from + 12 < to && buf[from + 12] > 32)) {
+      return this.malformed('bad status line');
+    }
+    const status = (buf[from + 9] - 48) * 100 + (buf[from + 10] - 48) * 10 + (buf[from + 11] - 48);
     if (!(status >= 100 && status <= 599)) return this.malformed('bad status code');
     if (status < 200) return Head.More; // 1xx interim response: the real one follows
-    let keepAlive = head.charCodeAt(7) === 49; // HTTP/1.1 keeps alive by default, 1.0 does not
+    let keepAlive = buf[from + 7] === 49; // HTTP/1.1 keeps alive by default, 1.0 does not
     let length = -1;
     let chunked = false;
-    let picked: string[] | undefined;
-    let at = head.indexOf('\r\n');
-    while (at >= 0) {
-      const start = at + 2;
-      at = head.indexOf('\r\n', start);
-      const lineEnd = at < 0 ? head.length : at;
-      const colon = head.indexOf(':', start);
-      if (colon < 0 || colon > lineEnd) continue;
+    let cookie: Buffer | undefined;
+    let timing: Buffer | undefined;
+    let line = lineEndIn(buf, from, to);
+    while (line >= 0) {
+      const start = line + 2;
+      const next = lineEndIn(buf, start, to);
+      const lineEnd = next < 0 ? to : next;
+      line = next;
+      let colon = start;
+      while (colon < lineEnd && buf[colon] !== COLON) colon++;
+      if (colon === lineEnd) continue;
       const nameLength = colon - start;
-      // Length and first letter before any lower-casing: most headers are never compared.
-      const first = head.charCodeAt(start) | 0x20;
-      if (first === 0x63 /* c */ && (nameLength === 14 || nameLength === 10)) {
-        const name = head.slice(start, colon).toLowerCase();
-        if (name === 'content-length') {
-          const value = head.slice(colon + 1, lineEnd).trim();
-          length = value === '' ? Number.NaN : Number(value);
-          if (!Number.isSafeInteger(length) || length < 0) return this.malformed('bad content-length');
-        } else if (name === 'connection') {
-          const value = head.slice(colon + 1, lineEnd).trim().toLowerCase();
-          if (value === 'close') keepAlive = false;
-          else if (value === 'keep-alive') keepAlive = true;
+      // Length and first letter before any comparison: most headers are never compared.
+      const first = buf[start] | 0x20;
+      // The value without leading and trailing blanks: buf[v, ve).
+      let v = colon + 1;
+      let ve = lineEnd;
+      while (v < ve && (buf[v] === 32 || buf[v] === 9)) v++;
+      while (ve > v && (buf[ve - 1] === 32 || buf[ve - 1] === 9)) ve--;
+      if (first === 0x63 /* c */ && nameLength === 14 && equalsLower(buf, start, CONTENT_LENGTH)) {
+        length = v === ve ? Number.NaN : 0;
+        for (let i = v; i < ve && length >= 0; i++) {
+          const d = buf[i] - 48;
+          length = d >= 0 && d <= 9 ? length * 10 + d : Number.NaN;
         }
-      } else if (first === 0x74 /* t */ && nameLength === 17) {
-        if (head.slice(start, colon).toLowerCase() === 'transfer-encoding') {
-          chunked = head.slice(colon + 1, lineEnd).trim().toLowerCase().endsWith('chunked');
-        }
-      } else if (first === 0x73 /* s */ && (nameLength === 10 || nameLength === 13)) {
-        const name = head.slice(start, colon);
-        const lower = name.toLowerCase();
-        if (lower === 'set-cookie' || lower === 'server-timing') (picked ??= []).push(name, head.slice(colon + 1, lineEnd).trim());
+        if (!Number.isSafeInteger(length)) return this.malformed('bad content-length');
+      } else if (first === 0x63 /* c */ && nameLength === 10 && equalsLower(buf, start, CONNECTION)) {
+        if (ve - v === 5 && equalsLower(buf, v, CLOSE)) keepAlive = false;
+        else if (ve - v === 10 && equalsLower(buf, v, KEEP_ALIVE)) keepAlive = true;
+        else if (/(^|,)\s*close\s*(,|$)/i.test(buf.toString('latin1', v, ve))) keepAlive = false;
+      } else if (first === 0x74 /* t */ && nameLength === 17 && equalsLower(buf, start, TRANSFER_ENCODING)) {
+        chunked = ve - v >= 7 && equalsLower(buf, ve - 7, CHUNKED);
+      } else if (first === 0x73 /* s */ && nameLength === 10 && equalsLower(buf, start, SET_COOKIE)) {
+        cookie = buf.subarray(v, ve);
+      } else if (first === 0x73 /* s */ && nameLength === 13 && equalsLower(buf, start, SERVER_TIMING)) {
+        timing = buf.subarray(v, ve);
       }
     }
     this.closeAfter = !keepAlive;
-    this.handler!.onHeaders(status, picked ?? NO_HEADERS);
+    this.handler!.onHeaders(status, this.picked(cookie, timing));
     if (status === 204 || status === 304) return Head.Complete;
     if (chunked) {
       this.state = State.ChunkSize;
@@ -378,7 +416,41 @@ export class HttpConnection {
   }
 }
 
-const NO_HEADERS: string[] = [];
+const NO_HEADERS: (string | Buffer)[] = [];
+const EMPTY = Buffer.alloc(0);
+const COLON = 58;
+
+/** A lower-case token, as a string and as bytes. */
+interface Token {
+  name: string;
+  bytes: Buffer;
+}
+const token = (name: string): Token => ({ name, bytes: Buffer.from(name, 'latin1') });
+const HTTP_1 = Buffer.from('HTTP/1.', 'latin1');
+const CONTENT_LENGTH = token('content-length');
+const CONNECTION = token('connection');
+const TRANSFER_ENCODING = token('transfer-encoding');
+const SET_COOKIE = token('set-cookie');
+const SERVER_TIMING = token(HEADER_SERVER_TIMING);
+const CLOSE = token('close');
+const KEEP_ALIVE = token('keep-alive');
+const CHUNKED = token('chunked');
+
+function startsWith(buf: Buffer, at: number, prefix: Buffer): boolean {
+  for (let i = 0; i < prefix.length; i++) if (buf[at + i] !== prefix[i]) return false;
+  return true;
+}
+
+/** Whether buf at `at` holds `t`, ignoring ASCII case (the caller checked the length). */
+function equalsLower(buf: Buffer, at: number, t: Token): boolean {
+  const b = t.bytes;
+  for (let i = 0; i < b.length; i++) {
+    const c = buf[at + i];
+    if ((c >= 65 && c <= 90 ? c | 0x20 : c) !== b[i]) return false;
+  }
+  return true;
+}
+
 
 /** Index of the CR of the first CRLF in buf[at, end), or -1. */
 function lineEndIn(buf: Buffer, at: number, end: number): number {
