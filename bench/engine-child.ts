@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
 import { runLoad } from '../src/load/run-load.js';
 import { percentilesOf } from '../src/metrics/histogram.js';
 import { Recorder } from '../src/metrics/recorder.js';
@@ -13,6 +14,9 @@ import type { EngineJob, EngineResult } from './run-engine.js';
  * apart from the bench and the servers. Receives one {@link EngineJob} over IPC, answers with
  * one {@link EngineResult}, and exits.
  */
+
+// Experiments: V8 flags set at run time (some, such as growth factors, are read on every GC).
+if (process.env.BENCH_ENGINE_V8_FLAGS) v8.setFlagsFromString(process.env.BENCH_ENGINE_V8_FLAGS);
 
 /** CPU time of this process's main thread, ms (utime + stime in 10 ms ticks); 0 off Linux. */
 function mainThreadMs(): number {

@@ -1,3 +1,4 @@
+import { ENGINE_NODE_FLAGS } from '../src/load/heap-sizing.js';
 import type { LoadSpec, SessionMix } from '../src/scenario/types.js';
 import { runChild, type ChildRunOptions } from './run-child.js';
 import type { RunFigures } from './measure.js';
@@ -59,8 +60,9 @@ export function closedLoad(users: number): LoadSpec {
 export function runEngine(job: EngineJob, opts: EngineRunOptions = {}): Promise<EngineResult> {
   const profDir = opts.cpuProfDir ?? process.env.BENCH_CPU_PROF;
   const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
-  // Node/V8 flags for experiments on the engine process only, e.g. `--max-semi-space-size=16`.
-  const extra = process.env.BENCH_ENGINE_NODE_FLAGS?.trim();
-  if (extra) execArgv.push(...extra.split(/\s+/));
+  // The heap flags statebench's engine should run with (src/load/heap-sizing.ts), unless the
+  // experiment says otherwise: BENCH_ENGINE_NODE_FLAGS replaces them (empty: none).
+  const flags = process.env.BENCH_ENGINE_NODE_FLAGS ?? ENGINE_NODE_FLAGS.join(' ');
+  if (flags.trim()) execArgv.push(...flags.trim().split(/\s+/));
   return runChild<EngineJob, EngineResult>('engine-child', job, { ...opts, execArgv });
 }
