@@ -44,6 +44,8 @@ export class Engine implements ExchangeSink {
   onUserFree: (vu: VirtualUser, kind: OutcomeKind) => void = () => {};
 
   private readonly exchanges: Exchange[][];
+  /** Every exchange of each user, free or not. */
+  private readonly allExchanges: Exchange[][];
   /** An add's JSON body up to the sku, built once: each add appends only `sku"}`. */
   private readonly addBodyHead: string;
 
@@ -51,6 +53,7 @@ export class Engine implements ExchangeSink {
     this.clients = new ReplicaClients(opts.users * opts.parallelPerSession, opts.timeoutMs, opts.httpClient);
     this.users = [];
     this.exchanges = [];
+    this.allExchanges = [];
     for (let i = 0; i < opts.users; i++) {
       this.users.push(new VirtualUser(i, opts.mix, opts.parallelPerSession));
       const own: Exchange[] = [];
@@ -61,6 +64,7 @@ export class Engine implements ExchangeSink {
         own.push(ex);
       }
       this.exchanges.push(own);
+      this.allExchanges.push([...own]);
     }
     this.addBodyHead = `{"qty":1,"payload":"${'x'.repeat(opts.mix.payloadBytes)}","sku":"`;
   }
@@ -116,6 +120,29 @@ export class Engine implements ExchangeSink {
     req.path = route.path;
     this.clients.get(replica, ex.slot).dispatch(req, ex);
     return sentMs;
+  }
+
+  /**
+   * Ends the window at `endMs` if that is earlier (an abort). Requests in flight that were due
+   * at or after it no longer count: an engine in a worker hears of an abort a little late, and
+   * may have sent some.
+   */
+  shortenWindow(endMs: number): void {
+    if (endMs >= this.windowEndMs) return;
+    this.windowEndMs = endMs;
+    for (const ex of this.inFlight()) {
+      if (ex.counted && ex.intendedMs >= endMs) {
+        ex.counted = false;
+        this.countedInFlight--;
+      }
+    }
+  }
+
+  /** Exchanges with a request in flight: every user's tabs not in its free list. */
+  private *inFlight(): Generator<Exchange> {
+    for (let i = 0; i < this.users.length; i++) {
+      for (const ex of this.allExchanges[i]) if (!this.exchanges[i].includes(ex)) yield ex;
+    }
   }
 
   complete(ex: Exchange, transportKind: OutcomeKind): void {

@@ -46,6 +46,8 @@ export function startOpenModel(
   load: OpenLoad,
   recorder: LoadRecorder,
   warmupStartMs: number,
+  /** Shift of every arrival, ms (one of several engines: see EngineShard). */
+  phaseMs = 0,
 ): { stop: () => number; stats: () => OpenModelStats } {
   // Idle sessions wait in a first-in-first-out ring, so arrivals are spread over the whole
   // pool: every session advances slowly, as many users browsing at once do. A stack would hand
@@ -127,8 +129,8 @@ export function startOpenModel(
     load.rateRps,
     load.rampToRps ?? load.rateRps,
     plannedMs,
-    warmupStartMs,
-    engine.windowStartMs,
+    warmupStartMs + phaseMs,
+    engine.windowStartMs + phaseMs,
   );
   let sent = 0;
   let queued = 0;

@@ -1,5 +1,5 @@
 import type { LoadSpec, SessionMix } from '../scenario/types.js';
-import type { Router } from '../topology/types.js';
+import type { Router, Topology } from '../topology/types.js';
 import { startClosedModel, type ClosedModelStats } from './closed-model.js';
 import { Engine } from './engine.js';
 import type { LoadRecorder } from './load-recorder.js';
@@ -37,6 +37,25 @@ export interface RunLoadOptions {
    * `undici` (for comparison). Both classify failures the same way.
    */
   httpClient?: HttpClientKind;
+  /**
+   * Engines to run, each in a worker thread on its own event loop (default 1: in this thread).
+   * Users, sessions and the arrival rate are split between them, and every call they make to
+   * the recorder is replayed into `recorder` in time order, so histograms and counts are exactly
+   * those of one engine. Needs `topology` (each worker routes by its own copy of the replica
+   * list); `onUsers` is not called. Worth it only with cores to spare: on 2 cores, the servers
+   * need the other one.
+   */
+  workers?: number;
+  /** The topology behind `router`; required when `workers` > 1. */
+  topology?: Topology;
+}
+
+/** Where and when this engine runs, when it is one of several (see load-workers.ts). */
+export interface EngineShard {
+  /** The run's start (performance.now() ms), shared by every worker; default: now. */
+  startMs?: number;
+  /** Shift of this engine's arrivals, ms, so that the workers' arrivals interleave. */
+  phaseMs?: number;
 }
 
 export interface LoadStats {
@@ -60,6 +79,15 @@ export interface LoadStats {
  * prints, never throws for failed requests.
  */
 export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
+  if ((opts.workers ?? 1) > 1) {
+    const { runLoadInWorkers } = await import('./load-workers.js');
+    return runLoadInWorkers(opts);
+  }
+  return runLoadHere(opts);
+}
+
+/** {@link runLoad} with one engine on this thread's event loop. */
+export async function runLoadHere(opts: RunLoadOptions, shard: EngineShard = {}): Promise<LoadStats> {
   const { load } = opts;
   const users = load.model === 'closed' ? load.users : load.sessions;
   const engine = new Engine({
@@ -71,7 +99,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
     timeoutMs: load.timeoutMs,
     httpClient: opts.httpClient,
   });
-  const startMs = performance.now();
+  const startMs = shard.startMs ?? performance.now();
   engine.windowStartMs = startMs + opts.warmupMs;
   engine.windowEndMs = engine.windowStartMs + opts.durationMs;
   opts.onWindowPlanned?.(engine.windowStartMs, engine.windowEndMs);
@@ -89,7 +117,7 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
           if (nowMs < engine.windowEndMs) tick(nowMs);
         }, TICK_MS).unref(); // never what keeps the process alive, should runLoad exit early
 
-  const open = load.model === 'open' ? startOpenModel(engine, load, opts.recorder, startMs) : undefined;
+  const open = load.model === 'open' ? startOpenModel(engine, load, opts.recorder, startMs, shard.phaseMs ?? 0) : undefined;
   const closed = load.model === 'closed' ? startClosedModel(engine, load, opts.mix, startMs) : undefined;
   const loopDelay = closed === undefined ? undefined : new LoopDelay();
 
@@ -103,13 +131,15 @@ export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
     };
     const onAbort = (): void => {
       aborted = true;
-      engine.windowEndMs = Math.min(engine.windowEndMs, performance.now());
+      // A worker is told when the run was aborted (the signal's reason); otherwise now.
+      const reason: unknown = opts.signal?.reason;
+      engine.shortenWindow(typeof reason === 'number' ? reason : performance.now());
       finish();
     };
     const warmupTimer = setTimeout(() => {
       loopDelay?.start();
       opts.onWindowStart?.(engine.windowStartMs);
-    }, opts.warmupMs);
+    }, engine.windowStartMs - performance.now());
     const endTimer = setTimeout(finish, engine.windowEndMs - performance.now());
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
