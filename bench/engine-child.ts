@@ -40,7 +40,7 @@ function fixedRouter(replica: Replica): Router {
   };
 }
 
-/** Only what createRouter reads from a topology: the replica list and add/remove events. */
+/** Only what createRouter (and runLoad's workers) read from a topology: the replica list and its events. */
 function staticTopology(replicas: Replica[]): Topology {
   return Object.assign(new EventEmitter(), { replicas }) as unknown as Topology;
 }
@@ -70,6 +70,8 @@ async function run(job: EngineJob): Promise<EngineResult> {
     load: job.load,
     mix: job.mix,
     httpClient: job.httpClient,
+    workers: job.workers,
+    topology: staticTopology(replicas),
     warmupMs: job.warmupMs,
     durationMs: job.durationMs,
     onWindowPlanned: (startMs) => recorder.beginMeasuring(startMs),

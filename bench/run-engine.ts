@@ -12,6 +12,8 @@ export interface EngineJob {
   mix: SessionMix;
   warmupMs: number;
   durationMs: number;
+  /** Engines in worker threads (runLoad's `workers`); default 1, in the child's main thread. */
+  workers?: number;
   /** The engine's HTTP client (default builtin); `undici` for comparison. */
   httpClient?: 'builtin' | 'undici';
   /** Send `{type:'memory'}` heap figures once a second (bench/memory). */
