@@ -22,9 +22,11 @@ export function createArrivalSchedule(
 ): ArrivalSchedule {
   const warmup = createPacer(rateRps);
   const window = createPacer(rateRps, rampToRps, rampMs);
-  const warmupMs = windowStartMs - warmupStartMs;
-  let warmupCount = warmup.dueBy(warmupMs);
-  while (warmupCount > 0 && warmup.dueAtMs(warmupCount - 1) >= warmupMs) warmupCount--;
+  // Compared as the times are made (start + offset), not as offsets: (start + 300) − start is not
+  // always 300 in floating point, and one warm-up arrival too many would share the window's
+  // first instant.
+  let warmupCount = warmup.dueBy(windowStartMs - warmupStartMs) + 1;
+  while (warmupCount > 0 && warmupStartMs + warmup.dueAtMs(warmupCount - 1) >= windowStartMs) warmupCount--;
   return {
     atMs(k) {
       if (k < warmupCount) return warmupStartMs + warmup.dueAtMs(k);

@@ -147,6 +147,13 @@ export class WakeTimer {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sab, mainOriginMs: performance.timeOrigin } });
     this.worker.unref();
     this.listen();
+    // Until the worker runs (tens to hundreds of milliseconds on a busy machine), times due are
+    // served from a millisecond timer, so the first arrivals are not held back by its start.
+    this.worker.once('online', () => {
+      clearTimeout(this.bootTimer);
+      this.bootTimer = undefined;
+    });
+    this.bootTimer = setTimeout(this.boot, 0);
   }
 
   /** How many more times can be pushed now. */
@@ -178,6 +185,7 @@ export class WakeTimer {
 
   close(): Promise<number> {
     this.closed = true;
+    clearTimeout(this.bootTimer);
     Atomics.store(this.i32, EXIT, 1);
     Atomics.notify(this.i32, EXIT);
     Atomics.notify(this.i32, WRITE);
@@ -190,6 +198,14 @@ export class WakeTimer {
     if (r.async) r.value.then(this.woken, this.woken);
     else queueMicrotask(this.woken);
   }
+
+  private bootTimer: NodeJS.Timeout | undefined;
+  private readonly boot = (): void => {
+    if (this.closed || this.bootTimer === undefined) return;
+    const nowMs = performance.now();
+    if (this.delivered !== this.write && this.f64[RING_AT + (this.delivered & MASK)] <= nowMs) this.deliver(nowMs);
+    if (this.bootTimer !== undefined) this.bootTimer = setTimeout(this.boot, 1);
+  };
 
   private readonly woken = (): void => {
     if (this.closed) return;
@@ -209,7 +225,6 @@ export class WakeTimer {
     // A wake-up for a time already served (the main thread was late and served several): the
     // worker wakes again for what is left.
     if (earlyMs > MAX_LEAD_MS + STALE_MARGIN_MS) return;
-    this.wakeUps++;
     // Learn the lead: a quantile estimate that leaves EARLY_SHARE of wake-ups early.
     if (earlyMs > 0) this.leadMs -= LEAD_STEP_MS * (1 - EARLY_SHARE);
     else this.leadMs += LEAD_STEP_MS * EARLY_SHARE;
@@ -221,6 +236,12 @@ export class WakeTimer {
       while ((nowMs = performance.now()) < dueMs);
       this.spinMs += earlyMs + (nowMs - dueMs);
     }
+    this.deliver(nowMs);
+  }
+
+  /** Serves every time due by `nowMs`. */
+  private deliver(nowMs: number): void {
+    this.wakeUps++;
     while (this.delivered !== this.write && this.f64[RING_AT + (this.delivered & MASK)] <= nowMs) {
       this.delivered = (this.delivered + 1) | 0;
     }

@@ -13,6 +13,17 @@ describe('arrival schedule', () => {
     for (let k = 1; k < times.length; k++) expect(times[k]).toBeGreaterThan(times[k - 1]);
   });
 
+  it('never puts a warm-up arrival on the window\'s first instant, whatever the floating-point start', () => {
+    // (start + 300) − start > 300 for each of these.
+    for (const start of [3867.894333609212, 32560.722199582215, 65303.3035938146, 0.1]) {
+      const windowStart = start + 300;
+      const s = createArrivalSchedule(20, 20, 2000, start, windowStart);
+      const inWindow = Array.from({ length: 100 }, (_, k) => s.atMs(k)).filter((t) => t >= windowStart && t < windowStart + 2000);
+      expect(inWindow.length).toBe(40);
+      expect(new Set(inWindow).size).toBe(40);
+    }
+  });
+
   it('ramps in the window and has no warm-up arrivals without a warm-up', () => {
     const s = createArrivalSchedule(100, 300, 1000, 500, 500);
     expect(s.atMs(0)).toBe(500);
