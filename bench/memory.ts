@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { SCENARIO_DEFAULTS, defaultSessions } from '../src/scenario/defaults.js';
 import { startTopology } from '../src/topology/topology.js';
+import { ENGINE_NODE_FLAGS } from '../src/load/heap-sizing.js';
 import type { OpenLoad } from '../src/scenario/types.js';
 import { cpuPercent, envInt, fmtRps, fmtUs, littleLine, loadLine, rssKb } from './measure.js';
 import { runEngine } from './run-engine.js';
@@ -29,6 +30,7 @@ export async function memoryBench(log: (line: string) => void): Promise<string> 
   const out: string[] = [
     `== memory: open model ${fmtRps(rateRps)} req/s over ${load.sessions} sessions, sticky ${replicas} replicas,` +
       ` ${seconds} s after ${warmupMs / 1000} s warm-up; engine child RSS from /proc/<pid>/status ==`,
+    `engine Node flags: ${process.env.BENCH_ENGINE_NODE_FLAGS ?? ENGINE_NODE_FLAGS.join(' ')} (src/load/heap-sizing.ts)`,
     `machine: ${cpus().length} CPUs, ${loadLine()} at start`,
   ];
   log(`memory: starting sticky topology with ${replicas} replicas, ${seconds} s run`);
@@ -78,7 +80,9 @@ export async function memoryBench(log: (line: string) => void): Promise<string> 
     const atCheckpoint = at(checkpointS);
     const last = samples[samples.length - 1];
     const mib = (kb: number | undefined): string => (kb === undefined ? '-' : `${(kb / 1024).toFixed(1)} MiB`);
-    const every10 = samples.filter((x) => x.s % 10 === 0 || x === last).map((x) => `${x.s}s ${mib(x.kb)}`);
+    // About a dozen figures whatever the length: every 10 s for a minute, every 60 s for 10 minutes.
+    const step = Math.max(10, Math.round(seconds / 120) * 10);
+    const every10 = samples.filter((x) => x.s % step === 0 || x.s === checkpointS || x === last).map((x) => `${x.s}s ${mib(x.kb)}`);
     out.push(
       '',
       `achieved ${fmtRps(result.achievedRps ?? 0)} of ${fmtRps(result.targetRps ?? rateRps)} req/s target; completed ${fmtRps(result.rps)} req/s;` +

@@ -2,14 +2,16 @@ import { balancerHopBench } from './balancer-hop.js';
 import { installSignalCleanup, isStopping, stopEverything } from './children.js';
 import { generatorBench } from './generator.js';
 import { memoryBench } from './memory.js';
+import { pacingBench } from './pacing.js';
 import { workloadBench } from './workload.js';
 
 /**
- * `npm run bench` runs every bench; `node dist/bench/run-all.js generator|workload|memory` runs
+ * `npm run bench` runs every bench; `node dist/bench/run-all.js generator|pacing|workload|memory` runs
  * the ones named. Figures go to stdout; per-run progress to stderr.
  */
 const BENCHES: Record<string, (log: (line: string) => void) => Promise<string>> = {
   generator: generatorBench,
+  pacing: pacingBench,
   workload: workloadBench,
   memory: memoryBench,
   'balancer-hop': balancerHopBench,

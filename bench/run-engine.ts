@@ -1,3 +1,4 @@
+import { ENGINE_NODE_FLAGS } from '../src/load/heap-sizing.js';
 import type { LoadSpec, SessionMix } from '../src/scenario/types.js';
 import { runChild, type ChildRunOptions } from './run-child.js';
 import type { RunFigures } from './measure.js';
@@ -11,6 +12,10 @@ export interface EngineJob {
   mix: SessionMix;
   warmupMs: number;
   durationMs: number;
+  /** Engines in worker threads (runLoad's `workers`); default 1, in the child's main thread. */
+  workers?: number;
+  /** The engine's HTTP client (default builtin); `undici` for comparison. */
+  httpClient?: 'builtin' | 'undici';
   /** Send `{type:'memory'}` heap figures once a second (bench/memory). */
   reportMemory?: boolean;
 }
@@ -27,6 +32,17 @@ export interface EngineResult extends RunFigures {
   achievedRps?: number;
   complete: boolean;
   error?: string;
+  /** Open model: p50 of latency from the actual send, µs (the corrected p50 is `p50Us`). */
+  uncorrectedP50Us?: number;
+  /** Open model: how late sends left against their intended time, µs (the generator's own lag). */
+  latenessUs?: { p50: number; p99: number; max: number; count: number };
+  /** Closed model: event-loop delay over the window, µs. */
+  loopDelayUs?: { p50: number; p99: number; max: number; count: number };
+  /** Open model: wake-ups of the pacing timer and time spent spinning after early ones (whole run). */
+  wakeUps?: number;
+  /** CPU of the generator's main thread alone over the window, ms (the rest of `cpuMs` is other threads). */
+  mainThreadCpuMs?: number;
+  spinMs?: number;
 }
 
 export interface EngineRunOptions extends Omit<ChildRunOptions, 'execArgv'> {
@@ -46,8 +62,9 @@ export function closedLoad(users: number): LoadSpec {
 export function runEngine(job: EngineJob, opts: EngineRunOptions = {}): Promise<EngineResult> {
   const profDir = opts.cpuProfDir ?? process.env.BENCH_CPU_PROF;
   const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
-  // Node/V8 flags for experiments on the engine process only, e.g. `--max-semi-space-size=16`.
-  const extra = process.env.BENCH_ENGINE_NODE_FLAGS?.trim();
-  if (extra) execArgv.push(...extra.split(/\s+/));
+  // The heap flags statebench's engine should run with (src/load/heap-sizing.ts), unless the
+  // experiment says otherwise: BENCH_ENGINE_NODE_FLAGS replaces them (empty: none).
+  const flags = process.env.BENCH_ENGINE_NODE_FLAGS ?? ENGINE_NODE_FLAGS.join(' ');
+  if (flags.trim()) execArgv.push(...flags.trim().split(/\s+/));
   return runChild<EngineJob, EngineResult>('engine-child', job, { ...opts, execArgv });
 }

@@ -61,6 +61,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .option('--markdown [path]', 'also write a Markdown summary (default: beside the result)')
     .option('--html [path]', 'also write a self-contained HTML report (default: beside the result)')
     .option('--junit <path>', 'also write thresholds as JUnit XML')
+    .addOption(new Option('--workers <n>', 'engines generating the load, each in a worker thread (keep 1 on 2 cores)').argParser(positiveInt))
     .option('--strict', 'exit with code 98 when the machine disturbed the run (generator late, foreign CPU, steal)')
     .addHelpText('after', EXAMPLES_RUN)
     .action(async (scenario: string, options) => {

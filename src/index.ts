@@ -11,7 +11,7 @@ export { createRouter } from './topology/router.js';
 export { runLoad, type RunLoadOptions, type LoadStats } from './load/run-load.js';
 export { Recorder } from './metrics/recorder.js';
 export { summarize } from './metrics/summarize.js';
-export { decodeHistogram, encodeHistogram, mergeHistograms, percentilesOf } from './metrics/histogram.js';
+export { decodeHistogram, encodeHistogram, mergeHistograms, percentilesOf } from './hdr/histogram.js';
 export { readResultFile } from './report/read-result.js';
 export { renderTerminalReport } from './report/terminal-table.js';
 export { renderMarkdown } from './report/markdown.js';

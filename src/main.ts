@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=512
 import { runCli } from './cli.js';
 import { stopAllTopologies } from './topology/topology.js';
 import { runEmergencyHooks } from './run/emergency.js';

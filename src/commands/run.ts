@@ -32,6 +32,8 @@ export interface RunCommandOptions {
   strict?: boolean;
   /** Replace an existing file at `out`. */
   force?: boolean;
+  /** Overrides `load.workers`. */
+  workers?: number;
 }
 
 /** `statebench run [SCENARIO]`: validate, run every architecture, save, report; returns the exit code. */
@@ -39,6 +41,7 @@ export async function runCommand(scenarioArg: string | undefined, options: RunCo
   const file = resolveBuiltinScenario(scenarioArg ?? 'kill-one-replica');
   const { scenario } = await loadScenarioFile(file);
   if (options.redisUrl !== undefined) checkRedisUrlOption(options.redisUrl);
+  if (options.workers !== undefined) scenario.load = { ...scenario.load, workers: options.workers };
   if (options.arch) {
     scenario.architectures = parseArchList(options.arch);
     // A threshold on an architecture left out on purpose is not a failure; say so and drop it.

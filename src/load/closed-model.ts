@@ -1,4 +1,5 @@
 import type { ClosedLoad, SessionMix } from './load-spec.js';
+import type { DelayStats } from './delay-stats.js';
 import type { Engine } from './engine.js';
 import type { OutcomeKind } from './outcome.js';
 import type { VirtualUser } from './virtual-user.js';
@@ -21,6 +22,12 @@ export interface ClosedModelStats {
    * silently assumes to be 0: small (~1-2 µs a request here) unless the generator is starved.
    */
   betweenRequestsMs: number;
+  /**
+   * How late the generator's event loop ran over the window, µs (perf_hooks'
+   * monitorEventLoopDelay, sampled every 10 ms): a closed loop has no schedule to be late
+   * against, so this is where a starved or blocked generator shows. Set by runLoad.
+   */
+  loopDelayUs?: DelayStats;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Replica, Router } from '../topology/types.js';
 import type { LoadRecorder } from './load-recorder.js';
 import type { Endpoint, OutcomeKind } from './outcome.js';
 import { Exchange, type ExchangeSink } from './exchange.js';
-import { ReplicaClients } from './replica-clients.js';
+import { ReplicaClients, type HttpClientKind } from './replica-clients.js';
 import { VirtualUser } from './virtual-user.js';
 
 const PATHS: Record<Endpoint, { method: 'GET' | 'POST'; path: string }> = {
@@ -21,6 +21,8 @@ export interface EngineOptions {
   users: number;
   parallelPerSession: number;
   timeoutMs: number;
+  /** Default `builtin` (see replica-clients.ts). */
+  httpClient?: HttpClientKind;
 }
 
 /**
@@ -42,13 +44,16 @@ export class Engine implements ExchangeSink {
   onUserFree: (vu: VirtualUser, kind: OutcomeKind) => void = () => {};
 
   private readonly exchanges: Exchange[][];
+  /** Every exchange of each user, free or not. */
+  private readonly allExchanges: Exchange[][];
   /** An add's JSON body up to the sku, built once: each add appends only `sku"}`. */
   private readonly addBodyHead: string;
 
   constructor(private readonly opts: EngineOptions) {
-    this.clients = new ReplicaClients(opts.users * opts.parallelPerSession, opts.timeoutMs);
+    this.clients = new ReplicaClients(opts.users * opts.parallelPerSession, opts.timeoutMs, opts.httpClient);
     this.users = [];
     this.exchanges = [];
+    this.allExchanges = [];
     for (let i = 0; i < opts.users; i++) {
       this.users.push(new VirtualUser(i, opts.mix, opts.parallelPerSession));
       const own: Exchange[] = [];
@@ -59,12 +64,16 @@ export class Engine implements ExchangeSink {
         own.push(ex);
       }
       this.exchanges.push(own);
+      this.allExchanges.push([...own]);
     }
     this.addBodyHead = `{"qty":1,"payload":"${'x'.repeat(opts.mix.payloadBytes)}","sku":"`;
   }
 
-  /** Sends the user's next request; `intendedMs` is when it was due (open) or now (closed). */
-  issue(vu: VirtualUser, intendedMs: number): void {
+  /**
+   * Sends the user's next request; `intendedMs` is when it was due (open) or now (closed).
+   * Returns when it was handed to the network (performance.now() ms).
+   */
+  issue(vu: VirtualUser, intendedMs: number): number {
     const ex = this.exchanges[vu.id].pop();
     if (ex === undefined) throw new Error(`virtual user ${vu.id} has no free tab`); // a model bug
     const endpoint = vu.next();
@@ -81,7 +90,7 @@ export class Engine implements ExchangeSink {
       this.countedInFlight++;
       this.opts.recorder.sent(intendedMs);
     }
-    ex.sentMs = performance.now();
+    const sentMs = (ex.sentMs = performance.now());
     if (replica === undefined) {
       // No replica believed up: what a balancer answers with a 503 and no backend, counted as
       // refused. Failed on the next turn of the event loop, never inside this call: a model
@@ -89,25 +98,51 @@ export class Engine implements ExchangeSink {
       // user again at once and spin on instant refusals until the window ends, holding the
       // event loop (and the router's health checks, which alone could end the outage).
       setImmediate(failUnrouted, ex);
-      return;
+      return sentMs;
     }
     ex.replica = replica;
-    // The exchange's own options object and header array are refilled, not reallocated: undici
-    // copies what it needs while dispatching.
+    // The exchange's own options object and header arrays are refilled, not reallocated (the
+    // clients copy what they need while dispatching); the cookie string is the user's, made once
+    // per session token.
     const route = PATHS[endpoint];
     const req = ex.request;
-    const headers = req.headers;
-    headers.length = 0;
-    if (vu.token !== undefined) headers.push('cookie', `sid=${vu.token}`);
+    const cookie = vu.cookieHeader();
     req.body = undefined;
     if (ex.sku !== undefined) {
-      headers.push('content-type', 'application/json');
       req.body = `${this.addBodyHead}${ex.sku}"}`;
+      req.headers = cookie === undefined ? ex.jsonHeaders : ex.cookieJsonHeaders;
+    } else {
+      req.headers = cookie === undefined ? ex.noHeaders : ex.cookieHeaders;
     }
+    if (cookie !== undefined) req.headers[1] = cookie;
     req.origin = replica.url;
     req.method = route.method;
     req.path = route.path;
     this.clients.get(replica, ex.slot).dispatch(req, ex);
+    return sentMs;
+  }
+
+  /**
+   * Ends the window at `endMs` if that is earlier (an abort). Requests in flight that were due
+   * at or after it no longer count: an engine in a worker hears of an abort a little late, and
+   * may have sent some.
+   */
+  shortenWindow(endMs: number): void {
+    if (endMs >= this.windowEndMs) return;
+    this.windowEndMs = endMs;
+    for (const ex of this.inFlight()) {
+      if (ex.counted && ex.intendedMs >= endMs) {
+        ex.counted = false;
+        this.countedInFlight--;
+      }
+    }
+  }
+
+  /** Exchanges with a request in flight: every user's tabs not in its free list. */
+  private *inFlight(): Generator<Exchange> {
+    for (let i = 0; i < this.users.length; i++) {
+      for (const ex of this.allExchanges[i]) if (!this.exchanges[i].includes(ex)) yield ex;
+    }
   }
 
   complete(ex: Exchange, transportKind: OutcomeKind): void {

@@ -4,6 +4,7 @@ import type { Endpoint, OutcomeKind } from './outcome.js';
 import type { VirtualUser } from './virtual-user.js';
 import { classifyError, classifyStatus } from './classify-error.js';
 import { HEADER_SERVER_TIMING } from '../../targets/protocol.js';
+import type { ResponseHandler } from './http-connection.js';
 
 /** Receives finished exchanges; implemented by the engine. */
 export interface ExchangeSink {
@@ -16,11 +17,12 @@ const STORE_DUR = 'store;dur=';
 const STORE_DUR_BYTES = Buffer.from(STORE_DUR);
 
 /**
- * One request in flight, and its undici handler. Exchanges are reused (a user keeps one per
- * tab), so a request costs no handler allocation. Uses undici's native (raw-header) handler
- * interface: headers are scanned as buffers, and only the two the engine needs are decoded.
+ * One request in flight, and its response handler, for statebench's own HTTP connection
+ * (http-connection.ts) or undici. Exchanges are reused (a user keeps one per tab), so a request
+ * costs no handler allocation. With undici, its native (raw-header) handler interface: headers
+ * are scanned as buffers, and only the two the engine needs are decoded.
  */
-export class Exchange implements Dispatcher.DispatchHandler {
+export class Exchange implements Dispatcher.DispatchHandler, ResponseHandler {
   vu!: VirtualUser;
   endpoint: Endpoint = 'login';
   replica!: Replica;
@@ -36,6 +38,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
   storeUs = -1;
   setCookie: string | undefined;
   body: string | undefined;
+  /** The header lists a request can have, reused (Engine.issue sets the cookie value, [1]). */
+  readonly noHeaders: string[] = [];
+  readonly cookieHeaders: string[] = ['cookie', ''];
+  readonly jsonHeaders: string[] = ['content-type', 'application/json'];
+  readonly cookieJsonHeaders: string[] = ['cookie', '', 'content-type', 'application/json'];
   /** Dispatch options, reused from one request to the next (see Engine.issue). */
   readonly request = {
     origin: '',
@@ -56,6 +63,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
     readonly slot: number,
   ) {}
 
+  /** Whether this request's body is read (reads and checkouts); see HttpConnection. */
+  get wantsBody(): boolean {
+    return this.wantBody;
+  }
+
   /** Resets per-request state; the engine fills the rest. */
   begin(wantBody: boolean): void {
     this.status = 0;
@@ -69,7 +81,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onConnect(): void {}
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null): boolean {
+  onHeaders(statusCode: number, rawHeaders: (Buffer | string)[] | null): boolean {
     this.status = statusCode;
     if (rawHeaders) {
       for (let i = 0; i < rawHeaders.length; i += 2) {
@@ -77,9 +89,13 @@ export class Exchange implements Dispatcher.DispatchHandler {
         // Length and first letter first, so most headers (Connection has set-cookie's length)
         // are never decoded.
         if (!startsWithS(name)) continue;
-        if (name.length === SET_COOKIE.length && name.toString().toLowerCase() === SET_COOKIE) {
+        // HttpConnection passes the lower-case constants themselves: compared by identity first.
+        if (name === SET_COOKIE || (name.length === SET_COOKIE.length && name.toString().toLowerCase() === SET_COOKIE)) {
           this.setCookie = parseSid(rawHeaders[i + 1].toString());
-        } else if (name.length === SERVER_TIMING.length && name.toString().toLowerCase() === SERVER_TIMING) {
+        } else if (
+          name === SERVER_TIMING ||
+          (name.length === SERVER_TIMING.length && name.toString().toLowerCase() === SERVER_TIMING)
+        ) {
           this.storeUs = parseStoreUs(rawHeaders[i + 1]);
         }
       }

@@ -27,9 +27,10 @@ export interface LoadRecorder {
    */
   tick?(nowMs: number): void;
   /**
-   * Optional, open model only: a request the pacer sent itself (not one that waited in the
-   * backlog for a free session) left `lateUs` after its intended send time (µs, ≥ 0), at `nowMs`.
-   * The generator's own lateness: how far the machine held the pacer up.
+   * Optional: the open model sent a request straight from its schedule `lateUs` (integer µs,
+   * >= 0) after its intended time, at `nowMs`: the generator's own lag, which the corrected
+   * latency includes. Called once per such request inside the window; never for requests that
+   * waited in the backlog for a free session (that wait is the system's, not the generator's).
    */
   late?(lateUs: number, nowMs: number): void;
 }

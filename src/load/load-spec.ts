@@ -9,6 +9,11 @@ interface LoadCommon {
   graceMs: number;
   /** Requests one session may have in flight at once (browser tabs). */
   parallelPerSession: number;
+  /**
+   * Engines generating the load, each on its own event loop in a worker thread, the users and
+   * the rate split between them; their histograms merge exactly. Absent: 1 (the main thread).
+   */
+  workers?: number;
 }
 
 export interface ClosedLoad extends LoadCommon {

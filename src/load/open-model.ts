@@ -1,9 +1,12 @@
 import type { OpenLoad } from './load-spec.js';
+import { createHistogram, recordDurationUs } from '../hdr/histogram.js';
+import { WakeTimer } from '../timing/wake-timer.js';
+import { createArrivalSchedule } from './arrival-schedule.js';
+import { delayStatsOf, type DelayStats } from './delay-stats.js';
 import type { Engine } from './engine.js';
 import type { LoadRecorder } from './load-recorder.js';
-import { createPacer, type Pacer } from './pacer.js';
+import { createPacer } from './pacer.js';
 import type { VirtualUser } from './virtual-user.js';
-import { PreciseTimer } from '../timing/precise-timer.js';
 
 /** Requests due closer together than this are sent on one wake-up (at most 10,000 wake-ups/s). */
 const MIN_TICK_MS = 0.1;
@@ -17,6 +20,16 @@ export interface OpenModelStats {
   targetRps: number;
   /** Most requests that waited for a free session at once. */
   maxBacklog: number;
+  /**
+   * How late each request sent straight from the schedule left against its intended time, µs,
+   * over the window: the generator's own lag, which the corrected latency includes. Requests
+   * that waited in the backlog for a free session are not in it (that wait is the system's).
+   */
+  latenessUs: DelayStats;
+  /** Wake-ups of the pacing timer over the whole run (warm-up included). */
+  wakeUps: number;
+  /** Time spent spinning to a due time after the timer woke early, ms, whole run. */
+  spinMs: number;
 }
 
 /**
@@ -33,6 +46,8 @@ export function startOpenModel(
   load: OpenLoad,
   recorder: LoadRecorder,
   warmupStartMs: number,
+  /** Shift of every arrival, ms (one of several engines: see EngineShard). */
+  phaseMs = 0,
 ): { stop: () => number; stats: () => OpenModelStats } {
   // Idle sessions wait in a first-in-first-out ring, so arrivals are spread over the whole
   // pool: every session advances slowly, as many users browsing at once do. A stack would hand
@@ -74,19 +89,19 @@ export function startOpenModel(
     return undefined;
   };
 
-  const send = (vu: VirtualUser, intendedMs: number): void => {
-    engine.issue(vu, intendedMs);
-    makeIdle(vu); // with several tabs a session may take more
-  };
-
+  const lateness = createHistogram();
   const arrive = (intendedMs: number): void => {
     const counted = intendedMs >= engine.windowStartMs && intendedMs < engine.windowEndMs;
     if (counted) dueInWindow++;
     const vu = size === 0 ? takeIdle() : undefined;
     if (vu !== undefined) {
-      const nowMs = performance.now();
-      recorder.late?.(Math.max(0, nowMs - intendedMs) * 1000, nowMs);
-      send(vu, intendedMs);
+      const sentMs = engine.issue(vu, intendedMs);
+      if (counted) {
+        const lateUs = Math.max(0, Math.round((sentMs - intendedMs) * 1000));
+        recordDurationUs(lateness, lateUs);
+        recorder.late?.(lateUs, sentMs);
+      }
+      makeIdle(vu); // with several tabs a session may take more
     } else if (size < capacity) {
       backlog[(head + size) % backlog.length] = intendedMs;
       size++;
@@ -107,49 +122,48 @@ export function startOpenModel(
     makeIdle(vu);
   };
 
-  // Warm-up at the starting rate, then the measured window's (possibly ramping) pacer.
-  const warmupPacer = createPacer(load.rateRps);
-  const windowPacer = createPacer(load.rateRps, load.rampToRps ?? load.rateRps, engine.windowEndMs - engine.windowStartMs);
-  let pacer: Pacer = warmupPacer;
-  let pacerStartMs = warmupStartMs;
-  let n = 0;
+  const plannedMs = engine.windowEndMs - engine.windowStartMs;
+  // Arrivals are numbered across warm-up and window; the sender and the timer each keep a
+  // cursor: `sent` is the next arrival to send, `queued` the next to hand to the timer.
+  const schedule = createArrivalSchedule(
+    load.rateRps,
+    load.rampToRps ?? load.rateRps,
+    plannedMs,
+    warmupStartMs + phaseMs,
+    engine.windowStartMs + phaseMs,
+  );
+  let sent = 0;
+  let queued = 0;
   let stopped = false;
-  const timer = new PreciseTimer(() => tick());
 
-  const tick = (): void => {
-    if (stopped) return;
-    const now = performance.now();
-    if (pacer === warmupPacer && now >= engine.windowStartMs) {
-      // Requests due in warm-up but not yet sent are sent first; then the window's clock starts.
-      // Only those due strictly before the window: the window's pacer sends the one due at its
-      // first instant, and sending the warm-up's too would put two requests on the same instant.
-      const due = warmupPacer.dueBy(engine.windowStartMs - pacerStartMs);
-      for (; n < due; n++) {
-        const intendedMs = pacerStartMs + warmupPacer.dueAtMs(n);
-        if (intendedMs >= engine.windowStartMs) break;
-        arrive(intendedMs);
-      }
-      pacer = windowPacer;
-      pacerStartMs = engine.windowStartMs;
-      n = 0;
+  const queue = (): void => {
+    // After a stall the sender is ahead of the timer: what it already sent needs no wake-up.
+    if (queued < sent) queued = sent;
+    for (let room = timer.room(); room > 0; room--) {
+      const atMs = schedule.atMs(queued);
+      if (atMs >= engine.windowEndMs) return;
+      timer.push(atMs);
+      queued++;
     }
-    const limit = Math.min(now, engine.windowEndMs) - pacerStartMs;
-    const due = pacer.dueBy(limit);
-    while (n < due) {
-      const intendedMs = pacerStartMs + pacer.dueAtMs(n++);
-      if (intendedMs >= engine.windowEndMs) break;
+  };
+
+  // Woken at (never before) the next due time. Since latency counts from the intended time, a
+  // late wake-up would be added to every request: setTimeout wakes up to a millisecond late
+  // (about 0.7 ms on the median at 3,000/s), the wake timer within microseconds. Arrivals
+  // closer than MIN_TICK_MS share a wake-up, so high rates cost a bounded number of wake-ups.
+  const wake = (nowMs: number): void => {
+    if (stopped) return;
+    const endMs = engine.windowEndMs;
+    for (;;) {
+      const intendedMs = schedule.atMs(sent);
+      if (intendedMs > nowMs || intendedMs >= endMs) break;
+      sent++;
       arrive(intendedMs);
     }
-    if (now >= engine.windowEndMs) return;
-    // Sleep until the next request is due. setTimeout would wake up to a millisecond late, and
-    // since latency counts from the intended time, that lateness would be added to every
-    // request (about 0.7 ms on the median at 3,000/s): a sub-millisecond timer keeps the
-    // generator's own lag out of the numbers. Wake-ups closer than MIN_TICK_MS are batched, so
-    // high rates cost a bounded number of wake-ups per second.
-    const nextMs = Math.min(pacerStartMs + pacer.dueAtMs(n), engine.windowEndMs);
-    timer.arm(performance.timeOrigin + Math.max(nextMs, performance.now() + MIN_TICK_MS));
+    queue();
   };
-  tick();
+  const timer = new WakeTimer(wake, { minGapMs: MIN_TICK_MS });
+  queue();
 
   return {
     stop: () => {
@@ -170,8 +184,13 @@ export function startOpenModel(
     stats: () => ({
       due: dueInWindow,
       dropped,
-      targetRps: windowPacer.meanRateRps(engine.windowEndMs - engine.windowStartMs),
+      targetRps: createPacer(load.rateRps, load.rampToRps ?? load.rateRps, plannedMs).meanRateRps(
+        engine.windowEndMs - engine.windowStartMs,
+      ),
       maxBacklog,
+      latenessUs: delayStatsOf(lateness),
+      wakeUps: timer.stats().wakeUps,
+      spinMs: timer.stats().spinMs,
     }),
   };
 }

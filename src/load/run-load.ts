@@ -1,51 +1,7 @@
-import type { LoadSpec, SessionMix } from './load-spec.js';
-import type { Router } from '../topology/types.js';
-import { startClosedModel, type ClosedModelStats } from './closed-model.js';
-import { Engine } from './engine.js';
-import type { LoadRecorder } from './load-recorder.js';
-import { startOpenModel, type OpenModelStats } from './open-model.js';
-import type { VirtualUser } from './virtual-user.js';
+import type { LoadStats, RunLoadOptions } from './load-options.js';
+import { runLoadHere } from './run-engine.js';
 
-/** How often the recorder's timeline is moved on without a request completing. */
-const TICK_MS = 200;
-
-export interface RunLoadOptions {
-  router: Router;
-  recorder: LoadRecorder;
-  load: LoadSpec;
-  mix: SessionMix;
-  warmupMs: number;
-  durationMs: number;
-  /** Ends the window early (Ctrl-C, a failed store); what was measured is kept. */
-  signal?: AbortSignal;
-  /** Called before any load with the window's bounds (performance.now() ms), e.g. to start a recorder. */
-  onWindowPlanned?: (startMs: number, endMs: number) => void;
-  /** Called when the measured window starts (performance.now() ms), e.g. to start the fault timeline. */
-  onWindowStart?: (startMs: number) => void;
-  /** Called when the window closes, before the grace period. */
-  onWindowEnd?: (endMs: number) => void;
-  /**
-   * Receives the virtual users once, before any load, to be read, never changed: e.g. a test
-   * counting the sessions pinned to a replica (`token` set, `pinned`) just before killing it.
-   * Costs nothing per request.
-   */
-  onUsers?: (users: readonly VirtualUser[]) => void;
-}
-
-export interface LoadStats {
-  windowStartMs: number;
-  windowEndMs: number;
-  /** Length of the window actually run (shorter than asked when aborted). */
-  measuredMs: number;
-  aborted: boolean;
-  /**
-   * Counted requests not completed when the grace period ended: still in flight, or (open
-   * model) due in the window but still waiting in the backlog for a free session.
-   */
-  unfinished: number;
-  open?: OpenModelStats;
-  closed?: ClosedModelStats;
-}
+export type { EngineShard, LoadStats, RunLoadOptions } from './load-options.js';
 
 /**
  * Drives the replicas behind `router` with virtual users for warm-up plus the measured window,
@@ -53,82 +9,9 @@ export interface LoadStats {
  * prints, never throws for failed requests.
  */
 export async function runLoad(opts: RunLoadOptions): Promise<LoadStats> {
-  const { load } = opts;
-  const users = load.model === 'closed' ? load.users : load.sessions;
-  const engine = new Engine({
-    router: opts.router,
-    recorder: opts.recorder,
-    mix: opts.mix,
-    users,
-    parallelPerSession: load.parallelPerSession,
-    timeoutMs: load.timeoutMs,
-  });
-  const startMs = performance.now();
-  engine.windowStartMs = startMs + opts.warmupMs;
-  engine.windowEndMs = engine.windowStartMs + opts.durationMs;
-  opts.onWindowPlanned?.(engine.windowStartMs, engine.windowEndMs);
-  opts.onUsers?.(engine.users);
-
-  // While nothing completes (a stalled replica), only this moves the recorder's seconds on.
-  // Stopped when the window closes, so the grace period adds no empty second to the timeline.
-  const recorder = opts.recorder;
-  const tick = recorder.tick?.bind(recorder);
-  const ticker =
-    tick === undefined
-      ? undefined
-      : setInterval(() => {
-          const nowMs = performance.now();
-          if (nowMs < engine.windowEndMs) tick(nowMs);
-        }, TICK_MS).unref(); // never what keeps the process alive, should runLoad exit early
-
-  const open = load.model === 'open' ? startOpenModel(engine, load, opts.recorder, startMs) : undefined;
-  const closed = load.model === 'closed' ? startClosedModel(engine, load, opts.mix, startMs) : undefined;
-
-  let aborted = false;
-  await new Promise<void>((resolve) => {
-    const finish = (): void => {
-      clearTimeout(warmupTimer);
-      clearTimeout(endTimer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      resolve();
-    };
-    const onAbort = (): void => {
-      aborted = true;
-      engine.windowEndMs = Math.min(engine.windowEndMs, performance.now());
-      finish();
-    };
-    const warmupTimer = setTimeout(() => opts.onWindowStart?.(engine.windowStartMs), opts.warmupMs);
-    const endTimer = setTimeout(finish, engine.windowEndMs - performance.now());
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  if (!aborted && performance.now() < engine.windowEndMs) {
-    // setTimeout may fire a little early; the window is exact.
-    await new Promise((r) => setTimeout(r, engine.windowEndMs - performance.now()));
+  if ((opts.workers ?? 1) > 1) {
+    const { runLoadInWorkers } = await import('./load-workers.js');
+    return runLoadInWorkers(opts);
   }
-  clearInterval(ticker);
-  const windowEndMs = engine.windowEndMs;
-  // Due in the window but still waiting for a free session: counted as sent and unfinished.
-  const neverSent = open?.stop() ?? 0;
-  closed?.stop();
-  opts.onWindowEnd?.(windowEndMs);
-
-  const graceEndMs = performance.now() + (aborted ? 0 : load.graceMs);
-  while (engine.countedInFlight > 0 && performance.now() < graceEndMs) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  const unfinished = engine.countedInFlight + neverSent;
-  await engine.destroy();
-  return {
-    windowStartMs: engine.windowStartMs,
-    windowEndMs,
-    // The asked duration when the window ran to its end: start + duration - start is not
-    // always exactly the duration in floating point (24000.000000000007), and one ulp over a
-    // whole second would add an empty second to every per-second figure.
-    measuredMs: aborted ? Math.max(0, windowEndMs - engine.windowStartMs) : opts.durationMs,
-    aborted,
-    unfinished,
-    open: open?.stats(),
-    closed: closed?.stats(),
-  };
+  return runLoadHere(opts);
 }

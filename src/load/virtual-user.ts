@@ -30,11 +30,24 @@ export class VirtualUser {
    */
   freedAtMs = -1;
 
+  /** `sid=<token>` for the token it was made from: one string per session, not per request. */
+  private cookieValue: string | undefined;
+  private cookieToken: string | undefined;
+
   constructor(
     readonly id: number,
     private readonly mix: SessionMix,
     private readonly parallel: number,
   ) {}
+
+  /** The `Cookie` header value for the current token, or undefined without one. */
+  cookieHeader(): string | undefined {
+    if (this.token !== this.cookieToken) {
+      this.cookieToken = this.token;
+      this.cookieValue = this.token === undefined ? undefined : `sid=${this.token}`;
+    }
+    return this.cookieValue;
+  }
 
   /** Whether the session can start another request now. */
   canIssue(): boolean {

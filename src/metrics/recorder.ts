@@ -8,7 +8,7 @@ import {
   percentileOf,
   percentilesOf,
   type Histogram,
-} from './histogram.js';
+} from '../hdr/histogram.js';
 import { LoopDelay, type LoopDelayFigures } from './loop-delay.js';
 import { QUALITY_LIMITS, type LatenessFigures } from './measurement-quality.js';
 

@@ -2,7 +2,7 @@ import { ENDPOINTS, type Endpoint } from '../load/outcome.js';
 import type { ArchitectureResult, CpuUsage, EncodedHistograms, FaultEvent, Percentiles, TimelineSecond } from '../result/types.js';
 import { computeFaultWindows, type FaultWindowOptions } from './fault-windows.js';
 import { computePhases } from './phases.js';
-import { encodeHistogram, mergeHistograms, percentileOf, percentilesOf } from './histogram.js';
+import { encodeHistogram, mergeHistograms, percentileOf, percentilesOf } from '../hdr/histogram.js';
 import type { CpuInterval } from './cpu-sampler.js';
 import { addCpuToTimeline, assessQuality, cpuBySecond, type FirstSecondFigures } from './measurement-quality.js';
 import type { Recorder } from './recorder.js';

@@ -1,5 +1,5 @@
 import { inflateSync } from 'node:zlib';
-import { decodeHistogram, percentilesOf } from '../metrics/histogram.js';
+import { decodeHistogram, percentilesOf } from '../hdr/histogram.js';
 import type { ArchitectureResult, Percentiles } from '../result/types.js';
 
 /** The V2 compressed encoding's cookie, ignoring its word-size nibble (HdrHistogram's format). */

@@ -42,16 +42,9 @@ export interface Environment {
   storeVersions?: Record<string, string>;
 }
 
-/** Latency figures in integer microseconds (mean is for Little's law checks only). */
-export interface Percentiles {
-  count: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-  mean: number;
-}
+import type { Percentiles } from '../hdr/histogram.js';
+
+export type { Percentiles } from '../hdr/histogram.js';
 
 export interface RequestCounts {
   /** Requests handed to the network (or counted as sent when no replica could take them). */
@@ -279,7 +272,7 @@ export interface CpuUsage {
   cores: number;
 }
 
-/** hdr-histogram-js `encodeIntoCompressedBase64`, settings from src/metrics/histogram.ts. */
+/** hdr-histogram-js `encodeIntoCompressedBase64`, settings from src/hdr/histogram.ts. */
 export interface EncodedHistograms {
   latency: string;
   uncorrected?: string;

@@ -98,6 +98,8 @@ export class ArchitectureRun {
         warmupMs: this.scenario.warmupMs,
         durationMs: opts.windowMs ?? this.scenario.durationMs,
         signal: opts.signal,
+        workers: this.scenario.load.workers,
+        topology,
         onWindowPlanned: (startMs) => this.recorder.beginMeasuring(startMs),
         onWindowStart: (startMs) => {
           this.windowStartMs = startMs;

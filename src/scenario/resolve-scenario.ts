@@ -44,6 +44,7 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
     timeoutMs: load.timeout ?? D.load.timeoutMs,
     graceMs: load.grace ?? D.load.graceMs,
     parallelPerSession: load.parallelPerSession ?? D.load.parallelPerSession,
+    ...(load.workers !== undefined && load.workers > 1 ? { workers: load.workers } : {}),
   };
   let loadSpec: LoadSpec;
   if (load.model === 'open') {

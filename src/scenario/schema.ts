@@ -121,6 +121,7 @@ const load = z
     timeout: durationMs({ description: 'Per-request timeout.', positive: true, default: formatDuration(D.load.timeoutMs) }).optional(),
     grace: durationMs({ description: 'At the end, in-flight requests are awaited this long, then counted as unfinished.', default: formatDuration(D.load.graceMs) }).optional(),
     parallelPerSession: count({ description: 'Requests one session may have in flight at once (browser tabs).', min: 1, max: 64, default: D.load.parallelPerSession }).optional(),
+    workers: count({ description: 'Engines generating the load, each in a worker thread with its share of users and rate (histograms merge exactly). Keep 1 on 2 cores, where the servers need the other core; raise it when the generator\'s core is the limit and cores are spare.', min: 1, max: 16, default: 1 }).optional(),
   })
   .meta({ description: 'The workload.' });
 

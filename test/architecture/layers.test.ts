@@ -11,7 +11,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
  * `targets/` is the replicas' own program: it imports nothing from src/.
  */
 const LAYERS: string[][] = [
-  ['errors.ts', 'timing', 'syntax', 'process'],
+  ['errors.ts', 'timing', 'syntax', 'process', 'hdr'],
   ['stores'],
   ['architectures'],
   ['topology'],

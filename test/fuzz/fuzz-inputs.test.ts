@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
-import { createHistogram, encodeHistogram, percentilesOf, recordLatencyUs } from '../../src/metrics/histogram.js';
+import { createHistogram, encodeHistogram, percentilesOf, recordLatencyUs } from '../../src/hdr/histogram.js';
 import { checkRunResult } from '../../src/report/read-result.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { percentilesOf } from '../../src/metrics/histogram.js';
+import { percentilesOf } from '../../src/hdr/histogram.js';
 import { startTopology } from '../../src/topology/topology.js';
 import type { Topology } from '../../src/topology/types.js';
 import { measure, openLoad, sleep } from './measure.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineSecond } from '../../src/result/types.js';
-import { percentilesOf, type Histogram } from '../../src/metrics/histogram.js';
+import { percentilesOf, type Histogram } from '../../src/hdr/histogram.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 
 /** Count recorded in `value`'s bucket (public in HdrHistogram, private in this port's typings). */

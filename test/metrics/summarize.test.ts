@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram, percentilesOf } from '../../src/metrics/histogram.js';
+import { decodeHistogram, percentilesOf } from '../../src/hdr/histogram.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 import { summarize, type SummaryInput } from '../../src/metrics/summarize.js';
 import type { ArchitectureResult } from '../../src/result/types.js';

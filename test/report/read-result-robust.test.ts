@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createHistogram, encodeHistogram, percentilesOf, recordLatencyUs } from '../../src/metrics/histogram.js';
+import { createHistogram, encodeHistogram, percentilesOf, recordLatencyUs } from '../../src/hdr/histogram.js';
 import type { RunResult } from '../../src/result/types.js';
 import { cli } from '../helpers/cli.js';
 import { loadFixture } from './load-fixture.js';

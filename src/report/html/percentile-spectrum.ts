@@ -1,5 +1,5 @@
 import type { Percentiles } from '../../result/types.js';
-import { decodeHistogram, percentileOf } from '../../metrics/histogram.js';
+import { decodeHistogram, percentileOf } from '../../hdr/histogram.js';
 
 /**
  * The x axis of an HDR percentile plot is 1/(1-p): 1 at p0, 10 at p90, 100 at p99… so each

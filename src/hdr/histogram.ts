@@ -10,7 +10,17 @@
  */
 import hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { Percentiles } from '../result/types.js';
+
+/** Latency figures in integer microseconds (mean is for Little's law checks only). */
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
 
 export type { Histogram };
 

@@ -10,7 +10,7 @@ import {
   recordDurationUs,
   recordLatencyUs,
   type Histogram,
-} from '../../src/metrics/histogram.js';
+} from '../../src/hdr/histogram.js';
 
 /** Count recorded in `value`'s bucket (public in HdrHistogram, private in this port's typings). */
 function countAt(h: Histogram, value: number): number {
