@@ -61,6 +61,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .option('--markdown [path]', 'also write a Markdown summary (default: beside the result)')
     .option('--html [path]', 'also write a self-contained HTML report (default: beside the result)')
     .option('--junit <path>', 'also write thresholds as JUnit XML')
+    .addOption(new Option('--balancer <list>', 'what routes requests: router (in-process), haproxy, or router,haproxy to measure the hop'))
     .addOption(new Option('--workers <n>', 'engines generating the load, each in a worker thread (keep 1 on 2 cores)').argParser(positiveInt))
     .option('--strict', 'exit with code 98 when the machine disturbed the run (generator late, foreign CPU, steal)')
     .addHelpText('after', EXAMPLES_RUN)
@@ -136,10 +137,11 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .addOption(new Option('--arch <name>', 'architecture').choices(ARCHITECTURE_NAMES).default('sticky'))
     .addOption(new Option('--replicas <n>', 'number of replicas').argParser(positiveInt).default(3))
     .option('--redis-url <url>', 'use this Redis instead of starting one')
-    .addHelpText('after', `\nExamples:\n  $ statebench targets up --arch redis --replicas 3\n  $ statebench targets up --arch cookie --replicas 2\n\n${architecturesHelp()}`)
+    .addOption(new Option('--balancer <kind>', 'haproxy: a real HAProxy in front, one URL for any tool').choices(['router', 'haproxy']).default('router'))
+    .addHelpText('after', `\nExamples:\n  $ statebench targets up --arch redis --replicas 3\n  $ statebench targets up --arch sticky --balancer haproxy\n\n${architecturesHelp()}`)
     .action(async (options) => {
       const { targetsUp } = await import('./commands/targets.js');
-      await targetsUp({ arch: options.arch, replicas: options.replicas, redisUrl: options.redisUrl }, io.stdout, io.signal);
+      await targetsUp({ arch: options.arch, replicas: options.replicas, redisUrl: options.redisUrl, balancer: options.balancer }, io.stdout, io.signal);
       exit.code = 0;
     });
 

@@ -11,6 +11,7 @@ export function createBalancerRouter(url: string, name = 'balancer'): Router {
   return {
     // Affinity is the balancer's job (stick table or cookie); the engine pins nothing.
     sticky: false,
+    attributesByHeader: true,
     pick: () => target,
     reportFailure: () => {},
     isUp: () => true,

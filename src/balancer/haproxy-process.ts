@@ -4,7 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidInputError } from '../errors.js';
-import { processCpuMs } from '../metrics/cpu-sampler.js';
+import { processCpuMs } from '../process/proc-stat.js';
 import { freePort } from '../process/free-port.js';
 import { sleep } from '../process/health-check.js';
 import { hasExited, killNow, terminate, waitExit } from '../process/process-signals.js';

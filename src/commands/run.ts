@@ -16,6 +16,7 @@ import { prepareSidePath, sidePath } from './side-path.js';
 import { onEmergency } from '../run/emergency.js';
 import { useColor, type CliIO } from './io.js';
 import { isDisturbed } from '../metrics/measurement-quality.js';
+import { BALANCER_KINDS } from '../balancer/index.js';
 
 export interface RunCommandOptions {
   out?: string;
@@ -34,6 +35,8 @@ export interface RunCommandOptions {
   force?: boolean;
   /** Overrides `load.workers`. */
   workers?: number;
+  /** Overrides `balancer`: `haproxy`, or `router,haproxy`. */
+  balancer?: string;
 }
 
 /** `statebench run [SCENARIO]`: validate, run every architecture, save, report; returns the exit code. */
@@ -42,6 +45,7 @@ export async function runCommand(scenarioArg: string | undefined, options: RunCo
   const { scenario } = await loadScenarioFile(file);
   if (options.redisUrl !== undefined) checkRedisUrlOption(options.redisUrl);
   if (options.workers !== undefined) scenario.load = { ...scenario.load, workers: options.workers };
+  if (options.balancer !== undefined) scenario.balancers = parseBalancers(options.balancer);
   if (options.arch) {
     scenario.architectures = parseArchList(options.arch);
     // A threshold on an architecture left out on purpose is not a failure; say so and drop it.
@@ -176,4 +180,13 @@ function parseArchList(list: string): string[] {
     ]);
   }
   return names;
+}
+
+function parseBalancers(list: string): ('router' | 'haproxy')[] {
+  const kinds = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean))];
+  const bad = kinds.filter((k) => !(BALANCER_KINDS as readonly string[]).includes(k));
+  if (bad.length > 0 || kinds.length === 0) {
+    throw new InvalidInputError([{ file: '--balancer', path: '', message: `expected ${BALANCER_KINDS.join(', ')}, or both comma-separated; got ${bad.join(', ') || 'nothing'}` }]);
+  }
+  return kinds as ('router' | 'haproxy')[];
 }

@@ -1,12 +1,18 @@
 import { once } from 'node:events';
 import { startTopology } from '../topology/topology.js';
 import { architecture } from '../architectures/index.js';
+import { startHaproxyFront } from '../balancer/haproxy-front.js';
+import { balancerUnavailable, type BalancerKind } from '../balancer/index.js';
+import { InvalidInputError } from '../errors.js';
+import { STORE_DEFAULTS } from '../stores/store-options.js';
 import { checkRedisUrlOption } from './redis-url-option.js';
 
 export interface TargetsUpOptions {
   arch: string;
   replicas: number;
   redisUrl?: string;
+  /** `haproxy`: a real HAProxy in front, and one URL to aim any tool at. */
+  balancer?: BalancerKind;
 }
 
 /**
@@ -17,10 +23,15 @@ export interface TargetsUpOptions {
 export async function targetsUp(opts: TargetsUpOptions, out: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
   if (opts.redisUrl !== undefined) checkRedisUrlOption(opts.redisUrl);
   const startedMs = performance.now();
+  if (opts.balancer === 'haproxy') {
+    const reason = balancerUnavailable('haproxy');
+    if (reason !== undefined) throw new InvalidInputError([{ file: '--balancer', path: '', message: `\`haproxy\` cannot run here: ${reason}` }]);
+  }
   const topology = await startTopology({ architecture: opts.arch, replicas: opts.replicas, store: { redisUrl: opts.redisUrl } });
   try {
+    if (opts.balancer === 'haproxy') topology.attachBalancer(await startHaproxyFront(topology, architecture(opts.arch), { sessionTtlS: STORE_DEFAULTS.sessionTtlS }));
     const elapsedMs = Math.round(performance.now() - startedMs);
-    out.write(describe(opts.arch, topology.replicas, topology.store, elapsedMs, topology.processes()));
+    out.write(describe(opts.arch, topology.replicas, topology.store, elapsedMs, topology.processes(), topology.balancer?.url));
     if (signal !== undefined && !signal.aborted) await once(signal, 'abort');
     else if (signal === undefined) await new Promise(() => {});
   } finally {
@@ -36,6 +47,7 @@ function describe(
   store: { kind: string; url: string; pid: number | undefined } | undefined,
   elapsedMs: number,
   pids: Map<string, number>,
+  balancerUrl?: string,
 ): string {
   const width = Math.max(...replicas.map((r) => r.name.length), 5);
   const lines = [`${arch}: ${replicas.length} replica${replicas.length === 1 ? '' : 's'} up in ${elapsedMs} ms`];
@@ -43,6 +55,21 @@ function describe(
   if (store !== undefined) {
     const pid = pids.get('store');
     lines.push(`  ${'store'.padEnd(width)}  ${store.url}${pid !== undefined ? `  pid ${pid}` : ''}`);
+  }
+  if (balancerUrl !== undefined) {
+    lines.push(`  ${'haproxy'.padEnd(width)}  ${balancerUrl}  pid ${pids.get('balancer')}   ← aim any tool here`);
+    const sticky = architecture(arch).routing === 'sticky';
+    lines.push(
+      '',
+      'Try (cookies in /tmp/statebench.jar; X-Replica says which replica answered):',
+      `  curl -si -c /tmp/statebench.jar -X POST ${balancerUrl}/login | grep -i x-replica`,
+      `  curl -si -b /tmp/statebench.jar ${balancerUrl}/cart | grep -i x-replica   # ${sticky ? 'the same replica every time (stick table on sid)' : 'round robin: the next replica each time'}`,
+      `  npx autocannon -c 50 -d 10 -m POST ${balancerUrl}/login`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    );
+    return lines.join('\n');
   }
   const a = replicas[0].url;
   const b = (replicas[1] ?? replicas[0]).url;

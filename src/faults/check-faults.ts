@@ -19,13 +19,23 @@ export interface FaultProblem {
  * `faults` in file order (the paths index into the file's list); identical reasons for several
  * architectures are reported once, naming them all.
  */
-export function checkFaults(faults: readonly FaultSpecBase[], architectures: readonly Architecture[], store: StoreOptions): FaultProblem[] {
+export function checkFaults(
+  faults: readonly FaultSpecBase[],
+  architectures: readonly Architecture[],
+  store: StoreOptions,
+  /** What routes requests in this scenario (`router`, `haproxy`): a balancer fault needs a real balancer. */
+  balancers: readonly string[] = ['router'],
+): FaultProblem[] {
   const problems: FaultProblem[] = [];
   faults.forEach((spec, index) => {
     const path = ['faults', index, spec.kind];
     const fault = FAULTS.get(spec.kind);
     if (fault === undefined) {
       problems.push({ path, message: `no fault named \`${spec.kind}\` is implemented (known: ${[...FAULTS.keys()].join(', ')})` });
+      return;
+    }
+    if (fault.needsBalancer && !balancers.some((b) => b !== 'router')) {
+      problems.push({ path, message: 'acts on a load balancer in front of the replicas, but this scenario routes in the load engine: add `balancer: haproxy` (or `[router, haproxy]`)' });
       return;
     }
     let targets = architectures;

@@ -114,6 +114,11 @@ export interface Fault<S extends FaultSpecBase = FaultSpecBase> {
    */
   readonly storeAction?: StoreAction;
   /**
+   * Acts on the balancer in front (`balancer: haproxy`); behind the in-process router (a run
+   * comparing balancers) it changes nothing, and a scenario with no real balancer is refused.
+   */
+  readonly needsBalancer?: boolean;
+  /**
    * What it changes for the rest of the window, so reports show the steady state that follows:
    * how load spreads over the new replica set, what requests cost at the new store distance.
    */

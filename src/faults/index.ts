@@ -1,3 +1,5 @@
+import { balancerKill, type BalancerKillSpec } from './balancer-kill.js';
+import { balancerRestart, type BalancerRestartSpec } from './balancer-restart.js';
 import { deploy, type DeploySpec } from './deploy.js';
 import type { Fault } from './fault.js';
 import { kill, type KillSpec } from './kill.js';
@@ -23,11 +25,13 @@ export type FaultSpec =
   | StoreRestartSpec
   | StorePauseSpec
   | StoreLatencySpec
-  | StoreFailoverSpec;
+  | StoreFailoverSpec
+  | BalancerKillSpec
+  | BalancerRestartSpec;
 
 /** Every fault kind, keyed by the word users write in a scenario's timeline, in the order help lists them. */
 export const FAULTS: ReadonlyMap<string, Fault> = new Map(
-  ([kill, restart, pause, resume, deploy, scale, storeKill, storeRestart, storePause, storeLatency, storeFailover] as Fault[]).map((f) => [f.kind, f]),
+  ([kill, restart, pause, resume, deploy, scale, storeKill, storeRestart, storePause, storeLatency, storeFailover, balancerKill, balancerRestart] as Fault[]).map((f) => [f.kind, f]),
 );
 
 /** The fault for a spec (its kind is always registered: specs come from validated scenarios). */

@@ -55,6 +55,8 @@ export function startFaultTimeline(
       if (fault.storeAction !== undefined && topology.store === undefined) {
         // Sticky or cookie beside architectures that have a store: nothing here to break.
         event.detail = `no store: sessions live ${topology.architecture.stateLives}`;
+      } else if (fault.needsBalancer && topology.balancer === undefined) {
+        event.detail = 'no balancer: requests go through the in-process router';
       } else {
         const effect = await fault.apply({ topology, spec, sleep, signal: abort.signal });
         event.target = effect.target ?? event.target;

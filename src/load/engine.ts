@@ -50,7 +50,7 @@ export class Engine implements ExchangeSink {
   private readonly addBodyHead: string;
 
   constructor(private readonly opts: EngineOptions) {
-    this.clients = new ReplicaClients(opts.users * opts.parallelPerSession, opts.timeoutMs, opts.httpClient);
+    this.clients = new ReplicaClients(opts.users * opts.parallelPerSession, opts.timeoutMs, opts.httpClient, opts.router.attributesByHeader === true);
     this.users = [];
     this.exchanges = [];
     this.allExchanges = [];
@@ -160,8 +160,9 @@ export class Engine implements ExchangeSink {
         (nowMs - ex.intendedMs) * 1000,
         (nowMs - ex.sentMs) * 1000,
         ex.storeUs,
-        // Only a replica that answered served the request (per-replica load spread).
-        transportKind === 'refused' || transportKind === 'reset' || transportKind === 'timeout' ? undefined : ex.replica?.name,
+        // Only a replica that answered served the request (per-replica load spread); behind a
+        // balancer, the one its X-Replica names.
+        transportKind === 'refused' || transportKind === 'reset' || transportKind === 'timeout' ? undefined : (ex.servedBy ?? ex.replica?.name),
         nowMs,
       );
     }

@@ -3,7 +3,7 @@ import type { Replica } from '../topology/types.js';
 import type { Endpoint, OutcomeKind } from './outcome.js';
 import type { VirtualUser } from './virtual-user.js';
 import { classifyError, classifyStatus } from './classify-error.js';
-import { HEADER_SERVER_TIMING } from '../../targets/protocol.js';
+import { HEADER_REPLICA, HEADER_SERVER_TIMING } from '../../targets/protocol.js';
 import type { ResponseHandler } from './http-connection.js';
 
 /** Receives finished exchanges; implemented by the engine. */
@@ -13,6 +13,7 @@ export interface ExchangeSink {
 
 const SET_COOKIE = 'set-cookie';
 const SERVER_TIMING = HEADER_SERVER_TIMING;
+const X_REPLICA = HEADER_REPLICA;
 const STORE_DUR = 'store;dur=';
 const STORE_DUR_BYTES = Buffer.from(STORE_DUR);
 
@@ -37,6 +38,8 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseHandler {
   /** Store time from Server-Timing, µs; -1 when absent. */
   storeUs = -1;
   setCookie: string | undefined;
+  /** The replica that served it, from `X-Replica`, when a balancer in front chose it; else undefined. */
+  servedBy: string | undefined;
   body: string | undefined;
   /** The header lists a request can have, reused (Engine.issue sets the cookie value, [1]). */
   readonly noHeaders: string[] = [];
@@ -73,6 +76,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseHandler {
     this.status = 0;
     this.storeUs = -1;
     this.setCookie = undefined;
+    this.servedBy = undefined;
     this.body = undefined;
     this.wantBody = wantBody;
     this.chunks.length = 0;
@@ -87,7 +91,11 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseHandler {
       for (let i = 0; i < rawHeaders.length; i += 2) {
         const name = rawHeaders[i];
         // Length and first letter first, so most headers (Connection has set-cookie's length)
-        // are never decoded.
+        // are never decoded. HttpConnection passes X-Replica only when a balancer chose.
+        if (name === X_REPLICA || (typeof name !== 'string' && name.length === X_REPLICA.length && (name[0] | 0x20) === 0x78 && name.toString().toLowerCase() === X_REPLICA)) {
+          this.servedBy = rawHeaders[i + 1].toString();
+          continue;
+        }
         if (!startsWithS(name)) continue;
         // HttpConnection passes the lower-case constants themselves: compared by identity first.
         if (name === SET_COOKIE || (name.length === SET_COOKIE.length && name.toString().toLowerCase() === SET_COOKIE)) {

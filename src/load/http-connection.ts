@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { HEADER_SERVER_TIMING } from '../../targets/protocol.js';
+import { HEADER_REPLICA, HEADER_SERVER_TIMING } from '../../targets/protocol.js';
 
 /**
  * The part of a request the engine fills (the same object it hands to undici's dispatch).
@@ -112,6 +112,8 @@ export class HttpConnection {
   private readonly timingOnly: (string | Buffer)[] = [SERVER_TIMING.name, EMPTY];
   private readonly cookieOnly: (string | Buffer)[] = [SET_COOKIE.name, EMPTY];
   private readonly both: (string | Buffer)[] = [SERVER_TIMING.name, EMPTY, SET_COOKIE.name, EMPTY];
+  /** With `X-Replica` too (read only when a balancer in front picks the replica): built per response, rare. */
+  private readonly withReplica: (string | Buffer)[] = [];
   private readonly postLines = new Map<string, string>();
   private readonly host: string;
   private readonly port: number;
@@ -123,6 +125,8 @@ export class HttpConnection {
   constructor(
     origin: string,
     private readonly timeoutMs: number,
+    /** Hand `X-Replica` to the handler too: a balancer in front chose the replica. */
+    private readonly readReplica = false,
   ) {
     const url = new URL(origin);
     this.host = url.hostname;
@@ -330,7 +334,15 @@ export class HttpConnection {
   }
 
   /** The headers handed to the handler, in lists reused from one response to the next. */
-  private picked(cookie: Buffer | undefined, timing: Buffer | undefined): (string | Buffer)[] {
+  private picked(cookie: Buffer | undefined, timing: Buffer | undefined, replica: Buffer | undefined): (string | Buffer)[] {
+    if (replica !== undefined) {
+      const list = this.withReplica;
+      list.length = 0;
+      list.push(X_REPLICA.name, replica);
+      if (timing !== undefined) list.push(SERVER_TIMING.name, timing);
+      if (cookie !== undefined) list.push(SET_COOKIE.name, cookie);
+      return list;
+    }
     if (cookie === undefined && timing === undefined) return NO_HEADERS;
     const list = cookie === undefined ? this.timingOnly : timing === undefined ? this.cookieOnly : this.both;
     if (timing !== undefined) list[1] = timing;
@@ -357,6 +369,7 @@ export class HttpConnection {
     let chunked = false;
     let cookie: Buffer | undefined;
     let timing: Buffer | undefined;
+    let replica: Buffer | undefined;
     let line = lineEndIn(buf, from, to);
     while (line >= 0) {
       const start = line + 2;
@@ -391,10 +404,12 @@ export class HttpConnection {
         cookie = buf.subarray(v, ve);
       } else if (first === 0x73 /* s */ && nameLength === 13 && equalsLower(buf, start, SERVER_TIMING)) {
         timing = buf.subarray(v, ve);
+      } else if (this.readReplica && first === 0x78 /* x */ && nameLength === 9 && equalsLower(buf, start, X_REPLICA)) {
+        replica = buf.subarray(v, ve);
       }
     }
     this.closeAfter = !keepAlive;
-    this.handler!.onHeaders(status, this.picked(cookie, timing));
+    this.handler!.onHeaders(status, this.picked(cookie, timing, replica));
     if (status === 204 || status === 304) return Head.Complete;
     if (chunked) {
       this.state = State.ChunkSize;
@@ -432,6 +447,7 @@ const CONNECTION = token('connection');
 const TRANSFER_ENCODING = token('transfer-encoding');
 const SET_COOKIE = token('set-cookie');
 const SERVER_TIMING = token(HEADER_SERVER_TIMING);
+const X_REPLICA = token(HEADER_REPLICA);
 const CLOSE = token('close');
 const KEEP_ALIVE = token('keep-alive');
 const CHUNKED = token('chunked');

@@ -39,6 +39,8 @@ export class ReplicaClients {
     /** Connect, headers and body timeout, ms. */
     private readonly timeoutMs: number,
     private readonly kind: HttpClientKind = 'builtin',
+    /** Read `X-Replica` from every response: a balancer in front chose the replica. */
+    private readonly readReplica = false,
   ) {}
 
   get(replica: Replica, slot: number): Connection {
@@ -61,7 +63,7 @@ export class ReplicaClients {
         keepAliveMaxTimeout: 600_000,
       });
     }
-    const c = new HttpConnection(url, this.timeoutMs);
+    const c = new HttpConnection(url, this.timeoutMs, this.readReplica);
     this.#builtin.push(c);
     // One timer for every connection's timeout, instead of a timer per request.
     this.#sweep ??= setInterval(() => {

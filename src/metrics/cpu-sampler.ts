@@ -1,19 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { CpuUsage } from '../result/types.js';
-import { readMachineCpu, TICKS_PER_SECOND, type MachineCpu } from './machine-cpu.js';
+import { processCpuMs } from '../process/proc-stat.js';
+import { readMachineCpu, type MachineCpu } from './machine-cpu.js';
 
-/** utime + stime of a process, in ms; undefined when it is gone (or not on Linux). */
-export function processCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // Fields after the parenthesised command name, which may itself contain spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1000) / TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
+export { processCpuMs } from '../process/proc-stat.js';
 
 /**
  * What the CPUs did between two samples: the run's own processes against the whole machine.

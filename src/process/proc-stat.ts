@@ -27,3 +27,19 @@ export function readProcStat(pid: number): ProcStat | undefined {
 export function hasProcFs(): boolean {
   return readProcStat(process.pid) !== undefined;
 }
+
+/** Linux reports process CPU time in clock ticks; 100 per second on every mainstream kernel. */
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process, in ms; undefined when it is gone (or not on Linux). */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // Fields after the parenthesised command name, which may itself contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}

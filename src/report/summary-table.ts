@@ -149,6 +149,31 @@ function deltaRows(groups: ArchitectureGroup[], baseline: ArchitectureGroup): Su
 }
 
 /**
+ * What the balancer's hop costs, when a run measured architectures behind both the in-process
+ * router and a real balancer (`redis` and `redis+haproxy`): each balancer column against its
+ * router column, the same architecture under the same load.
+ */
+function hopRows(groups: ArchitectureGroup[]): SummaryRow[] {
+  const routerOf = (g: ArchitectureGroup): ArchitectureGroup | undefined =>
+    g.runs[0]?.balancer === undefined ? undefined : groups.find((o) => o.architecture === g.architecture.split('+')[0] && o.runs[0]?.balancer === undefined);
+  if (!groups.some((g) => routerOf(g) !== undefined)) return [];
+  const median = (g: ArchitectureGroup, f: (r: ArchitectureResult) => number): number | null => spreadOf(g.runs.map(f))?.median ?? null;
+  const delta = (label: string, pick: (r: ArchitectureResult) => number): SummaryRow => ({
+    shortLabel: `${label} vs router`,
+    label: `${label} vs the same architecture behind the in-process router`,
+    cells: groups.map((g) => {
+      const base = routerOf(g);
+      if (base === undefined) return { text: NOT_APPLICABLE, tone: 'plain' };
+      const b = median(base, pick);
+      const c = median(g, pick);
+      if (b === null || c === null) return { text: NOT_APPLICABLE, tone: 'plain' };
+      return { text: formatDelta(c - b, 'us'), tone: c > b ? 'bad' : c < b ? 'good' : 'plain' };
+    }),
+  });
+  return [delta('p50', (r) => r.latencyUs.p50), delta('p99', (r) => r.latencyUs.p99)];
+}
+
+/**
  * Builds the summary rows of a run: throughput, latency percentiles, errors (total and the
  * main kinds), losses, store round trip and share, CPU per request by component, and the
  * difference from the sticky baseline when sticky ran.
@@ -221,10 +246,15 @@ export function buildSummaryTable(result: RunResult): SummaryTable {
         r({ shortLabel: 'CPU/req gen', label: 'CPU per request: generator', unit: 'us', value: (x) => cpuOf(x, (c) => c === 'generator') }),
         r({ shortLabel: 'CPU/req replicas', label: 'CPU per request: replicas', unit: 'us', value: (x) => cpuOf(x, isReplica) }),
         r({ shortLabel: 'CPU/req store', label: 'CPU per request: store', unit: 'us', value: (x) => cpuOf(x, isStoreTier) }),
+        ...(groups.some((g) => g.runs.some((x) => x.balancer !== undefined))
+          ? [r({ shortLabel: 'CPU/req balancer', label: 'CPU per request: balancer', unit: 'us', value: (x) => cpuOf(x, (c) => c === 'balancer') })]
+          : []),
         coresRow(groups, result.environment.cpus),
       ],
     },
   ];
+  const hop = hopRows(groups);
+  if (hop.length > 0) sections.push({ title: 'balancer hop', rows: hop });
 
   const baseline = groups.find((g) => g.architecture === BASELINE_ARCHITECTURE);
   if (baseline && groups.length > 1) {

@@ -61,7 +61,10 @@ export interface RequestCounts {
 }
 
 export interface ArchitectureResult {
+  /** The architecture's name; `redis+haproxy` when a run compares balancers and this one ran behind HAProxy. */
   architecture: string;
+  /** Set when a real balancer routed the requests (`haproxy`); absent: the in-process router. */
+  balancer?: string;
   /** 1-based repetition number (`run --repeat N`). */
   repetition: number;
   complete: boolean;

@@ -1,4 +1,7 @@
 import { ARCHITECTURES, type Architecture } from '../architectures/index.js';
+import { createBalancerRouter } from '../balancer/balancer-router.js';
+import { startHaproxyFront } from '../balancer/haproxy-front.js';
+import type { BalancerKind } from '../balancer/index.js';
 import type { FaultSpecBase } from '../faults/fault.js';
 import { FAULTS } from '../faults/index.js';
 import { startFaultTimeline, type FaultTimeline } from '../faults/timeline.js';
@@ -36,6 +39,10 @@ export interface ArchitectureRunOptions {
   sharedGenerator?: boolean;
   /** Processes of the other runs sharing the machine now (the demo's other stages): part of the run, not foreign CPU. */
   neighbours?: () => Map<string, number>;
+  /** What routes the requests: the in-process router (default) or a real HAProxy in front. */
+  balancer?: BalancerKind;
+  /** The result's `architecture` (`redis+haproxy` when a run compares balancers); default the architecture's name. */
+  label?: string;
 }
 
 /**
@@ -70,6 +77,9 @@ export class ArchitectureRun {
   async start(): Promise<boolean> {
     try {
       this.topology = await startTopology(topologyOptions(this.scenario, this.architecture));
+      if (this.opts.balancer === 'haproxy') {
+        this.topology.attachBalancer(await startHaproxyFront(this.topology, this.architecture, { sessionTtlS: this.scenario.store.sessionTtlS }));
+      }
       this.opts.listener?.topology?.(this.topology);
       return true;
     } catch (err) {
@@ -86,7 +96,8 @@ export class ArchitectureRun {
   async measure(opts: { signal?: AbortSignal; windowMs?: number; onWindowStart?: (startMs: number) => void } = {}): Promise<void> {
     const topology = this.topology;
     if (topology === undefined) return;
-    const router = createRouter(topology, { sticky: this.architecture.routing === 'sticky' });
+    // Behind a balancer every request goes to its one URL, and X-Replica says who served it.
+    const router = topology.balancer !== undefined ? createBalancerRouter(topology.balancer.url) : createRouter(topology, { sticky: this.architecture.routing === 'sticky' });
     const cpu = new CpuSampler(() => topology.processes(), this.opts.neighbours);
     this.cpu = cpu;
     try {
@@ -163,6 +174,8 @@ export class ArchitectureRun {
       error: this.error,
       cpuIntervals: this.cpu?.intervals(),
     });
+    if (this.opts.label !== undefined) result.architecture = this.opts.label;
+    if (this.opts.balancer !== undefined && this.opts.balancer !== 'router') result.balancer = this.opts.balancer;
     const cpu = this.cpu?.stop(result.requests.ok + result.requests.failed) ?? [];
     result.cpu = this.opts.sharedGenerator ? cpu.filter((c) => c.component !== 'generator') : cpu;
     return result;

@@ -1,5 +1,6 @@
 import { ARCHITECTURES } from '../architectures/index.js';
 import { InvalidInputError } from '../errors.js';
+import { balancerUnavailable, variantLabel } from '../balancer/index.js';
 import { checkFaults } from '../faults/check-faults.js';
 import { metricValue } from '../metrics/metric-names.js';
 import type { ArchitectureResult, RunResult, TimelineSecond } from '../result/types.js';
@@ -46,23 +47,29 @@ export async function runScenario(input: Scenario, opts: RunOptions = {}): Promi
   const repeat = Math.max(1, opts.repeat ?? 1);
   opts.onResult?.(result);
 
+  const balancers = scenario.balancers ?? ['router'];
   for (const name of runnable(scenario, result, opts.listener)) {
-    for (let repetition = 1; repetition <= repeat; repetition++) {
-      if (opts.signal?.aborted) break;
-      opts.listener?.architecture?.(name, repetition, 'starting', scenario);
-      const arch = await runOne({
-        scenario,
-        architecture: name,
-        repetition,
-        signal: opts.signal,
-        listener: {
-          topology: () => opts.listener?.architecture?.(name, repetition, 'running', scenario),
-          second: (s) => opts.listener?.second?.(name, s),
-          fault: (label) => opts.listener?.fault?.(name, label),
-        },
-      });
-      addArchitecture(result, arch);
-      opts.listener?.architectureDone?.(arch);
+    for (const balancer of balancers) {
+      const label = variantLabel(name, balancer, balancers.length > 1);
+      for (let repetition = 1; repetition <= repeat; repetition++) {
+        if (opts.signal?.aborted) break;
+        opts.listener?.architecture?.(label, repetition, 'starting', scenario);
+        const arch = await runOne({
+          scenario,
+          architecture: name,
+          balancer,
+          label,
+          repetition,
+          signal: opts.signal,
+          listener: {
+            topology: () => opts.listener?.architecture?.(label, repetition, 'running', scenario),
+            second: (s) => opts.listener?.second?.(label, s),
+            fault: (faultLabel) => opts.listener?.fault?.(label, faultLabel),
+          },
+        });
+        addArchitecture(result, arch);
+        opts.listener?.architectureDone?.(arch);
+      }
     }
     if (opts.signal?.aborted) break;
   }
@@ -80,7 +87,11 @@ export function prepareScenario(scenario: Scenario, opts: { redisUrl?: string; s
   const redisUrl = opts.redisUrl ?? scenario.store.redisUrl;
   const prepared = redisUrl === undefined ? scenario : { ...scenario, store: { ...scenario.store, redisUrl } };
   const architectures = prepared.architectures.map((a) => ARCHITECTURES.get(a)!);
-  const problems = checkFaults(prepared.faults, architectures, prepared.store);
+  const problems = checkFaults(prepared.faults, architectures, prepared.store, prepared.balancers ?? ['router']);
+  for (const kind of prepared.balancers ?? []) {
+    const reason = balancerUnavailable(kind);
+    if (reason !== undefined) problems.push({ path: ['balancer'], message: `\`${kind}\` cannot run here: ${reason}` });
+  }
   if (problems.length > 0) {
     const file = opts.scenarioFile ?? prepared.name;
     throw new InvalidInputError(problems.map((p) => ({ file, path: formatPath(p.path), message: p.message })));

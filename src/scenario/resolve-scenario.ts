@@ -30,7 +30,7 @@ export function validateScenarioData(data: unknown, defaultName: string): { scen
   const scenario = resolveScenario(parsed.data, cross.thresholds, defaultName);
   // Needs the resolved scenario (every architecture, the store options): checked last.
   const faultProblems = [
-    ...checkFaults(parsed.data.faults ?? [], scenario.architectures.map((a) => ARCHITECTURES.get(a)!), scenario.store),
+    ...checkFaults(parsed.data.faults ?? [], scenario.architectures.map((a) => ARCHITECTURES.get(a)!), scenario.store, scenario.balancers),
     ...checkReplicaConflicts(parsed.data.faults ?? [], scenario.replicas),
   ];
   if (faultProblems.length > 0) return { scenario: undefined, problems: faultProblems };
@@ -95,5 +95,6 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
     faults: faults.map(({ fault }) => fault),
     thresholds,
     ...(file.strict ? { strict: true } : {}),
+    ...(file.balancer === undefined || file.balancer === 'router' ? {} : { balancers: [...new Set(Array.isArray(file.balancer) ? file.balancer : [file.balancer])] }),
   };
 }

@@ -204,6 +204,14 @@ export const scenarioFileSchema = z
     store: store.optional(),
     faults: z.array(faultEntry).max(LIMITS.faults).meta({ description: 'The fault timeline; `at` counts from the start of the measured window.' }).optional(),
     thresholds: thresholds.optional(),
+    balancer: z
+      .union([z.enum(['router', 'haproxy']), z.array(z.enum(['router', 'haproxy'])).min(1).max(2)])
+      .meta({
+        description:
+          '`router`: the load engine routes (no proxy hop competes for the cores); `haproxy`: a real HAProxy statebench starts in front (sticky: a stick table on `sid` with redispatch; stateless: round robin; health checks on /healthz; deploys and scale-outs drain through its runtime API). A list runs every architecture behind each, to measure the hop.',
+        default: 'router',
+      })
+      .optional(),
     strict: z.boolean().meta({ description: '`run` exits with code 98 when the machine disturbed the run (the generator fell behind, foreign processes or steal took CPU), as `--strict` does.', default: false }).optional(),
   })
   .meta({ title: 'statebench scenario', description: 'One statebench experiment. See README "Scenario reference".' });

@@ -25,6 +25,11 @@ export interface Scenario {
   thresholds: ThresholdSpec[];
   /** `run` exits with code 98 when the machine disturbed the run (as `--strict`). */
   strict?: boolean;
+  /**
+   * What routes requests (src/balancer): every architecture runs behind each, in turn. Absent:
+   * the in-process router alone.
+   */
+  balancers?: ('router' | 'haproxy')[];
 }
 
 export type { ClosedLoad, LoadSpec, OpenLoad, SessionMix } from '../load/load-spec.js';

@@ -11,7 +11,7 @@ import type { StoreInstance } from '../stores/store-backend.js';
 import { STORE_DEFAULTS, type StoreOptions } from '../stores/store-options.js';
 import { LatencyProxyProcess } from './latency-proxy-process.js';
 import { ReplicaProcess } from './replica-process.js';
-import type { Replica, StoreHandle, Topology, TopologyOptions } from './types.js';
+import type { FrontBalancer, Replica, StoreHandle, Topology, TopologyOptions } from './types.js';
 
 /** A fault the topology cannot apply, e.g. a store fault against a Redis it did not start. */
 export class TopologyOperationError extends StatebenchError {
@@ -73,6 +73,7 @@ function validate(opts: TopologyOptions): Architecture {
 
 class LiveTopology extends EventEmitter implements Topology {
   store: StoreHandle | undefined;
+  balancer: FrontBalancer | undefined;
   private readonly list: ReplicaProcess[] = [];
   /** Every replica ever created, including ones starting or removed, so stop() misses none. */
   private readonly all = new Set<ReplicaProcess>();
@@ -114,7 +115,28 @@ class LiveTopology extends EventEmitter implements Topology {
     for (const [name, pid] of this.instance?.processes() ?? []) pids.set(name, pid);
     const proxyPid = this.proxy?.pid;
     if (proxyPid !== undefined) pids.set('store-proxy', proxyPid);
+    const balancerPid = this.balancer?.pid;
+    if (balancerPid !== undefined) pids.set('balancer', balancerPid);
     return pids;
+  }
+
+  attachBalancer(balancer: FrontBalancer): void {
+    this.assertRunning();
+    this.balancer = balancer;
+  }
+
+  async killBalancer(): Promise<void> {
+    await this.frontBalancer('balancer-kill').kill();
+  }
+
+  async restartBalancer(): Promise<void> {
+    await this.frontBalancer('balancer-restart').restart();
+  }
+
+  private frontBalancer(op: string): FrontBalancer {
+    this.assertRunning();
+    if (this.balancer === undefined) throw new TopologyOperationError(`${op}: no balancer in front (requests go through the in-process router)`);
+    return this.balancer;
   }
 
   async kill(name?: string): Promise<Replica> {
@@ -132,6 +154,8 @@ class LiveTopology extends EventEmitter implements Topology {
     if (r.state === 'starting') throw new TopologyOperationError(`${r.name} is already starting`);
     if (r.running) await r.stop();
     await r.start();
+    // Health checks bring it back on its old port by themselves; on a new port it must be told.
+    await this.balancer?.join(r, { isNew: false });
     return r;
   }
 
@@ -166,6 +190,7 @@ class LiveTopology extends EventEmitter implements Topology {
     // in-flight requests drain and no new one is sent to a closing port.
     this.list.splice(this.list.indexOf(r), 1);
     this.emit('replica-removed', r);
+    await this.balancer?.leave(r, { forGood: true });
     await r.stop();
     this.all.delete(r);
     return r;
@@ -176,13 +201,17 @@ class LiveTopology extends EventEmitter implements Topology {
     const r = this.find(name);
     if (r.state === 'starting') throw new TopologyOperationError(`${r.name} is already starting`);
     this.emit('replica-removed', r);
+    await this.balancer?.leave(r, { forGood: false });
     try {
       if (r.running) await r.stop();
       await r.start();
     } finally {
       // Back in the balancer even if the start failed: it then learns so from refusals and
       // health checks, as it would of any broken replica.
-      if (this.list.includes(r)) this.emit('replica-added', r);
+      if (this.list.includes(r)) {
+        this.emit('replica-added', r);
+        await this.balancer?.join(r, { isNew: false });
+      }
     }
     return r;
   }
@@ -226,12 +255,15 @@ class LiveTopology extends EventEmitter implements Topology {
   killSync(): void {
     for (const r of this.all) if (r.running && r.pid !== undefined) trySignal(r.pid);
     this.instance?.killSync();
+    this.balancer?.killSync();
     if (this.proxy?.pid !== undefined) trySignal(this.proxy.pid);
     if (this.tempDir !== undefined) rmSync(this.tempDir, { recursive: true, force: true });
   }
 
   private async stopAll(): Promise<void> {
     live.delete(this);
+    // The balancer first: no new request reaches replicas that are stopping.
+    await this.balancer?.stop();
     await Promise.allSettled([...this.all].map((r) => r.stop()));
     // Both never throw; the watchdog still guards the pids if they failed.
     await Promise.allSettled([this.instance?.stop(), this.proxy?.stop()]);
@@ -315,6 +347,8 @@ class LiveTopology extends EventEmitter implements Topology {
     // creation order, so "the newest" that removeReplica takes is the highest-numbered one.
     this.list.sort((a, b) => replicaIndex(a) - replicaIndex(b));
     this.emit('replica-added', r);
+    // Replicas of the first start are in the balancer's configuration already.
+    await this.balancer?.join(r, { isNew: true });
     return r;
   }
 

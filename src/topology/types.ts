@@ -26,6 +26,30 @@ export interface StoreHandle {
 }
 
 /**
+ * A load balancer in front of the replicas (HAProxy), told of every change of the replica set
+ * the way an orchestrator tells it: a replica leaves before it stops, and joins once it serves.
+ * It is a component of its own, which can fail.
+ */
+export interface FrontBalancer {
+  /** `haproxy`. */
+  readonly kind: string;
+  /** The one URL every request goes to. */
+  readonly url: string;
+  readonly pid: number | undefined;
+  /** Out of rotation, in-flight requests drained; `forGood`: removed (scale in), else back after a restart (deploy). */
+  leave(replica: Replica, opts: { forGood: boolean }): Promise<void>;
+  /** In rotation at its current address, once it answers /healthz; `isNew`: a replica the balancer never had (scale out). */
+  join(replica: Replica, opts: { isNew: boolean }): Promise<void>;
+  /** SIGKILL; it stays down until `restart`. */
+  kill(): Promise<void>;
+  /** Starts again on the same port; resolves when it accepts connections. */
+  restart(): Promise<void>;
+  /** Idempotent; never throws. */
+  stop(): Promise<void>;
+  killSync(): void;
+}
+
+/**
  * Emitted events: `replica-added` (Replica), `replica-removed` (Replica), `replica-state` (Replica).
  * The router listens to learn about new replicas; it must NOT learn about kills this way
  * (a real balancer only sees refused connections and failing health checks).
@@ -35,6 +59,14 @@ export interface Topology extends EventEmitter {
   /** Current replicas, in creation order; removed replicas are dropped from the list. */
   readonly replicas: readonly Replica[];
   readonly store: StoreHandle | undefined;
+  /** The balancer in front, when one is attached (requests then go to its URL, not to replicas). */
+  readonly balancer: FrontBalancer | undefined;
+  /** Puts a balancer in front: from now on it hears of every replica leaving and joining, and stops with the topology. */
+  attachBalancer(balancer: FrontBalancer): void;
+  /** SIGKILL the balancer in front; rejects when there is none. */
+  killBalancer(): Promise<void>;
+  /** Starts the killed balancer again on its port. */
+  restartBalancer(): Promise<void>;
   /** PIDs of every process this topology runs now, by component name (`replica-1`, `store`). */
   processes(): Map<string, number>;
 
@@ -89,6 +121,11 @@ export interface TopologyOptions {
  */
 export interface Router {
   readonly sticky: boolean;
+  /**
+   * Every request goes to one balancer, which picks the replica: the engine then learns which
+   * replica served a request from its `X-Replica` header instead of from `pick`.
+   */
+  readonly attributesByHeader?: boolean;
   /**
    * The replica for the next request. `pinned` is the replica a session last talked to: a sticky
    * router returns it while it is believed up, otherwise (and always for non-sticky routers) the
