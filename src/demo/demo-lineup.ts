@@ -1,3 +1,4 @@
+import { divideLoad } from '../load/divide-load.js';
 import type { LoadSpec, Scenario } from '../scenario/types.js';
 import { ARCHITECTURES } from '../architectures/index.js';
 
@@ -38,15 +39,4 @@ export function demoLineup(scenario: Scenario, opts: { unavailable: (architectur
   return { architectures, load: divideLoad(scenario.load, architectures.length), notices };
 }
 
-/** The load one of `parts` simultaneous architectures gets: users, rates and session pools divided, rounded up. */
-export function divideLoad(load: LoadSpec, parts: number): LoadSpec {
-  const share = (n: number): number => Math.max(1, Math.ceil(n / parts));
-  if (load.model === 'closed') return { ...load, users: share(load.users) };
-  return {
-    ...load,
-    rateRps: load.rateRps / parts,
-    ...(load.rampToRps === undefined ? {} : { rampToRps: load.rampToRps / parts }),
-    sessions: share(load.sessions),
-    maxBacklog: share(load.maxBacklog),
-  };
-}
+export { divideLoad } from '../load/divide-load.js';

@@ -16,8 +16,9 @@ export function scenarioParts(result: RunResult): string[] {
     s.load.model === 'closed'
       ? `closed load, ${s.load.users} users`
       : `open load, ${formatRate(s.load.rateRps)} req/s${s.load.rampToRps !== undefined ? ` ramping to ${formatRate(s.load.rampToRps)}` : ''}`;
+  const share = result.pairing?.mode === 'concurrent' && result.pairing.share !== undefined && result.pairing.share < 1 ? Math.round(1 / result.pairing.share) : undefined;
   const parts = [
-    load,
+    share === undefined ? load : `${load} shared by ${share} architectures run at once (1/${share} each)`,
     `${s.replicas} replicas`,
     `${formatDurationMs(s.durationMs)} measured after ${formatDurationMs(s.warmupMs)} warm-up`,
   ];

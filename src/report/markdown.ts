@@ -1,5 +1,6 @@
 import type { RunResult } from '../result/types.js';
 import { describeEnvironment, describeScenario } from './describe-run.js';
+import { pairedDifferenceLines } from './paired-rows.js';
 import { DISTURBED_HEADLINE, DISTURBED_MEANING, findDisturbedRuns } from './disturbance-rows.js';
 import { buildFaultWindowRows, findFailedFaults, runLabel } from './fault-window-rows.js';
 import { formatCount, formatDurationMs, formatLatencyUs, formatMetricValue } from './format.js';
@@ -56,6 +57,8 @@ export function renderMarkdown(result: RunResult, opts: MarkdownOptions = {}): s
       notes.push(`**✗ ${esc(run.architecture)} (repetition ${run.repetition}) was not measured**: ${esc(run.unmeasured!.reason)}. Its figures are left out.`);
     }
     if (notes.length > 0) out.push(notes.join('<br>\n'), '');
+    const paired = pairedDifferenceLines(result);
+    if (paired.length > 0) out.push(`**${esc(paired[0])}**`, '', ...paired.slice(1).map((l) => `- ${esc(l.trim())}`), '');
   }
 
   const windows = buildFaultWindowRows(result);

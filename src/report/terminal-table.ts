@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import { createColors } from 'picocolors';
 import type { RunResult } from '../result/types.js';
 import { environmentParts, scenarioParts } from './describe-run.js';
+import { pairedDifferenceLines } from './paired-rows.js';
 import { DISTURBED_HEADLINE, DISTURBED_MEANING, describeDisturbedRun, findDisturbedRuns } from './disturbance-rows.js';
 import { buildFaultWindowRows, findFailedFaults, runLabel } from './fault-window-rows.js';
 import { BALANCED_FRACTION, buildLatencyLevelRows, buildScaleSpreadRows } from './phase-rows.js';
@@ -60,6 +61,8 @@ export function renderTerminalReport(result: RunResult, opts: TerminalReportOpti
     out.push(...renderSummaryTables(summary, width, p));
     out.push(...summaryNotes(result, summary, width, p));
     out.push(...disturbanceLines(result, width, p));
+    const paired = pairedDifferenceLines(result);
+    if (paired.length > 0) out.push('', p.bold(paired[0]), ...paired.slice(1).flatMap((l) => wrapWords(l, width, '', '    ')));
   } else {
     out.push('No architecture produced results.');
   }

@@ -26,6 +26,38 @@ export interface RunResult {
   thresholds: ThresholdResult[];
   /** Architectures that were not run, and why (e.g. redis-server not installed). */
   skipped: { architecture: string; reason: string }[];
+  /** How the architectures shared the machine; absent in results written before it was recorded (sequential). */
+  pairing?: Pairing;
+}
+
+/**
+ * How the architectures shared the machine. `sequential`: one after another, each alone (machine
+ * drift between them lands on one and not the other). `concurrent`: all at once, each with an
+ * equal share of the load, so each second's noise lands on all of them; the generator's CPU is
+ * then shared and not reported per architecture.
+ */
+export interface Pairing {
+  mode: 'sequential' | 'concurrent';
+  /** Concurrent: each architecture's share of the scenario's load (1/N). */
+  share?: number;
+  /** Concurrent: each architecture's difference from the baseline, second by second. */
+  differences?: PairedDifference[];
+}
+
+/** One architecture's paired difference from the baseline in one metric, over the seconds measured together. */
+export interface PairedDifference {
+  architecture: string;
+  baseline: string;
+  metric: 'p50' | 'p99';
+  /** Seconds paired (both sides completed enough requests). */
+  seconds: number;
+  /** Mean per-second difference (architecture − baseline), µs; null when nothing was paired. */
+  meanUs: number | null;
+  /** 95% confidence interval of the mean difference, µs; null under two seconds. */
+  lowUs: number | null;
+  highUs: number | null;
+  /** The interval includes zero: the difference cannot be told from noise. */
+  includesZero: boolean;
 }
 
 export interface Environment {

@@ -1,6 +1,6 @@
 import { ARCHITECTURES } from '../architectures/index.js';
 import { InvalidInputError } from '../errors.js';
-import { balancerUnavailable, variantLabel } from '../balancer/index.js';
+import { balancerUnavailable, variantLabel, type BalancerKind } from '../balancer/index.js';
 import { checkFaults } from '../faults/check-faults.js';
 import { metricValue } from '../metrics/metric-names.js';
 import type { ArchitectureResult, RunResult, TimelineSecond } from '../result/types.js';
@@ -9,7 +9,9 @@ import { evaluateThresholds } from '../scenario/thresholds.js';
 import type { Scenario } from '../scenario/types.js';
 import { formatPath } from '../scenario/zod-problems.js';
 import { redisUrlProblem } from '../syntax/url.js';
-import { runOne } from './architecture-run.js';
+import { ArchitectureRun, runOne } from './architecture-run.js';
+import { pairedDifferences } from './paired-differences.js';
+import { divideLoad } from '../load/divide-load.js';
 import { describeEnvironment, statebenchVersion } from './environment.js';
 import { unmeasuredReason } from './measurement-verdict.js';
 
@@ -48,7 +50,14 @@ export async function runScenario(input: Scenario, opts: RunOptions = {}): Promi
   opts.onResult?.(result);
 
   const balancers = scenario.balancers ?? ['router'];
-  for (const name of runnable(scenario, result, opts.listener)) {
+  const names = runnable(scenario, result, opts.listener);
+  const units = names.flatMap((name) => balancers.map((balancer) => ({ name, balancer, label: variantLabel(name, balancer, balancers.length > 1) })));
+  if (scenario.pairing === 'concurrent' && units.length >= 2) {
+    await runConcurrently(scenario, units, repeat, result, opts);
+    return finishRunResult(result, opts.signal?.aborted ?? false);
+  }
+  result.pairing = { mode: 'sequential' };
+  for (const name of names) {
     for (const balancer of balancers) {
       const label = variantLabel(name, balancer, balancers.length > 1);
       for (let repetition = 1; repetition <= repeat; repetition++) {
@@ -74,6 +83,58 @@ export async function runScenario(input: Scenario, opts: RunOptions = {}): Promi
     if (opts.signal?.aborted) break;
   }
   return finishRunResult(result, opts.signal?.aborted ?? false);
+}
+
+/**
+ * Every architecture at once, each on its own topology with an equal share of the load (as the
+ * demo runs them), the fault timeline fired on each at its window's start; repeated `repeat`
+ * times. Then each architecture's per-second difference from the baseline (sticky when it ran).
+ */
+async function runConcurrently(
+  scenario: Scenario,
+  units: { name: string; balancer: BalancerKind; label: string }[],
+  repeat: number,
+  result: RunResult,
+  opts: RunOptions,
+): Promise<void> {
+  const shared: Scenario = { ...scenario, load: divideLoad(scenario.load, units.length) };
+  result.pairing = { mode: 'concurrent', share: 1 / units.length, differences: [] };
+  for (let repetition = 1; repetition <= repeat && !opts.signal?.aborted; repetition++) {
+    const runs: ArchitectureRun[] = [];
+    // Each sampler counts the other runs' processes as the run's, not as foreign CPU.
+    const neighboursOf = (self: ArchitectureRun) => (): Map<string, number> => {
+      const pids = new Map<string, number>();
+      for (const r of runs) if (r !== self) for (const [name, pid] of r.topology?.processes() ?? []) pids.set(`${r.architecture.name}/${name}`, pid);
+      return pids;
+    };
+    for (const u of units) {
+      const run: ArchitectureRun = new ArchitectureRun({
+        scenario: shared,
+        architecture: u.name,
+        balancer: u.balancer,
+        label: u.label,
+        repetition,
+        sharedGenerator: true,
+        neighbours: () => neighboursOf(run)(),
+        listener: {
+          topology: () => opts.listener?.architecture?.(u.label, repetition, 'running', shared),
+          second: (s) => opts.listener?.second?.(u.label, s),
+          fault: (label) => opts.listener?.fault?.(u.label, label),
+        },
+      });
+      runs.push(run);
+      opts.listener?.architecture?.(u.label, repetition, 'starting', shared);
+    }
+    await Promise.all(runs.map((r) => r.start()));
+    await Promise.all(runs.map((r) => r.measure({ signal: opts.signal, onWindowStart: (startMs) => r.fire(shared.faults, startMs) })));
+    const finished = await Promise.all(runs.map((r) => r.finish()));
+    for (const arch of finished) {
+      addArchitecture(result, arch);
+      opts.listener?.architectureDone?.(arch);
+    }
+    const baseline = finished.find((a) => ARCHITECTURES.get(a.architecture)?.routing === 'sticky')?.architecture ?? finished[0].architecture;
+    result.pairing.differences!.push(...pairedDifferences(finished, baseline));
+  }
 }
 
 /**

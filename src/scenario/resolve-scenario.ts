@@ -95,6 +95,7 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
     faults: faults.map(({ fault }) => fault),
     thresholds,
     ...(file.strict ? { strict: true } : {}),
+    pairing: file.pairing ?? ((file.architectures ?? D.architectures).length >= 2 && (file.faults ?? []).length === 0 ? 'concurrent' : 'sequential'),
     ...(file.balancer === undefined || file.balancer === 'router' ? {} : { balancers: [...new Set(Array.isArray(file.balancer) ? file.balancer : [file.balancer])] }),
   };
 }

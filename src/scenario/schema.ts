@@ -212,6 +212,13 @@ export const scenarioFileSchema = z
         default: 'router',
       })
       .optional(),
+    pairing: z
+      .enum(['sequential', 'concurrent'])
+      .meta({
+        description:
+          '`sequential`: architectures one after another, each alone with the whole load; `concurrent`: all at once, each with an equal share of the load, so the machine\'s noise lands on all alike and each difference from sticky gets a confidence interval. Default: concurrent for two or more architectures without faults, else sequential.',
+      })
+      .optional(),
     strict: z.boolean().meta({ description: '`run` exits with code 98 when the machine disturbed the run (the generator fell behind, foreign processes or steal took CPU), as `--strict` does.', default: false }).optional(),
   })
   .meta({ title: 'statebench scenario', description: 'One statebench experiment. See README "Scenario reference".' });

@@ -30,6 +30,14 @@ export interface Scenario {
    * the in-process router alone.
    */
   balancers?: ('router' | 'haproxy')[];
+  /**
+   * How architectures share the machine: `sequential` (one after another, each alone, with the
+   * whole load) or `concurrent` (all at once, each with an equal share of the load, so the
+   * machine's noise lands on all of them alike and their differences can be trusted). Resolved:
+   * concurrent when two or more architectures run without faults (a fault's restart burst would
+   * land on the others), sequential otherwise. Absent in older results: sequential.
+   */
+  pairing?: 'sequential' | 'concurrent';
 }
 
 export type { ClosedLoad, LoadSpec, OpenLoad, SessionMix } from '../load/load-spec.js';

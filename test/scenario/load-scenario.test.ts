@@ -38,6 +38,8 @@ describe('defaults', () => {
       store: { persistence: false, sessionTtlS: 1800, latencyMs: 0, jitterMs: 0 },
       faults: [],
       thresholds: [],
+      // Two architectures and no fault: measured together, each with half of the load.
+      pairing: 'concurrent',
     });
   });
 
