@@ -61,6 +61,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .option('--markdown [path]', 'also write a Markdown summary (default: beside the result)')
     .option('--html [path]', 'also write a self-contained HTML report (default: beside the result)')
     .option('--junit <path>', 'also write thresholds as JUnit XML')
+    .addOption(new Option('--pairing <mode>', 'sequential: one architecture after another; concurrent: all at once, each with 1/N of the load (default for 2+ architectures without faults)').choices(['sequential', 'concurrent']))
     .addOption(new Option('--balancer <list>', 'what routes requests: router (in-process), haproxy, or router,haproxy to measure the hop'))
     .addOption(new Option('--workers <n>', 'engines generating the load, each in a worker thread (keep 1 on 2 cores)').argParser(positiveInt))
     .option('--strict', 'exit with code 98 when the machine disturbed the run (generator late, foreign CPU, steal)')

@@ -37,6 +37,8 @@ export interface RunCommandOptions {
   workers?: number;
   /** Overrides `balancer`: `haproxy`, or `router,haproxy`. */
   balancer?: string;
+  /** Overrides `pairing`. */
+  pairing?: 'sequential' | 'concurrent';
 }
 
 /** `statebench run [SCENARIO]`: validate, run every architecture, save, report; returns the exit code. */
@@ -46,6 +48,7 @@ export async function runCommand(scenarioArg: string | undefined, options: RunCo
   if (options.redisUrl !== undefined) checkRedisUrlOption(options.redisUrl);
   if (options.workers !== undefined) scenario.load = { ...scenario.load, workers: options.workers };
   if (options.balancer !== undefined) scenario.balancers = parseBalancers(options.balancer);
+  if (options.pairing !== undefined) scenario.pairing = options.pairing;
   if (options.arch) {
     scenario.architectures = parseArchList(options.arch);
     // A threshold on an architecture left out on purpose is not a failure; say so and drop it.
