@@ -23,6 +23,15 @@ Examples:
 Uses redis when redis-server is installed, sqlite otherwise. Full screen on a terminal
 (at least 80x24), plain narrated lines when piped or in CI.`;
 
+const EXAMPLES_CAPACITY = `
+Examples:
+  $ statebench capacity                          sticky, redis and cookie at 1, 2 and 4 replicas of 0.2 core each
+  $ statebench capacity --arch redis --replicas 1,2,4,8 --html
+  $ statebench report results/<time>-capacity.json --markdown   rebuild the reports from the saved probes
+
+Each probe is a few seconds of open load at one rate; a search takes minutes per architecture.
+CPU budgets (\`hosts:\`) need root or a delegated cgroup v2 cpu controller.`;
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new CommanderInvalidArgument('expected a whole number of 1 or more');
@@ -69,6 +78,25 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .action(async (scenario: string, options) => {
       const { runCommand } = await import('./commands/run.js');
       exit.code = await runCommand(scenario, options, io);
+    });
+
+  program
+    .command('capacity')
+    .description('find the highest rate each architecture sustains within an SLO, per replica count, and project beyond')
+    .argument('[scenario]', 'a scenario file, or the name of a shipped one (scenarios/NAME.yaml)', 'capacity')
+    .option('-o, --out <path>', 'where to write the result JSON, every probe included (default: results/<time>-<scenario>.json)')
+    .option('--json', 'print the result JSON on stdout and nothing else there')
+    .option('-q, --quiet', 'no progress output')
+    .option('--no-color', 'no colours (NO_COLOR is respected too)')
+    .option('--arch <list>', `only these architectures, comma-separated (${ARCHITECTURE_NAMES.join(',')})`)
+    .option('--replicas <list>', 'replica counts to search, comma-separated (default: the scenario\'s `capacity.replicas`, or 1,2,4)')
+    .option('--redis-url <url>', 'use this Redis instead of starting redis-server')
+    .option('--markdown [path]', 'also write a Markdown summary (default: beside the result)')
+    .option('--html [path]', 'also write a self-contained HTML report with the chart (default: beside the result)')
+    .addHelpText('after', EXAMPLES_CAPACITY)
+    .action(async (scenario: string, options) => {
+      const { capacityCommand } = await import('./commands/capacity.js');
+      exit.code = await capacityCommand(scenario, options, io);
     });
 
   program

@@ -4,6 +4,9 @@
  * recorder) directly.
  */
 export { runScenario, type RunOptions, type RunListener } from './run/run-scenario.js';
+export { runCapacity, type CapacityOptions, type CapacityListener } from './capacity/run-capacity.js';
+export { fitUsl, uslRps } from './capacity/usl.js';
+export type * from './capacity/capacity-result.js';
 export { writeResultFile, defaultResultPath } from './run/write-result.js';
 export { loadScenarioFile, parseScenario, resolveBuiltinScenario } from './scenario/load-scenario.js';
 export { startTopology, stopAllTopologies } from './topology/topology.js';

@@ -7,6 +7,9 @@ import { renderComparisonMarkdown } from '../report/comparison-markdown.js';
 import { renderComparison } from '../report/comparison-terminal.js';
 import { readResultFile } from '../report/read-result.js';
 import { useColor, type CliIO } from './io.js';
+import { InvalidInputError } from '../errors.js';
+import { readCapacityResultIfAny } from '../report/read-capacity-result.js';
+import type { CapacityResult } from '../capacity/capacity-result.js';
 
 export interface CompareCommandOptions {
   maxRegress?: string;
@@ -22,6 +25,8 @@ export interface CompareCommandOptions {
  */
 export async function compareCommand(baselineFile: string, currentFile: string, options: CompareCommandOptions, io: CliIO): Promise<number> {
   const maxRegress = options.maxRegress ? parseMaxRegress(options.maxRegress) : undefined;
+  const capacities = await Promise.all([readCapacityResultIfAny(baselineFile), readCapacityResultIfAny(currentFile)]);
+  if (capacities[0] !== undefined || capacities[1] !== undefined) return compareCapacityFiles(capacities, [baselineFile, currentFile], maxRegress, options, io);
   if (typeof options.markdown === 'string') await prepareSidePath(options.markdown, '--markdown');
   const [baseline, current] = await Promise.all([readResultFile(baselineFile), readResultFile(currentFile)]);
   const cmp = compareResults(baseline, current, { maxRegress, baselineSource: baselineFile, currentSource: currentFile });
@@ -34,4 +39,27 @@ export async function compareCommand(baselineFile: string, currentFile: string, 
   }
   if (typeof options.markdown === 'string') await writeFileDurably(options.markdown, renderComparisonMarkdown(cmp));
   return cmp.failed ? EXIT.thresholdsFailed : EXIT.ok;
+}
+
+/** Two capacity searches: sustainable rates side by side; 99 when one fell beyond `throughput=` tolerance and the searches' precision. */
+async function compareCapacityFiles(
+  files: (CapacityResult | undefined)[],
+  names: string[],
+  maxRegress: ReturnType<typeof parseMaxRegress> | undefined,
+  options: CompareCommandOptions,
+  io: CliIO,
+): Promise<number> {
+  const [baseline, current] = files;
+  if (baseline === undefined || current === undefined) {
+    const other = names[baseline === undefined ? 0 : 1];
+    throw new InvalidInputError([{ file: other, path: '', message: 'is a run result, the other a capacity search: compare two of a kind' }]);
+  }
+  const { compareCapacity, renderCapacityComparison, renderCapacityComparisonMarkdown } = await import('../report/capacity-compare.js');
+  const throughput = maxRegress?.throughput;
+  const cmp = compareCapacity(baseline, current, throughput?.kind === 'relative' ? { tolerance: throughput.fraction } : {});
+  if (options.json) io.stdout.write(`${JSON.stringify(cmp, null, 2)}\n`);
+  else if (options.markdown === true) io.stdout.write(renderCapacityComparisonMarkdown(cmp));
+  else io.stdout.write(renderCapacityComparison(cmp));
+  if (typeof options.markdown === 'string') await writeFileDurably(options.markdown, renderCapacityComparisonMarkdown(cmp));
+  return cmp.regressed ? EXIT.thresholdsFailed : EXIT.ok;
 }

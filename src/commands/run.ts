@@ -174,7 +174,7 @@ async function writeSideReports(result: RunResult, sides: SideReports, io: CliIO
   return failures;
 }
 
-function parseArchList(list: string): string[] {
+export function parseArchList(list: string): string[] {
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
   const bad = names.filter((n) => !ARCHITECTURES.has(n));
   if (bad.length > 0 || names.length === 0) {

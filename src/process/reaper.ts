@@ -5,12 +5,13 @@ import { markOwner, sweepStaleTempDirs } from './stale-temp.js';
 
 /**
  * Parent side of the watchdog (see reaper-process.ts): one per statebench process, started on
- * first use. Every child pid and temp dir is registered here right after it is created and
+ * first use. Every child pid, temp dir and cgroup is registered here right after it is created and
  * released once it is gone, so a SIGKILLed statebench leaves nothing behind.
  */
 
 const pids = new Set<number>();
 const dirs = new Set<string>();
+const cgroups = new Set<string>();
 let watchdog: ChildProcess | undefined;
 /** Watchdogs started lately: one that keeps dying at once must not be respawned forever. */
 const recentStartsMs: number[] = [];
@@ -57,6 +58,7 @@ function ensureWatchdog(): ChildProcess | undefined {
   let lines = '';
   for (const pid of pids) lines += `+${pid}\n`;
   for (const dir of dirs) lines += `+d${dir}\n`;
+  for (const group of cgroups) lines += `+c${group}\n`;
   if (lines !== '') child.stdin?.write(lines);
   return child;
 }
@@ -106,6 +108,16 @@ export function killGuardedNow(): void {
       // Already gone.
     }
   }
+}
+
+/** Empty and remove this cgroup (src/process/cpu-budget.ts) if statebench dies without removing it. */
+export function guardCgroup(path: string): void {
+  cgroups.add(path);
+  send(`+c${path}`);
+}
+
+export function releaseCgroup(path: string): void {
+  if (cgroups.delete(path)) send(`-c${path}`);
 }
 
 /** The watchdog's pid, for tests that check nothing outlives statebench. */

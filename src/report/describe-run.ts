@@ -33,7 +33,7 @@ export function describeEnvironment(result: RunResult): string {
 }
 
 /** The pieces of {@link describeEnvironment}, for renderers that wrap lines between them. */
-export function environmentParts(result: RunResult): string[] {
+export function environmentParts(result: Pick<RunResult, 'environment'>): string[] {
   const e = result.environment;
   const gib = e.totalMemoryBytes / 2 ** 30;
   const parts = [

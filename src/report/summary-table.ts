@@ -1,6 +1,7 @@
 import { ERROR_KINDS, type ErrorKind } from '../load/outcome.js';
 import type { ArchitectureResult, RunResult } from '../result/types.js';
 import { groupByArchitecture, spreadOf, type ArchitectureGroup } from './architecture-groups.js';
+import { budgetRows } from './budget-rows.js';
 import {
   NOT_APPLICABLE,
   formatChange,
@@ -250,6 +251,11 @@ export function buildSummaryTable(result: RunResult): SummaryTable {
           ? [r({ shortLabel: 'CPU/req balancer', label: 'CPU per request: balancer', unit: 'us', value: (x) => cpuOf(x, (c) => c === 'balancer') })]
           : []),
         coresRow(groups, result.environment.cpus),
+        ...budgetRows(groups.map((g) => g.runs)).map((b): SummaryRow => ({
+          shortLabel: `  ${b.component}`.slice(0, 16),
+          label: `↳ ${b.component} cores (of its budget)`,
+          cells: b.cells.map((c) => (c === undefined ? { text: NOT_APPLICABLE, tone: 'plain' } : { text: c.text, tone: c.saturated ? 'warn' : 'plain' })),
+        })),
       ],
     },
   ];

@@ -305,6 +305,8 @@ export interface CpuUsage {
   cpuUsPerRequest: number;
   /** cpuMs / measuredMs: 1.0 is one full core. */
   cores: number;
+  /** The component's CPU budget in cores (`hosts:`), when it had one: `cores` of `budgetCores`. */
+  budgetCores?: number;
 }
 
 /** hdr-histogram-js `encodeIntoCompressedBase64`, settings from src/hdr/histogram.ts. */

@@ -43,6 +43,11 @@ export interface ArchitectureRunOptions {
   balancer?: BalancerKind;
   /** The result's `architecture` (`redis+haproxy` when a run compares balancers); default the architecture's name. */
   label?: string;
+  /**
+   * A running topology to measure instead of starting one (capacity probes share one per
+   * replica count). The caller owns it: `finish()` leaves it running.
+   */
+  topology?: Topology;
 }
 
 /**
@@ -76,8 +81,8 @@ export class ArchitectureRun {
   /** Starts the topology; false (and the error kept for the result) when it could not start. */
   async start(): Promise<boolean> {
     try {
-      this.topology = await startTopology(topologyOptions(this.scenario, this.architecture));
-      if (this.opts.balancer === 'haproxy') {
+      this.topology = this.opts.topology ?? (await startTopology(topologyOptions(this.scenario, this.architecture)));
+      if (this.opts.balancer === 'haproxy' && this.topology.balancer === undefined) {
         this.topology.attachBalancer(await startHaproxyFront(this.topology, this.architecture, { sessionTtlS: this.scenario.store.sessionTtlS }));
       }
       this.opts.listener?.topology?.(this.topology);
@@ -161,7 +166,9 @@ export class ArchitectureRun {
     }
     faults.sort((a, b) => a.atMs - b.atMs);
     this.recorder.finish(performance.now());
-    await this.topology?.stop();
+    // Read before the stop: a stopped topology runs nothing.
+    const budgets = this.topology?.cpuBudgets?.() ?? new Map<string, number>();
+    if (this.opts.topology === undefined) await this.topology?.stop();
     const result = summarize(this.recorder, {
       architecture: this.architecture.name,
       repetition: this.opts.repetition ?? 1,
@@ -176,7 +183,10 @@ export class ArchitectureRun {
     });
     if (this.opts.label !== undefined) result.architecture = this.opts.label;
     if (this.opts.balancer !== undefined && this.opts.balancer !== 'router') result.balancer = this.opts.balancer;
-    const cpu = this.cpu?.stop(result.requests.ok + result.requests.failed) ?? [];
+    const cpu = (this.cpu?.stop(result.requests.ok + result.requests.failed) ?? []).map((c) => {
+      const budgetCores = budgets.get(c.component);
+      return budgetCores === undefined ? c : { ...c, budgetCores };
+    });
     result.cpu = this.opts.sharedGenerator ? cpu.filter((c) => c.component !== 'generator') : cpu;
     return result;
   }
@@ -204,6 +214,7 @@ export function topologyOptions(scenario: Scenario, architecture: Architecture):
     architecture: architecture.name,
     replicas: scenario.replicas,
     store,
+    ...(scenario.hosts === undefined ? {} : { hosts: scenario.hosts }),
     ...(networked && wantsProxy ? { storeLatency: { latencyMs: store.latencyMs, jitterMs: store.jitterMs } } : {}),
   };
 }

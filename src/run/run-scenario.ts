@@ -12,6 +12,7 @@ import { redisUrlProblem } from '../syntax/url.js';
 import { ArchitectureRun, runOne } from './architecture-run.js';
 import { pairedDifferences } from './paired-differences.js';
 import { divideLoad } from '../load/divide-load.js';
+import { CpuBudgetUnavailableError, cpuBudgetsUnavailable } from '../process/cpu-budget.js';
 import { describeEnvironment, statebenchVersion } from './environment.js';
 import { unmeasuredReason } from './measurement-verdict.js';
 
@@ -140,7 +141,8 @@ async function runConcurrently(
 /**
  * The scenario as it will run (`--redis-url` applied), checked against what will run before any
  * process starts: a fault that cannot apply is a setup error, not a failed event found halfway
- * through a long run. Throws InvalidInputError naming the file and the fault.
+ * through a long run. Throws InvalidInputError naming the file and the fault, or
+ * CpuBudgetUnavailableError when it asks for CPU budgets that this machine cannot apply.
  */
 export function prepareScenario(scenario: Scenario, opts: { redisUrl?: string; scenarioFile?: string }): Scenario {
   const urlProblem = opts.redisUrl === undefined ? undefined : redisUrlProblem(opts.redisUrl);
@@ -157,6 +159,10 @@ export function prepareScenario(scenario: Scenario, opts: { redisUrl?: string; s
     const file = opts.scenarioFile ?? prepared.name;
     throw new InvalidInputError(problems.map((p) => ({ file, path: formatPath(p.path), message: p.message })));
   }
+  if (prepared.hosts !== undefined) {
+    const reason = cpuBudgetsUnavailable();
+    if (reason !== undefined) throw new CpuBudgetUnavailableError(reason);
+  }
   return prepared;
 }
 
@@ -164,7 +170,7 @@ export function prepareScenario(scenario: Scenario, opts: { redisUrl?: string; s
  * The architectures whose store can run on this machine; the others are recorded as skipped
  * (a check that could not run must not pass silently) and announced.
  */
-export function runnable(scenario: Scenario, result: RunResult, listener?: { notice?(message: string): void }): string[] {
+export function runnable(scenario: Scenario, result: Pick<RunResult, 'skipped'>, listener?: { notice?(message: string): void }): string[] {
   const names: string[] = [];
   for (const name of scenario.architectures) {
     const reason = ARCHITECTURES.get(name)!.store?.unavailable(scenario.store);

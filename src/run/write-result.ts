@@ -59,6 +59,6 @@ async function syncDirectory(dir: string): Promise<void> {
 }
 
 /** Writes a result file atomically and durably (see writeFileDurably). */
-export async function writeResultFile(result: RunResult, file: string): Promise<void> {
+export async function writeResultFile(result: object, file: string): Promise<void> {
   await writeFileDurably(file, `${JSON.stringify(result, null, 2)}\n`);
 }

@@ -22,7 +22,7 @@ const CLOSED_ONLY = ['users', 'rampUp'] as const;
  * skipped here: the schema already reported it. Also parses the thresholds, whose prefixes
  * must name architectures of this scenario.
  */
-export function checkScenario(data: Record<string, unknown>): { problems: PathProblem[]; thresholds: ThresholdSpec[] } {
+export function checkScenario(data: Record<string, unknown>): { problems: PathProblem[]; thresholds: ThresholdSpec[]; slo?: ThresholdSpec[] } {
   const problems: PathProblem[] = [];
   const durationMs = data.duration === undefined ? SCENARIO_DEFAULTS.durationMs : okDuration(data.duration);
   const replicas =
@@ -32,8 +32,37 @@ export function checkScenario(data: Record<string, unknown>): { problems: PathPr
   checkSessionState(data, problems);
   checkFaults(data, durationMs, replicas, problems);
   checkStore(data, problems);
+  checkStoreBudget(data, problems);
   const thresholds = checkThresholds(data, problems);
-  return { problems, thresholds };
+  const slo = checkSlo(data, problems);
+  return { problems, thresholds, ...(slo === undefined ? {} : { slo }) };
+}
+
+/**
+ * `capacity.slo`: conditions on metrics of one probe, for every architecture alike (a prefix
+ * would make one architecture's sustainable rate mean something else than another's).
+ */
+function checkSlo(data: Record<string, unknown>, problems: PathProblem[]): ThresholdSpec[] | undefined {
+  const slo = isRecord(data.capacity) ? data.capacity.slo : undefined;
+  if (slo === undefined) return undefined;
+  if (!isRecord(slo)) return [];
+  const specs: ThresholdSpec[] = [];
+  if (Object.keys(slo).length === 0) problems.push({ path: ['capacity', 'slo'], message: 'needs at least one condition, such as `p99: "<= 50ms"`' });
+  for (const [key, condition] of Object.entries(slo)) {
+    const path = ['capacity', 'slo', key];
+    if (key.includes('.')) {
+      problems.push({ path, message: `the SLO holds for every architecture alike: write \`${key.slice(key.lastIndexOf('.') + 1)}\` without a prefix` });
+      continue;
+    }
+    if (typeof condition !== 'string') {
+      problems.push({ path, message: `expected a comparison in quotes such as \`"<= 50ms"\`, got ${describeInput(condition)}` });
+      continue;
+    }
+    const parsed = parseThreshold(key, condition, []);
+    if (parsed.ok) specs.push(parsed.spec);
+    else for (const message of parsed.errors) problems.push({ path, message });
+  }
+  return specs;
 }
 
 function okDuration(input: unknown): number | undefined {
@@ -178,6 +207,22 @@ function checkStore(data: Record<string, unknown>, problems: PathProblem[]): voi
       message: `applies only to ${orList(titles)}, and no architecture of this scenario uses ${titles.length === 1 ? 'it' : 'one'}: add one that does, such as \`${readers[0].name}\``,
     });
   }
+}
+
+/**
+ * `hosts.storeCpu` limits store server processes: it must have one to limit. An embedded file,
+ * an existing Redis given by URL, or no store at all has none statebench starts.
+ */
+function checkStoreBudget(data: Record<string, unknown>, problems: PathProblem[]): void {
+  if (!isRecord(data.hosts) || data.hosts.storeCpu === undefined) return;
+  const architectures = listedArchitectures(data) ?? (data.architectures === undefined ? SCENARIO_DEFAULTS.architectures.map((n) => ARCHITECTURES.get(n)!) : undefined);
+  if (architectures === undefined) return;
+  const options = roughStoreOptions(isRecord(data.store) ? data.store : {});
+  if (architectures.some((a) => a.store !== undefined && a.store.refuses('process', options) === undefined)) return;
+  problems.push({
+    path: ['hosts', 'storeCpu'],
+    message: `no architecture of this scenario runs a store server statebench starts (${architectures.map((a) => `\`${a.name}\` keeps sessions ${a.stateLives}`).join('; ')}): add one such as \`redis\`, or remove it`,
+  });
 }
 
 /** The architectures the file lists, when every entry names one (else the schema reports it). */

@@ -34,6 +34,18 @@ export const SCENARIO_DEFAULTS = {
     thinkTimeMs: 0,
   },
   store: STORE_DEFAULTS,
+  capacity: {
+    replicaCounts: [1, 2, 4],
+    slo: { p99: '<= 50ms', 'error-rate': '<= 0.1%', dropped: '== 0' },
+    probeMs: 4_000,
+    probeWarmupMs: 2_000,
+    startRps: 100,
+    maxRps: 50_000,
+    /** Bisect until high / low ≤ 1 + precision. */
+    precision: 0.1,
+    /** A failing probe is repeated once before it counts (a shared machine stalls now and then). */
+    confirmFailures: true,
+  },
 } as const;
 
 /**

@@ -4,7 +4,8 @@ import { checkReplicaConflicts } from '../faults/replica-conflicts.js';
 import { checkScenario } from './check-scenario.js';
 import { SCENARIO_DEFAULTS as D, defaultSessions } from './defaults.js';
 import { scenarioFileSchema, type ScenarioFile } from './schema.js';
-import type { LoadSpec, Scenario, ThresholdSpec } from './types.js';
+import { parseThreshold } from './thresholds.js';
+import type { CapacitySpec, LoadSpec, Scenario, ThresholdSpec } from './types.js';
 import { formatPath, zodIssuesToProblems, type PathProblem } from './zod-problems.js';
 
 /**
@@ -27,7 +28,7 @@ export function validateScenarioData(data: unknown, defaultName: string): { scen
     seen.add(key);
   }
   if (!parsed.success || problems.length > 0) return { scenario: undefined, problems };
-  const scenario = resolveScenario(parsed.data, cross.thresholds, defaultName);
+  const scenario = resolveScenario(parsed.data, cross.thresholds, defaultName, cross.slo);
   // Needs the resolved scenario (every architecture, the store options): checked last.
   const faultProblems = [
     ...checkFaults(parsed.data.faults ?? [], scenario.architectures.map((a) => ARCHITECTURES.get(a)!), scenario.store, scenario.balancers),
@@ -38,7 +39,7 @@ export function validateScenarioData(data: unknown, defaultName: string): { scen
 }
 
 /** Fills defaults into a validated file. Faults come out in timeline order (stable for ties). */
-export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[], defaultName: string): Scenario {
+export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[], defaultName: string, slo?: ThresholdSpec[]): Scenario {
   const load = file.load ?? {};
   const common = {
     timeoutMs: load.timeout ?? D.load.timeoutMs,
@@ -92,10 +93,48 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
       ...(store.sentinels === undefined ? {} : { sentinels: store.sentinels }),
       ...(store.maxmemory === undefined ? {} : { maxMemoryBytes: store.maxmemory }),
     },
+    ...(file.hosts === undefined || (file.hosts.replicaCpu === undefined && file.hosts.storeCpu === undefined)
+      ? {}
+      : {
+          hosts: {
+            ...(file.hosts.replicaCpu === undefined ? {} : { replicaCpuCores: file.hosts.replicaCpu }),
+            ...(file.hosts.storeCpu === undefined ? {} : { storeCpuCores: file.hosts.storeCpu }),
+          },
+        }),
     faults: faults.map(({ fault }) => fault),
     thresholds,
     ...(file.strict ? { strict: true } : {}),
     pairing: file.pairing ?? ((file.architectures ?? D.architectures).length >= 2 && (file.faults ?? []).length === 0 ? 'concurrent' : 'sequential'),
     ...(file.balancer === undefined || file.balancer === 'router' ? {} : { balancers: [...new Set(Array.isArray(file.balancer) ? file.balancer : [file.balancer])] }),
+    ...(file.capacity === undefined ? {} : { capacity: resolveCapacity(file.capacity, slo) }),
   };
+}
+
+/** `capacity:` with its defaults; an SLO left out is the default one. */
+function resolveCapacity(capacity: NonNullable<ScenarioFile['capacity']>, slo: ThresholdSpec[] | undefined): CapacitySpec {
+  const C = D.capacity;
+  return {
+    replicaCounts: capacity.replicas ?? [...C.replicaCounts],
+    slo: slo ?? defaultSlo(),
+    probeMs: capacity.probe ?? C.probeMs,
+    probeWarmupMs: capacity.warmup ?? C.probeWarmupMs,
+    startRps: capacity.from ?? C.startRps,
+    maxRps: capacity.upTo ?? C.maxRps,
+    precision: capacity.precision ?? C.precision,
+    confirmFailures: capacity.confirm ?? C.confirmFailures,
+  };
+}
+
+/** The default capacity search (no `capacity:` in the file, or parts of it left out). */
+export function defaultCapacitySpec(): CapacitySpec {
+  return resolveCapacity({}, undefined);
+}
+
+/** p99 ≤ 50 ms, error rate ≤ 0.1 %, nothing dropped, parsed as thresholds are. */
+function defaultSlo(): ThresholdSpec[] {
+  return Object.entries(D.capacity.slo).map(([metric, condition]) => {
+    const parsed = parseThreshold(metric, condition, []);
+    if (!parsed.ok) throw new Error(`bad default SLO ${metric}: ${parsed.errors.join('; ')}`);
+    return parsed.spec;
+  });
 }

@@ -1,8 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ARCHITECTURE_NAMES } from '../architectures/index.js';
 import { FAULTS } from '../faults/index.js';
 import { SCENARIO_DEFAULTS } from './defaults.js';
-import { STORE_LATENCY, count, durationMs, jsonSchemaOverrides, publishAs, rateRps, sizeBytes } from '../syntax/fields.js';
+import { STORE_LATENCY, count, cpuCores, durationMs, jsonSchemaOverrides, publishAs, rateRps, sizeBytes } from '../syntax/fields.js';
 import { THRESHOLD_CONDITION_PATTERN, THRESHOLD_METRIC_NAMES } from './thresholds.js';
 import type { FaultSpec } from './types.js';
 import { formatDuration, formatSize } from '../syntax/units.js';
@@ -170,6 +171,54 @@ const store = z
   })
   .meta({ description: 'Session store options.' });
 
+const machineCores = availableParallelism();
+
+const hosts = z
+  .strictObject({
+    replicaCpu: cpuCores({ description: 'CPU budget of each replica, in cores (`0.25`) or millicores (`250m`).', maxCores: machineCores }).optional(),
+    storeCpu: cpuCores({ description: 'CPU budget of each store server process (with what it forks), in cores or millicores.', maxCores: machineCores }).optional(),
+  })
+  .meta({
+    description:
+      'Each replica and each store process as a small host of its own: a cgroup CPU quota (needs root, or a delegated cgroup v2 cpu controller). Replicas started later (restart, deploy, scale) get the same budget.',
+  });
+
+/** SLO conditions are parsed beside the thresholds (see check-scenario.ts); here only collected. */
+const slo = publishAs(z.record(z.string(), z.unknown()), {
+  description: 'The service-level objective a sustainable rate meets: `metric: "<op> value"`, all of them (default: p99 <= 50ms, error-rate <= 0.1%, dropped == 0).',
+  type: 'object',
+  propertyNames: { pattern: `^(${THRESHOLD_METRIC_NAMES.join('|')})$` },
+  additionalProperties: { type: 'string', pattern: THRESHOLD_CONDITION_PATTERN },
+  examples: [{ p99: '<= 50ms', 'error-rate': '<= 0.1%', dropped: '== 0' }],
+});
+
+const capacity = z
+  .strictObject({
+    replicas: z
+      .array(count({ description: 'A replica count.', min: 1, max: 64 }))
+      .superRefine((list, ctx) => {
+        if (list.length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one replica count, such as `[1, 2, 4]`', input: list });
+      })
+      .meta({ description: 'Replica counts to find the sustainable rate of, each on a fresh topology.', default: [...D.capacity.replicaCounts] })
+      .optional(),
+    slo: slo.optional(),
+    probe: durationMs({ description: 'Measured window of each probe (after its own warm-up).', positive: true, default: formatDuration(D.capacity.probeMs) }).optional(),
+    warmup: durationMs({ description: 'Warm-up of each probe.', default: formatDuration(D.capacity.probeWarmupMs) }).optional(),
+    from: rateRps({ description: 'The first probe\'s rate (for 1 replica; later counts start from what the previous one sustained).', default: `${D.capacity.startRps}/s` }).optional(),
+    upTo: rateRps({ description: 'The search never probes above this rate.', default: `${D.capacity.maxRps}/s` }).optional(),
+    precision: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .meta({ description: 'Bisect until the failing rate is within this fraction of the sustained one.', default: D.capacity.precision })
+      .optional(),
+    confirm: z
+      .boolean()
+      .meta({ description: 'Run a failing probe once more; the rate fails only if that fails too (a shared machine stalls now and then).', default: D.capacity.confirmFailures })
+      .optional(),
+  })
+  .meta({ description: '`statebench capacity`: find the highest open-load rate each architecture sustains within the SLO, per replica count.' });
+
 /**
  * The scenario file format. Field-level checks only; rules spanning fields (a fault after the
  * end, a replica that does not exist then, open-model fields in a closed load) are in
@@ -202,6 +251,8 @@ export const scenarioFileSchema = z
     load: load.optional(),
     session: session.optional(),
     store: store.optional(),
+    hosts: hosts.optional(),
+    capacity: capacity.optional(),
     faults: z.array(faultEntry).max(LIMITS.faults).meta({ description: 'The fault timeline; `at` counts from the start of the measured window.' }).optional(),
     thresholds: thresholds.optional(),
     balancer: z

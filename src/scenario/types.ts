@@ -1,6 +1,7 @@
 import type { FaultSpec } from '../faults/index.js';
 import type { LoadSpec, SessionMix } from '../load/load-spec.js';
 import type { StoreOptions } from '../stores/store-options.js';
+import type { HostBudgets } from '../topology/types.js';
 
 /**
  * A scenario after validation, with every default filled in and every duration in
@@ -20,6 +21,8 @@ export interface Scenario {
   load: LoadSpec;
   session: SessionMix;
   store: StoreOptions;
+  /** CPU budgets of each replica and store process (`hosts:`); absent: none. */
+  hosts?: HostBudgets;
   /** Times are relative to the start of the measured window (after warm-up). */
   faults: FaultSpec[];
   thresholds: ThresholdSpec[];
@@ -38,6 +41,27 @@ export interface Scenario {
    * land on the others), sequential otherwise. Absent in older results: sequential.
    */
   pairing?: 'sequential' | 'concurrent';
+  /** How `statebench capacity` searches (`capacity:`); absent: its defaults. */
+  capacity?: CapacitySpec;
+}
+
+/** `capacity:` resolved: what the capacity search runs. */
+export interface CapacitySpec {
+  /** Replica counts searched, each on a fresh topology. */
+  replicaCounts: number[];
+  /** Every condition must hold for a rate to be sustainable (no architecture prefix). */
+  slo: ThresholdSpec[];
+  /** Measured window of each probe, after `probeWarmupMs`. */
+  probeMs: number;
+  probeWarmupMs: number;
+  /** First rate probed, req/s. */
+  startRps: number;
+  /** Highest rate ever probed, req/s. */
+  maxRps: number;
+  /** Bisection stops when the failing rate is within this fraction above the sustained one. */
+  precision: number;
+  /** A failing probe is run once more, and the rate fails only if that fails too. */
+  confirmFailures: boolean;
 }
 
 export type { ClosedLoad, LoadSpec, OpenLoad, SessionMix } from '../load/load-spec.js';

@@ -4,6 +4,7 @@ import { TargetStartError } from '../errors.js';
 import { freePort } from '../process/free-port.js';
 import { sleep } from '../process/health-check.js';
 import { hasExited, killNow, stopProcess, waitExit } from '../process/process-signals.js';
+import type { CpuBudget } from '../process/cpu-budget.js';
 import { spawnOwned, type OwnedProcess } from './owned-process.js';
 import type { StoreInstance, StoreStartOptions } from './store-backend.js';
 
@@ -103,10 +104,13 @@ export class MemcachedServer implements StoreInstance {
   readonly version: string | undefined;
   private port = 0;
   private proc: OwnedProcess | undefined;
+  /** Every start and restart runs inside it (`hosts.storeCpu`). */
+  private readonly cpu: CpuBudget | undefined;
 
   private constructor(options: StoreStartOptions) {
     this.memoryLimitBytes = memcachedMemoryMb(options.maxMemoryBytes) * MIB;
     this.version = memcachedVersion();
+    this.cpu = options.cpuBudget?.('store');
   }
 
   /** Starts memcached on a free port; resolves when it answers `version`. */
@@ -197,7 +201,7 @@ export class MemcachedServer implements StoreInstance {
       // memcached refuses to run as root without -u; nobody owns nothing memcached could harm.
       ...(process.getuid?.() === 0 ? ['-u', 'nobody'] : []),
     ];
-    const proc = spawnOwned(BINARY, args);
+    const proc = spawnOwned(BINARY, args, {}, this.cpu);
     this.proc = proc;
     this.port = port;
     await this.waitReady(proc.child);

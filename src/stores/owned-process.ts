@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { dieWithParent } from '../process/parent-death.js';
+import type { CpuBudget } from '../process/cpu-budget.js';
 import { guardPid, releasePid } from '../process/reaper.js';
 
 /** How much of a store server's output is kept to explain a failed start. */
@@ -16,16 +17,23 @@ export interface OwnedProcess {
  * Spawns a store server in its own process group (`detached`), so a terminal Ctrl-C reaches
  * statebench alone and the stop order is ours, and so a whole server (PostgreSQL's postmaster
  * and its backends) can be paused with one signal to the group. The pid is guarded by the
- * watchdog until it exits, so a SIGKILLed statebench leaves no server behind.
+ * watchdog until it exits, so a SIGKILLed statebench leaves no server behind. With `cpu`, it
+ * starts inside that CPU budget (and so does everything it forks).
  */
-export function spawnOwned(command: string, args: string[], options: Omit<SpawnOptions, 'detached' | 'stdio'> = {}): OwnedProcess {
+export function spawnOwned(command: string, args: string[], options: Omit<SpawnOptions, 'detached' | 'stdio'> = {}, cpu?: CpuBudget): OwnedProcess {
   let tail = '';
   const keep = (d: Buffer | string): void => {
     tail = (tail + d.toString()).slice(-LOG_TAIL_CHARS);
   };
-  // Through setpriv where available: the server dies with statebench even when the watchdog is gone.
+  // Through setpriv where available: the server dies with statebench even when the watchdog is
+  // gone. Innermost, after any change of user: a change of credentials clears the death signal.
   const run = dieWithParent(command, args);
-  const child = spawn(run.command, run.args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A budgeted process joins its group as root, then drops to the user asked for (see CpuBudget.command).
+  const { uid, gid, ...rest } = options;
+  const runAs = cpu !== undefined && uid !== undefined ? { uid, gid: gid ?? uid } : undefined;
+  const line = cpu?.command(run.command, run.args, runAs) ?? run;
+  const spawnOptions = cpu === undefined ? options : rest;
+  const child = spawn(line.command, line.args, { ...spawnOptions, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   child.on('error', (err) => keep(String(err)));

@@ -9,6 +9,7 @@ import { sleep } from '../process/health-check.js';
 import { hasExited, killNow, stopProcess, waitExit } from '../process/process-signals.js';
 import { guardPid, releasePid } from '../process/reaper.js';
 import { SESSION_TABLE_DDL } from '../../targets/stores/postgres-schema.js';
+import type { CpuBudget } from '../process/cpu-budget.js';
 import { spawnOwned, type OwnedProcess } from './owned-process.js';
 import { childProcesses, isRunning, isStoppedOrGone, signalProcess, type ProcessRef } from './process-tree.js';
 import type { StoreInstance, StoreStartOptions } from './store-backend.js';
@@ -148,6 +149,8 @@ export class PostgresServer implements StoreInstance {
   private readonly dataDir: string;
   private port = 0;
   private proc: OwnedProcess | undefined;
+  /** The postmaster starts inside it (`hosts.storeCpu`), so every backend it forks is born there. */
+  private readonly cpu: CpuBudget | undefined;
   /** Children frozen by `pause`, guarded by the watchdog until resumed (a stopped backend cannot see its postmaster die). */
   private paused: ProcessRef[] = [];
 
@@ -159,6 +162,7 @@ export class PostgresServer implements StoreInstance {
     this.durability = POSTGRES_DURABILITY[options.persistence ? 'persistent' : 'volatile'];
     this.dataDir = join(options.dir, 'pgdata');
     this.runAs = isRoot() ? unprivilegedUser() : undefined;
+    this.cpu = options.cpuBudget?.('store');
   }
 
   /** initdb, start on a free port, create the database and the session table; resolves when ready. */
@@ -362,7 +366,7 @@ export class PostgresServer implements StoreInstance {
     };
     const args = ['-D', this.dataDir, '-p', String(port)];
     for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`);
-    const proc = spawnOwned(this.bin.postgres, args, this.spawnOptions());
+    const proc = spawnOwned(this.bin.postgres, args, this.spawnOptions(), this.cpu);
     this.proc = proc;
     this.port = port;
     await this.waitReady(proc.child);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { TargetStartError } from '../errors.js';
 import { sleep } from '../process/health-check.js';
+import type { CpuBudget } from '../process/cpu-budget.js';
 import { RedisServer, randomRedisPassword } from './redis-server.js';
 
 /** The name Sentinels monitor the primary under; replicas ask for it. */
@@ -25,6 +26,8 @@ export interface RedisHaOptions {
   replicas: number;
   sentinels: number;
   persistence?: boolean;
+  /** Makes each server's and Sentinel's CPU budget (`hosts.storeCpu`), when there are budgets. */
+  cpuBudget?: (name: string) => CpuBudget;
 }
 
 /** A Sentinel address as ioredis takes it. */
@@ -78,12 +81,13 @@ export class RedisHa {
 
   async start(): Promise<void> {
     const password = this.password;
-    const primary = new RedisServer({ dir: this.options.dir, persistence: this.options.persistence, password });
+    const budget = (name: string): CpuBudget | undefined => this.options.cpuBudget?.(name);
+    const primary = new RedisServer({ dir: this.options.dir, persistence: this.options.persistence, password, cpu: budget('store-server-1') });
     this.servers.push(primary);
     await primary.start();
     const replicas = Array.from(
       { length: this.options.replicas },
-      () => new RedisServer({ dir: this.options.dir, persistence: this.options.persistence, password, args: ['--replicaof', '127.0.0.1', String(primary.port)] }),
+      (_, i) => new RedisServer({ dir: this.options.dir, persistence: this.options.persistence, password, args: ['--replicaof', '127.0.0.1', String(primary.port)], cpu: budget(`store-server-${i + 2}`) }),
     );
     this.servers.push(...replicas);
     await Promise.all(replicas.map((r) => r.start()));
@@ -105,7 +109,7 @@ export class RedisHa {
         ].join('\n'),
         { mode: 0o600 },
       );
-      return new RedisServer({ dir: this.options.dir, sentinelConfig: config, password });
+      return new RedisServer({ dir: this.options.dir, sentinelConfig: config, password, cpu: budget(`sentinel-${i + 1}`) });
     });
     await Promise.all(this.sentinelServers.map((s) => s.start()));
     await this.settle();

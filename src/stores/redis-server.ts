@@ -8,6 +8,7 @@ import { freePort } from '../process/free-port.js';
 import { sleep } from '../process/health-check.js';
 import { hasExited, killNow, stopProcess, terminate, waitExit } from '../process/process-signals.js';
 import { dieWithParent } from '../process/parent-death.js';
+import type { CpuBudget } from '../process/cpu-budget.js';
 import { guardPid, releasePid } from '../process/reaper.js';
 
 /** How long a starting or resumed redis-server has to answer PING. */
@@ -77,6 +78,8 @@ export interface RedisServerOptions {
    * where any local user reads it with `ps`.
    */
   password?: string;
+  /** Every start and restart runs inside this CPU budget (`hosts.storeCpu`). */
+  cpu?: CpuBudget;
 }
 
 /** A password for a Redis statebench starts: 144 random bits, URL-safe. */
@@ -172,7 +175,8 @@ export class RedisServer {
     // Own process group, so a terminal Ctrl-C reaches statebench alone and the stop order is ours.
     // Through setpriv where available: it dies with statebench even when the watchdog is gone.
     const run = dieWithParent('redis-server', args);
-    const child = spawn(run.command, run.args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const line = this.options.cpu?.command(run.command, run.args) ?? run;
+    const child = spawn(line.command, line.args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const keepTail = (d: Buffer): void => {
       this.logTail = (this.logTail + d.toString('utf8')).slice(-2000);
     };

@@ -20,6 +20,7 @@ export const redis: StoreBackend = {
   name: 'redis',
   settings: ['redisUrl', 'persistence', 'ttl', 'latency', 'jitter', 'replicas', 'sentinels', 'maxmemory'],
   pauseHow: 'SIGSTOP',
+  singleThreaded: true,
   version: () => redisVersion(),
   title: 'Redis',
 
@@ -94,7 +95,7 @@ async function refused(): Promise<never> {
 }
 
 async function startSingle(start: StoreStartOptions): Promise<StoreInstance> {
-  const server = new RedisServer({ dir: start.dir, persistence: start.persistence, args: memoryArgs(start) });
+  const server = new RedisServer({ dir: start.dir, persistence: start.persistence, args: memoryArgs(start), cpu: start.cpuBudget?.('store') });
   try {
     await server.start();
   } catch (err) {
@@ -125,7 +126,7 @@ async function startSingle(start: StoreStartOptions): Promise<StoreInstance> {
 async function startReplicated(start: StoreStartOptions, replicas: number, sentinels: number): Promise<StoreInstance> {
   // Loaded here only: ioredis (for the Sentinels) is not worth loading for a single server or `--help`.
   const { RedisHa, SENTINEL_MASTER_NAME } = await import('./redis-ha.js');
-  const ha = new RedisHa({ dir: start.dir, persistence: start.persistence, replicas, sentinels });
+  const ha = new RedisHa({ dir: start.dir, persistence: start.persistence, replicas, sentinels, cpuBudget: start.cpuBudget });
   try {
     await ha.start();
   } catch (err) {

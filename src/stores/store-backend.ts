@@ -1,3 +1,4 @@
+import type { CpuBudget } from '../process/cpu-budget.js';
 import type { StoreOptions } from './store-options.js';
 
 /**
@@ -16,6 +17,12 @@ export interface StoreStartOptions {
   sessionTtlS: number;
   /** Memory limit of the store server in bytes (Redis `maxmemory`, Memcached `-m`); undefined: the server's default. */
   maxMemoryBytes?: number;
+  /**
+   * Makes the CPU budget (`hosts.storeCpu`) for one store server process, named after it
+   * (`store`, `sentinel-1`): the server must be started inside it (CpuBudget.command), so what
+   * it forks is inside too. The caller removes the budgets. Undefined: no budgets.
+   */
+  cpuBudget?: (name: string) => CpuBudget;
 }
 
 /** A running store. Methods that change its state resolve once the change has taken effect. */
@@ -90,6 +97,11 @@ export interface StoreBackend {
   readonly settings: readonly string[];
   /** How `pause` freezes it, for the fault event: `SIGSTOP`, `write lock held`. */
   readonly pauseHow: string;
+  /**
+   * It serves every request on one thread (Redis): a full core is its ceiling whatever its CPU
+   * budget, which the capacity search names as the store's single thread.
+   */
+  readonly singleThreaded?: boolean;
   /** The installed server's version (`7.0.15`), for the result's environment; undefined when unknown. */
   version(): string | undefined;
   /** Why it cannot run on this machine (its server is not installed), or undefined. */

@@ -127,3 +127,33 @@ export const flag = publishAs(
   }),
   { enum: [true, null], description: '`true`: this fault takes no value.' },
 );
+
+/** Regular expression source of a CPU amount: cores (`0.25`) or Kubernetes millicores (`250m`). */
+export const CPU_CORES_PATTERN = String.raw`^\s*-?\d+(\.\d+)?\s*m?\s*$`;
+
+/**
+ * A CPU amount in cores (`0.25`, or `250m` as Kubernetes writes it), above 0 and at most
+ * `maxCores` (the machine's: a budget above it limits nothing).
+ */
+export function cpuCores(options: { description: string; maxCores: number }) {
+  const schema = z.unknown().transform((input, ctx) => {
+    const text = typeof input === 'number' ? String(input) : typeof input === 'string' ? input.trim() : undefined;
+    const milli = text !== undefined && /^-?\d+(\.\d+)?\s*m$/.test(text);
+    const cores = text === undefined || !new RegExp(CPU_CORES_PATTERN).test(text) ? Number.NaN : milli ? Number.parseFloat(text) / 1000 : Number(text);
+    let message: string | undefined;
+    if (Number.isNaN(cores)) message = `expected cores such as \`0.25\` or millicores such as \`250m\`, got \`${String(input)}\``;
+    else if (cores <= 0) message = 'must be above 0 cores';
+    else if (cores < 0.01) message = `\`${String(input)}\` is below 0.01 core, too little to run anything`;
+    else if (cores > options.maxCores) message = `\`${String(input)}\` is above this machine's ${options.maxCores} cores: a budget must fit the machine`;
+    if (message !== undefined) {
+      ctx.addIssue({ code: 'custom', message, input });
+      return z.NEVER;
+    }
+    return cores;
+  });
+  return publishAs(schema, {
+    description: options.description,
+    anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'string', pattern: CPU_CORES_PATTERN }],
+    examples: [0.25, '250m'],
+  });
+}

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SECRET_ENV, STORE_URL_ENV, type ReplicaConfig, type ReplicaMessage } from '../../targets/protocol.js';
 import { TargetStartError } from '../errors.js';
+import type { CpuBudget } from '../process/cpu-budget.js';
 import { waitHealthy } from '../process/health-check.js';
 import { hasExited, killNow, stopProcess, terminate } from '../process/process-signals.js';
 import { forkDyingWithParent } from '../process/parent-death.js';
@@ -41,6 +42,8 @@ export class ReplicaProcess implements Replica {
     /** The store's address and the topology's secret: given to the process by environment, never on its command line. */
     private readonly access: { storeUrl: string | undefined; secret: string },
     private readonly onState: (replica: ReplicaProcess) => void = () => {},
+    /** Its CPU budget (`hosts.replicaCpu`): every start, restart and redeploy runs inside it. */
+    private readonly cpu?: CpuBudget,
   ) {}
 
   /** Starts (again), on the previous port when there is one and it is still free. */
@@ -107,10 +110,13 @@ export class ReplicaProcess implements Replica {
     const config: ReplicaConfig = { ...this.config, name: this.name, port };
     this.stderrTail = '';
     this.ending = false;
+    // Not the parent's flags (vitest loaders, --inspect): a replica is a plain node process, that
+    // dies with statebench even when paused and the watchdog is gone (parent-death.ts).
+    const dying = forkDyingWithParent();
+    // Inside a budget, that is started by a shell that joins the group first (same pid, exec).
+    const budgeted = this.cpu?.command(dying.execPath, dying.execArgv);
     const child = fork(serverScript(), ['--config', JSON.stringify(config)], {
-      // Not the parent's flags (vitest loaders, --inspect): a replica is a plain node process,
-      // that dies with statebench even when paused and the watchdog is gone (parent-death.ts).
-      ...forkDyingWithParent(),
+      ...(budgeted === undefined ? dying : { execPath: budgeted.command, execArgv: budgeted.args }),
       env: { ...process.env, [SECRET_ENV]: this.access.secret, ...(this.access.storeUrl === undefined ? {} : { [STORE_URL_ENV]: this.access.storeUrl }) },
       // Own process group: a terminal Ctrl-C must reach statebench only, which then stops
       // replicas in order. IPC closing is how a replica learns statebench is gone.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ReplicaConfig } from '../../targets/protocol.js';
 import { ARCHITECTURE_NAMES, ARCHITECTURES, type Architecture } from '../architectures/index.js';
 import { EXIT, InvalidInputError, StatebenchError } from '../errors.js';
+import { CpuBudget } from '../process/cpu-budget.js';
 import { guardDir, releaseDir } from '../process/reaper.js';
 import type { StoreInstance } from '../stores/store-backend.js';
 import { STORE_DEFAULTS, type StoreOptions } from '../stores/store-options.js';
@@ -88,6 +89,9 @@ class LiveTopology extends EventEmitter implements Topology {
   private storeUrl: string | undefined;
   private nextIndex = 1;
   private stopping: Promise<void> | undefined;
+  /** Every CPU budget made (removed at stop), and the cores of each component that has one. */
+  private readonly budgets: CpuBudget[] = [];
+  private readonly budgetCores = new Map<string, number>();
 
   constructor(
     readonly architecture: Architecture,
@@ -112,7 +116,12 @@ class LiveTopology extends EventEmitter implements Topology {
   processes(): Map<string, number> {
     const pids = new Map<string, number>();
     for (const r of this.list) if (r.running && r.pid !== undefined) pids.set(r.name, r.pid);
-    for (const [name, pid] of this.instance?.processes() ?? []) pids.set(name, pid);
+    for (const [name, pid] of this.instance?.processes() ?? []) {
+      pids.set(name, pid);
+      // Store processes are named by the backend (a failover renames them): recorded as seen.
+      const storeCores = this.opts.hosts?.storeCpuCores;
+      if (storeCores !== undefined) this.budgetCores.set(name.split('#')[0], storeCores);
+    }
     const proxyPid = this.proxy?.pid;
     if (proxyPid !== undefined) pids.set('store-proxy', proxyPid);
     const balancerPid = this.balancer?.pid;
@@ -137,6 +146,11 @@ class LiveTopology extends EventEmitter implements Topology {
     this.assertRunning();
     if (this.balancer === undefined) throw new TopologyOperationError(`${op}: no balancer in front (requests go through the in-process router)`);
     return this.balancer;
+  }
+
+  cpuBudgets(): Map<string, number> {
+    this.processes();
+    return new Map(this.budgetCores);
   }
 
   async kill(name?: string): Promise<Replica> {
@@ -267,6 +281,8 @@ class LiveTopology extends EventEmitter implements Topology {
     await Promise.allSettled([...this.all].map((r) => r.stop()));
     // Both never throw; the watchdog still guards the pids if they failed.
     await Promise.allSettled([this.instance?.stop(), this.proxy?.stop()]);
+    // Empty now; one still holding a process is left to the watchdog.
+    await Promise.allSettled(this.budgets.map((b) => b.remove()));
     if (this.tempDir !== undefined) {
       try {
         rmSync(this.tempDir, { recursive: true, force: true });
@@ -286,6 +302,7 @@ class LiveTopology extends EventEmitter implements Topology {
         persistence: this.storeOptions.persistence,
         sessionTtlS: this.storeOptions.sessionTtlS,
         maxMemoryBytes: this.storeOptions.maxMemoryBytes,
+        ...(this.opts.hosts?.storeCpuCores === undefined ? {} : { cpuBudget: (name: string) => this.budget(name, this.opts.hosts!.storeCpuCores!) }),
       },
       this.storeOptions,
     );
@@ -328,8 +345,19 @@ class LiveTopology extends EventEmitter implements Topology {
     return dir;
   }
 
+  /** A CPU budget for one process, removed when the topology stops. */
+  private budget(name: string, cores: number): CpuBudget {
+    const budget = CpuBudget.create(`${this.architecture.name}-${name}`, cores);
+    this.budgets.push(budget);
+    return budget;
+  }
+
   private async createReplica(): Promise<ReplicaProcess> {
-    const r = new ReplicaProcess(`replica-${this.nextIndex++}`, this.replicaConfig, { storeUrl: this.storeUrl, secret: this.secret }, (x) => this.emit('replica-state', x));
+    const name = `replica-${this.nextIndex++}`;
+    const cores = this.opts.hosts?.replicaCpuCores;
+    const cpu = cores === undefined ? undefined : this.budget(name, cores);
+    if (cores !== undefined) this.budgetCores.set(name, cores);
+    const r = new ReplicaProcess(name, this.replicaConfig, { storeUrl: this.storeUrl, secret: this.secret }, (x) => this.emit('replica-state', x), cpu);
     this.all.add(r);
     try {
       await r.start();

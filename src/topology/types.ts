@@ -69,6 +69,11 @@ export interface Topology extends EventEmitter {
   restartBalancer(): Promise<void>;
   /** PIDs of every process this topology runs now, by component name (`replica-1`, `store`). */
   processes(): Map<string, number>;
+  /**
+   * The CPU budget, in cores, of each component that has one (`replica-1`, `store`), including
+   * components no longer running; empty without `hosts`.
+   */
+  cpuBudgets?(): Map<string, number>;
 
   /** SIGKILL; resolves once the process has exited. `name` omitted: a random live replica. */
   kill(name?: string): Promise<Replica>;
@@ -113,6 +118,18 @@ export interface TopologyOptions {
    * start (0 is allowed: the proxy is then in the path, ready for `setStoreLatency`).
    */
   storeLatency?: { latencyMs: number; jitterMs: number };
+  /** CPU budgets: each replica and each store process in a cgroup of its own with this quota. */
+  hosts?: HostBudgets;
+}
+
+/**
+ * Each replica and each store server as a small host of its own: at most this many cores
+ * (1.0 = one full core) for every replica, and for every store server process with what it
+ * forks (PostgreSQL's backends). Absent: no limit.
+ */
+export interface HostBudgets {
+  replicaCpuCores?: number;
+  storeCpuCores?: number;
 }
 
 /**

@@ -22,6 +22,7 @@ const LAYERS: string[][] = [
   ['result'],
   ['metrics'],
   ['run'],
+  ['capacity'],
   ['compare'],
   ['report'],
   ['demo'],

@@ -1,6 +1,7 @@
 import { ERROR_KINDS } from '../../load/outcome.js';
 import type { ArchitectureResult, RunResult } from '../../result/types.js';
 import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, formatRate, NOT_APPLICABLE } from '../format.js';
+import { budgetRows } from '../budget-rows.js';
 import { escapeHtml } from './escape-html.js';
 
 /** How a cell reads: bad news (losses), a warning (errors), or plain. */
@@ -111,6 +112,14 @@ function sections(result: RunResult): Section[] {
           label: `cores used (of ${result.environment.cpus})`,
           cell: (r) => plain(r.cpu.length === 0 ? NOT_APPLICABLE : r.cpu.reduce((s, c) => s + c.cores, 0).toFixed(2)),
         },
+        // Each budgeted component against its budget (`hosts:`): `0.24 of 0.25`.
+        ...budgetRows(runs.map((r) => [r])).map((b) => ({
+          label: `${b.component} cores (of its budget)`,
+          cell: (r: ArchitectureResult) => {
+            const c = b.cells[runs.indexOf(r)];
+            return c === undefined ? plain(NOT_APPLICABLE) : { text: c.text, tone: c.saturated ? ('warn' as const) : ('plain' as const) };
+          },
+        })),
       ],
     },
   ];
