@@ -48,7 +48,7 @@ describe('haproxy config', () => {
 
   it('a server added at run time gets the same keywords as a configured one', () => {
     expect(serverKeywords(base, { name: 'replica-9' }).join(' ')).toBe(
-      'check inter 1000ms rise 2 fall 2 observe layer4 error-limit 1 on-error mark-down',
+      'check inter 1000ms rise 2 fall 3 observe layer4 error-limit 1 on-error mark-down',
     );
     expect(serverKeywords({ ...base, stickiness: 'cookie' }, { name: 'replica-9' }).slice(-2)).toEqual(['cookie', 'replica-9']);
   });
