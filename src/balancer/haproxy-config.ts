@@ -22,11 +22,19 @@ export type BalancingMode = 'sticky' | 'round-robin';
  * pins any server. Its cost, which a run should show: the pins live only in this HAProxy, so a
  * `balancer-kill` + restart forgets every pin and sticky sessions scatter.
  *
- * `cookie`: `cookie SERVERID insert indirect nocache`; HAProxy adds its own cookie naming the
- * server. Survives a balancer restart (the client carries the pin), but the client must keep
- * every cookie it is given, and servers added at run time must come from pre-declared slots.
+ * `cookie`: `cookie sid prefix nocache`: HAProxy prefixes the application's own session cookie
+ * with the server's name on the way out (`sid=replica-1~…`) and strips it on the way in, so any
+ * client that keeps `sid` is pinned (statebench's engine, curl, k6) and the pin survives a
+ * balancer restart: the client carries it. Servers added at run time must come from
+ * pre-declared slots (HAProxy 2.6 refuses `cookie` on a dynamic server).
  */
 export type Stickiness = 'stick-table' | 'cookie';
+
+/** What a scenario may set about the HAProxy in front (`haproxy:`); the rest stays as statebench writes it. */
+export interface HaproxySettings {
+  stickiness?: Stickiness;
+  health?: Partial<Pick<HealthCheckSettings, 'intervalMs' | 'timeoutMs' | 'rise' | 'fall'>>;
+}
 
 /** An operator's setting for a server (`set server … state`): `drain` takes no new sessions. */
 export type ServerAdminState = 'ready' | 'drain' | 'maint';
@@ -100,8 +108,8 @@ export interface HaproxyConfigOptions {
 
 export const BACKEND_NAME = 'replicas';
 export const FRONTEND_NAME = 'shop';
-/** The cookie HAProxy inserts in `cookie` stickiness. */
-export const SERVER_COOKIE = 'SERVERID';
+/** What separates the server's name from the session in `cookie` stickiness (HAProxy's own). */
+export const COOKIE_PREFIX_SEPARATOR = '~';
 
 /**
  * Defaults an operator would write for a balancer in front of a few app servers on one LAN:
@@ -245,7 +253,7 @@ export function haproxyConfig(o: HaproxyConfigOptions): string {
       `  stick match req.cook(${cookieName})`,
     );
   } else if (o.mode === 'sticky') {
-    lines.push(`  cookie ${SERVER_COOKIE} insert indirect nocache`);
+    lines.push(`  cookie ${cookieName} prefix nocache`);
   }
   for (const s of o.servers) {
     const words = ['server', s.name, serverAddress(s.host, s.port), ...serverKeywords(o, s)];

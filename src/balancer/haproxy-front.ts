@@ -1,6 +1,7 @@
 import type { Architecture } from '../architectures/architecture.js';
 import type { FrontBalancer, Replica, Topology } from '../topology/types.js';
 import { balancerServer } from './balancer-operations.js';
+import type { HaproxySettings } from './haproxy-config.js';
 import { HaproxyProcess } from './haproxy-process.js';
 
 /** How long a leaving replica's in-flight requests get before it is stopped anyway. */
@@ -14,11 +15,18 @@ const STICK_TABLE_SIZE = 200_000;
  * that does not know it), the others round robin; replicas leave and join through the runtime
  * API (drain, maintenance, `add server`/`del server`), the way operators change a live balancer.
  */
-export async function startHaproxyFront(topology: Topology, architecture: Architecture, opts: { sessionTtlS: number }): Promise<FrontBalancer> {
+export async function startHaproxyFront(
+  topology: Topology,
+  architecture: Architecture,
+  opts: { sessionTtlS: number; settings?: HaproxySettings },
+): Promise<FrontBalancer> {
+  const sticky = architecture.routing === 'sticky';
   const haproxy = new HaproxyProcess({
     servers: topology.replicas.map(balancerServer),
-    mode: architecture.routing === 'sticky' ? 'sticky' : 'round-robin',
+    mode: sticky ? 'sticky' : 'round-robin',
     stickTable: { size: STICK_TABLE_SIZE, expireS: opts.sessionTtlS },
+    ...(sticky && opts.settings?.stickiness !== undefined ? { stickiness: opts.settings.stickiness } : {}),
+    ...(opts.settings?.health === undefined ? {} : { health: opts.settings.health }),
   });
   await haproxy.start();
   return {

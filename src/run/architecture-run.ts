@@ -83,7 +83,7 @@ export class ArchitectureRun {
     try {
       this.topology = this.opts.topology ?? (await startTopology(topologyOptions(this.scenario, this.architecture)));
       if (this.opts.balancer === 'haproxy' && this.topology.balancer === undefined) {
-        this.topology.attachBalancer(await startHaproxyFront(this.topology, this.architecture, { sessionTtlS: this.scenario.store.sessionTtlS }));
+        this.topology.attachBalancer(await startHaproxyFront(this.topology, this.architecture, { sessionTtlS: this.scenario.store.sessionTtlS, ...(this.scenario.haproxy === undefined ? {} : { settings: this.scenario.haproxy }) }));
       }
       this.opts.listener?.topology?.(this.topology);
       return true;

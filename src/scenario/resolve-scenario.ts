@@ -5,6 +5,7 @@ import { checkScenario } from './check-scenario.js';
 import { SCENARIO_DEFAULTS as D, defaultSessions } from './defaults.js';
 import { scenarioFileSchema, type ScenarioFile } from './schema.js';
 import { parseThreshold } from './thresholds.js';
+import type { HaproxySettings } from '../balancer/haproxy-config.js';
 import type { CapacitySpec, LoadSpec, Scenario, ThresholdSpec } from './types.js';
 import { formatPath, zodIssuesToProblems, type PathProblem } from './zod-problems.js';
 
@@ -107,7 +108,20 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
     pairing: file.pairing ?? ((file.architectures ?? D.architectures).length >= 2 && (file.faults ?? []).length === 0 ? 'concurrent' : 'sequential'),
     ...(file.balancer === undefined || file.balancer === 'router' ? {} : { balancers: [...new Set(Array.isArray(file.balancer) ? file.balancer : [file.balancer])] }),
     ...(file.capacity === undefined ? {} : { capacity: resolveCapacity(file.capacity, slo) }),
+    ...(file.haproxy === undefined ? {} : { haproxy: resolveHaproxy(file.haproxy) }),
   };
+}
+
+/** `haproxy:` as the balancer takes it: only what the file set (the rest are the balancer's defaults). */
+function resolveHaproxy(file: NonNullable<ScenarioFile['haproxy']>): HaproxySettings {
+  const check = file.check ?? {};
+  const health = {
+    ...(check.interval === undefined ? {} : { intervalMs: check.interval }),
+    ...(check.timeout === undefined ? {} : { timeoutMs: check.timeout }),
+    ...(check.rise === undefined ? {} : { rise: check.rise }),
+    ...(check.fall === undefined ? {} : { fall: check.fall }),
+  };
+  return { ...(file.stickiness === undefined ? {} : { stickiness: file.stickiness }), ...(Object.keys(health).length === 0 ? {} : { health }) };
 }
 
 /** `capacity:` with its defaults; an SLO left out is the default one. */

@@ -183,6 +183,28 @@ const hosts = z
       'Each replica and each store process as a small host of its own: a cgroup CPU quota (needs root, or a delegated cgroup v2 cpu controller). Replicas started later (restart, deploy, scale) get the same budget.',
   });
 
+const haproxySettings = z
+  .strictObject({
+    stickiness: z
+      .enum(['stick-table', 'cookie'])
+      .meta({
+        description:
+          'How HAProxy pins a sticky session. `stick-table`: a table in HAProxy maps the `sid` cookie to its server (forgotten when the balancer restarts). `cookie`: HAProxy prefixes the `sid` cookie with the server\'s name (`cookie sid prefix`), so the client carries the pin and it survives a balancer restart.',
+        default: 'stick-table',
+      })
+      .optional(),
+    check: z
+      .strictObject({
+        interval: durationMs({ description: 'Between two health checks (`GET /healthz`) of one replica (`inter`).', default: '1s', positive: true, bound: { max: 60_000, why: 'a minute without a check is no health check' } }).optional(),
+        timeout: durationMs({ description: 'A check slower than this fails (`timeout check`).', default: '1s', positive: true, bound: { max: 60_000, why: 'a minute without a check is no health check' } }).optional(),
+        rise: count({ description: 'Passing checks in a row before a down replica takes traffic again.', min: 1, max: 10, default: 2 }).optional(),
+        fall: count({ description: 'Failing checks in a row before an up replica is taken out.', min: 1, max: 10, default: 3 }).optional(),
+      })
+      .meta({ description: 'HAProxy\'s health checks. A refused connection takes a replica out at once (passive checking), whatever these say.' })
+      .optional(),
+  })
+  .meta({ description: 'The HAProxy statebench starts when `balancer` includes `haproxy` (or `--balancer haproxy`).' });
+
 /** SLO conditions are parsed beside the thresholds (see check-scenario.ts); here only collected. */
 const slo = publishAs(z.record(z.string(), z.unknown()), {
   description: 'The service-level objective a sustainable rate meets: `metric: "<op> value"`, all of them (default: p99 <= 50ms, error-rate <= 0.1%, dropped == 0).',
@@ -263,6 +285,7 @@ export const scenarioFileSchema = z
         default: 'router',
       })
       .optional(),
+    haproxy: haproxySettings.optional(),
     pairing: z
       .enum(['sequential', 'concurrent'])
       .meta({

@@ -1,3 +1,4 @@
+import type { HaproxySettings } from '../balancer/haproxy-config.js';
 import type { FaultSpec } from '../faults/index.js';
 import type { LoadSpec, SessionMix } from '../load/load-spec.js';
 import type { StoreOptions } from '../stores/store-options.js';
@@ -33,6 +34,8 @@ export interface Scenario {
    * the in-process router alone.
    */
   balancers?: ('router' | 'haproxy')[];
+  /** How the HAProxy in front pins sessions and checks replicas (`haproxy:`), wherever it runs; absent: statebench's defaults. */
+  haproxy?: HaproxySettings;
   /**
    * How architectures share the machine: `sequential` (one after another, each alone, with the
    * whole load) or `concurrent` (all at once, each with an equal share of the load, so the

@@ -50,3 +50,27 @@ describe.skipIf(!HAS_HAPROXY || !HAS_REDIS)('runs behind a real HAProxy', () => 
     expect(await leftoverChildren(watchdogPid())).toEqual([]);
   }, 60_000);
 });
+
+/** What a restart of the one balancer costs sticky sessions, by where the pin lives. */
+describe.skipIf(!HAS_HAPROXY)('a restarted HAProxy and sticky sessions', () => {
+  const restartStory = (stickiness: string): string =>
+    `architectures: [sticky]\nbalancer: haproxy\nhaproxy: { stickiness: ${stickiness} }\nreplicas: 2\nwarmup: 1s\nduration: 5s\nload: { users: 8 }\nsession: { adds: 50 }\nfaults:\n  - { at: 1s, balancer-kill: true }\n  - { at: 1500ms, balancer-restart: true }\n`;
+
+  it('stick table: the pins lived in the killed process, so pinned sessions scatter and are lost', async () => {
+    const result = await runScenario(parseScenario(restartStory('stick-table'), 'stick.yaml'));
+    const sticky = result.architectures[0];
+    expect(sticky.faults.map((f) => [f.kind, f.ok])).toEqual([['balancer-kill', true], ['balancer-restart', true]]);
+    // About half of the 8 sessions land on the other replica after the restart: lost.
+    expect(sticky.sessions.lost).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('cookie: the client carries the pin, so every session goes home after the restart', async () => {
+    const result = await runScenario(parseScenario(restartStory('cookie'), 'cookie.yaml'));
+    const sticky = result.architectures[0];
+    expect(sticky.faults.map((f) => [f.kind, f.ok])).toEqual([['balancer-kill', true], ['balancer-restart', true]]);
+    expect(sticky.sessions.lost).toBe(0);
+    expect(sticky.requests.errors['session-lost'] ?? 0).toBe(0);
+    // Requests were answered again after the restart.
+    expect(sticky.timeline.filter((s) => s.second >= 3).every((s) => s.ok > 0)).toBe(true);
+  }, 60_000);
+});

@@ -378,3 +378,18 @@ test('an unquoted `> 0` threshold gets a hint to quote it, without follow-on noi
     { file: 'bad.yaml', path: '', message: expect.stringMatching(/^invalid YAML at line 2, column \d+: .*; quote a threshold that starts with `>`, e.g. `"> 0"`$/) },
   ]);
 });
+
+describe('haproxy settings', () => {
+  test('resolve to what the file set, durations in ms', () => {
+    const scenario = parseScenario('architectures: [sticky]\nbalancer: haproxy\nhaproxy: { stickiness: cookie, check: { interval: 500ms, fall: 2 } }\n', 'lb.yaml');
+    expect(scenario.haproxy).toEqual({ stickiness: 'cookie', health: { intervalMs: 500, fall: 2 } });
+  });
+
+  test('refuse an unknown stickiness and checks out of bounds, naming each field', () => {
+    const problems = problemsOf('haproxy: { stickiness: sticky-cookie, check: { fall: 0, timeout: 2m, every: 1s } }\n');
+    expect(problemAt(problems, 'haproxy.stickiness')[0]).toMatch(/stick-table.*cookie/);
+    expect(problemAt(problems, 'haproxy.check.fall')[0]).toMatch(/1/);
+    expect(problemAt(problems, 'haproxy.check.timeout')[0]).toMatch(/at most `1m`/);
+    expect(problems.some((p) => p.path.startsWith('haproxy.check') && /every/.test(p.message))).toBe(true);
+  });
+});
