@@ -123,6 +123,12 @@ export interface Fault<S extends FaultSpecBase = FaultSpecBase> {
    * how load spreads over the new replica set, what requests cost at the new store distance.
    */
   readonly steadyChange?: 'replicas' | 'store-latency';
+  /**
+   * The commands an external topology (`topology.external`) needs to carry it out, by their keys
+   * there (`kill`; a timed `store-pause` also needs `store-resume`). Absent: the fault cannot run
+   * on an external topology.
+   */
+  commands?(spec: S): readonly string[];
   /** Why this entry cannot be carried out on this architecture, beyond the store's refusal; undefined when it can. */
   check?(spec: S, ctx: FaultCheckContext): string | undefined;
   apply(ctx: FaultContext<S>): Promise<FaultEffect>;

@@ -11,6 +11,7 @@ export const storeRestart = defineFault<StoreRestartSpec, typeof flag>({
   summary: 'Start the store server again on the same port; done when it answers (replicas reconnect on their own).',
   syntax: { description: 'Start the killed store again.', example: 'store-restart: true', value: flag, resolve: () => ({}) },
   storeAction: 'process',
+  commands: () => ['store-restart'],
   async apply({ topology }) {
     await topology.restartStore();
     return {};
