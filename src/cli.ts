@@ -74,6 +74,9 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .addOption(new Option('--balancer <list>', 'what routes requests: router (in-process), haproxy, or router,haproxy to measure the hop'))
     .addOption(new Option('--workers <n>', 'engines generating the load, each in a worker thread (keep 1 on 2 cores)').argParser(positiveInt))
     .option('--strict', 'exit with code 98 when the machine disturbed the run (generator late, foreign CPU, steal)')
+    .option('--shard <i/n>', 'generate slice i of n of the load (against `topology.external`); `statebench merge` adds the slices up')
+    .option('--start-at <time>', 'begin the load at this ISO time (e.g. 2026-05-01T12:00:00Z), so shards on several machines begin together')
+    .option('--allow-exec', 'let an external topology run the shell commands its scenario gives for faults (refused without it)')
     .addHelpText('after', EXAMPLES_RUN)
     .action(async (scenario: string, options) => {
       const { runCommand } = await import('./commands/run.js');

@@ -5,7 +5,9 @@ import { checkScenario } from './check-scenario.js';
 import { SCENARIO_DEFAULTS as D, defaultSessions } from './defaults.js';
 import { scenarioFileSchema, type ScenarioFile } from './schema.js';
 import { parseThreshold } from './thresholds.js';
-import type { CapacitySpec, LoadSpec, Scenario, ThresholdSpec } from './types.js';
+import type { CapacitySpec, LoadSpec, Scenario, ScenarioTopology, ThresholdSpec } from './types.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, type ExternalTargets } from '../topology/external-spec.js';
+import { checkTopology } from './check-topology.js';
 import { formatPath, zodIssuesToProblems, type PathProblem } from './zod-problems.js';
 
 /**
@@ -33,6 +35,7 @@ export function validateScenarioData(data: unknown, defaultName: string): { scen
   const faultProblems = [
     ...checkFaults(parsed.data.faults ?? [], scenario.architectures.map((a) => ARCHITECTURES.get(a)!), scenario.store, scenario.balancers),
     ...checkReplicaConflicts(parsed.data.faults ?? [], scenario.replicas),
+    ...checkTopology(scenario, parsed.data.faults ?? [], data as Record<string, unknown>),
   ];
   if (faultProblems.length > 0) return { scenario: undefined, problems: faultProblems };
   return { scenario, problems: [] };
@@ -107,7 +110,23 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
     pairing: file.pairing ?? ((file.architectures ?? D.architectures).length >= 2 && (file.faults ?? []).length === 0 ? 'concurrent' : 'sequential'),
     ...(file.balancer === undefined || file.balancer === 'router' ? {} : { balancers: [...new Set(Array.isArray(file.balancer) ? file.balancer : [file.balancer])] }),
     ...(file.capacity === undefined ? {} : { capacity: resolveCapacity(file.capacity, slo) }),
+    ...(file.topology === undefined ? {} : { topology: resolveTopology(file.topology) }),
   };
+}
+
+/** `topology:` with its defaults. */
+function resolveTopology(topology: NonNullable<ScenarioFile['topology']>): ScenarioTopology {
+  const external: Record<string, ExternalTargets> = {};
+  for (const [name, targets] of Object.entries(topology.external)) {
+    if (targets === undefined) continue;
+    external[name] = {
+      replicas: targets.replicas,
+      ...(targets.store === undefined ? {} : { store: targets.store }),
+      commands: { ...targets.commands },
+      commandTimeoutMs: targets.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    };
+  }
+  return { external };
 }
 
 /** `capacity:` with its defaults; an SLO left out is the default one. */

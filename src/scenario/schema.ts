@@ -10,6 +10,7 @@ import { formatDuration, formatSize } from '../syntax/units.js';
 import { describeInput, knownKeysAt, unknownFieldMessage } from './zod-problems.js';
 import { LIMITS } from '../syntax/limits.js';
 import { redisUrlProblem } from '../syntax/url.js';
+import { topologySchema } from './topology-schema.js';
 
 const D = SCENARIO_DEFAULTS;
 
@@ -270,6 +271,7 @@ export const scenarioFileSchema = z
           '`sequential`: architectures one after another, each alone with the whole load; `concurrent`: all at once, each with an equal share of the load, so the machine\'s noise lands on all alike and each difference from sticky gets a confidence interval. Default: concurrent for two or more architectures without faults, else sequential.',
       })
       .optional(),
+    topology: topologySchema.optional(),
     strict: z.boolean().meta({ description: '`run` exits with code 98 when the machine disturbed the run (the generator fell behind, foreign processes or steal took CPU), as `--strict` does.', default: false }).optional(),
   })
   .meta({ title: 'statebench scenario', description: 'One statebench experiment. See README "Scenario reference".' });
