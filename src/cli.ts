@@ -148,6 +148,24 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     });
 
   program
+    .command('merge')
+    .description('add up the shard results of one experiment (run --shard i/n on several generators) exactly: histograms added, counts summed, timelines aligned on wall-clock time')
+    .argument('<results...>', 'the shard result JSON files, every slice of the load once')
+    .option('-o, --out <path>', 'where to write the merged result (default: results/<time>-<scenario>-merged.json)')
+    .option('--force', 'replace the file at --out if it exists (otherwise refused)')
+    .option('--json', 'print the merged result JSON on stdout and nothing else there')
+    .option('--no-color', 'no colours')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ statebench merge shard-1.json shard-2.json --out merged.json\n  $ statebench report merged.json --html\n\n' +
+        'Exit codes: 0 merged · 2 unreadable files, or files that are not every slice of one experiment (the reasons on stderr) · 3 not written where asked',
+    )
+    .action(async (files: string[], options) => {
+      const { mergeCommand } = await import('./commands/merge.js');
+      exit.code = await mergeCommand(files, options, io);
+    });
+
+  program
     .command('demo')
     .description('a narrated live experiment for a room: sticky and a stateless architecture side by side while servers fail')
     .option('--script <file>', 'tell this scenario file (or shipped scenario) instead of the built-in story')

@@ -72,6 +72,8 @@ export class ArchitectureRun {
   topology: Topology | undefined;
   private readonly scenario: Scenario;
   private recorder: Recorder;
+  /** Replicas the topology had when it started. */
+  private foundReplicas: number | undefined;
   /** The measured window's start by the wall clock (ISO), once it began. */
   private windowStartedAt: string | undefined;
   private readonly timelines: { timeline: FaultTimeline; offsetMs: number }[] = [];
@@ -104,6 +106,7 @@ export class ArchitectureRun {
           : await startTopology(topologyOptions(this.scenario, this.architecture)));
       // Replicas someone else runs have their own names (a pod's): counted under those from the start.
       if (external !== undefined) this.recorder = this.newRecorder(this.topology.replicas.map((r) => r.name));
+      this.foundReplicas = this.topology.replicas.length;
       if (this.opts.balancer === 'haproxy' && this.topology.balancer === undefined) {
         this.topology.attachBalancer(await startHaproxyFront(this.topology, this.architecture, { sessionTtlS: this.scenario.store.sessionTtlS }));
       }
@@ -197,7 +200,8 @@ export class ArchitectureRun {
     const result = summarize(this.recorder, {
       architecture: this.architecture.name,
       repetition: this.opts.repetition ?? 1,
-      replicas: this.scenario.replicas,
+      // Replicas someone else runs are as many as were found.
+      replicas: this.scenario.topology?.external[this.architecture.name] !== undefined && this.foundReplicas !== undefined ? this.foundReplicas : this.scenario.replicas,
       measuredMs: this.measuredMs,
       targetRps: this.targetRps,
       unfinished: this.unfinished,
