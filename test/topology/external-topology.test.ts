@@ -7,6 +7,7 @@ import type { ExternalTargets } from '../../src/topology/external-spec.js';
 import { fillCommand, shellWord } from '../../src/topology/shell-command.js';
 import { startTopology } from '../../src/topology/topology.js';
 import type { Topology } from '../../src/topology/types.js';
+import type { FaultSpec } from '../../src/scenario/types.js';
 import { isAlive, waitFor } from '../helpers/processes.js';
 
 const sticky = ARCHITECTURES.get('sticky')!;
@@ -61,7 +62,7 @@ describe('an external topology', () => {
     const external = await startExternalTopology({ architecture: sticky, targets: targets(own, { kill: 'kill -9 {pid} && echo killed {replica}' }), allowExec: true });
     stops.push(() => external.stop());
     expect(external.processes().get(victim.name)).toBe(victim.pid);
-    const timeline = startFaultTimeline(external, [{ atMs: 0, kind: 'kill', target: victim.name }], performance.now());
+    const timeline = startFaultTimeline(external, [{ atMs: 0, kind: 'kill', target: victim.name }] satisfies FaultSpec[], performance.now());
     await waitFor(() => timeline.events.length === 1, 10_000);
     await timeline.stop();
     const [event] = timeline.events;
@@ -80,7 +81,7 @@ describe('an external topology', () => {
     });
     stops.push(() => external.stop());
     const name = own.replicas[0].name;
-    const timeline = startFaultTimeline(external, [{ atMs: 0, kind: 'pause', target: name }, { atMs: 0, kind: 'kill', target: 'random' }], performance.now());
+    const timeline = startFaultTimeline(external, [{ atMs: 0, kind: 'pause', target: name }, { atMs: 0, kind: 'kill', target: 'random' }] satisfies FaultSpec[], performance.now());
     await waitFor(() => timeline.events.length === 2, 10_000);
     await timeline.stop();
     const pause = timeline.events.find((e) => e.kind === 'pause')!;
