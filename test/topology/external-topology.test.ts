@@ -62,7 +62,7 @@ describe('an external topology', () => {
     const external = await startExternalTopology({ architecture: sticky, targets: targets(own, { kill: 'kill -9 {pid} && echo killed {replica}' }), allowExec: true });
     stops.push(() => external.stop());
     expect(external.processes().get(victim.name)).toBe(victim.pid);
-    const timeline = startFaultTimeline(external, [{ atMs: 0, kind: 'kill', target: victim.name }] satisfies FaultSpec[], performance.now());
+    const timeline = startFaultTimeline(external, [{ atMs: 0, kind: 'kill', target: victim.name }] as FaultSpec[], performance.now());
     await waitFor(() => timeline.events.length === 1, 10_000);
     await timeline.stop();
     const [event] = timeline.events;
@@ -81,7 +81,7 @@ describe('an external topology', () => {
     });
     stops.push(() => external.stop());
     const name = own.replicas[0].name;
-    const timeline = startFaultTimeline(external, [{ atMs: 0, kind: 'pause', target: name }, { atMs: 0, kind: 'kill', target: 'random' }] satisfies FaultSpec[], performance.now());
+    const timeline = startFaultTimeline(external, [{ atMs: 0, kind: 'pause', target: name }, { atMs: 0, kind: 'kill', target: 'random' }] as FaultSpec[], performance.now());
     await waitFor(() => timeline.events.length === 2, 10_000);
     await timeline.stop();
     const pause = timeline.events.find((e) => e.kind === 'pause')!;
