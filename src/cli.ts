@@ -166,6 +166,22 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     });
 
   program
+    .command('k8s')
+    .description('print the Kubernetes manifests of one experiment: the shop, a Redis, an Indexed Job of generators (run --shard) and a merge')
+    .argument('[scenario]', 'a scenario file, or the name of a shipped one (scenarios/NAME.yaml)', 'cluster-kill-pod')
+    .addOption(new Option('--shards <n>', 'generator pods, each running one slice of the load').argParser(positiveInt).default(2))
+    .option('--image <name>', "the shop's image (the Dockerfile's default target)", 'statebench')
+    .option('--generator-image <name>', "statebench's image with kubectl (the Dockerfile's `generator` target)", 'statebench-generator')
+    .option('--redis-url <url>', 'use this Redis instead of deploying one (kept in a Secret)')
+    .option('--start-at <time>', 'every generator begins its load at this ISO time')
+    .option('--namespace <name>', 'put every object in this namespace')
+    .addHelpText('after', '\nExample:\n  $ statebench k8s cluster-kill-pod --shards 3 --start-at $(date -u -d "+3 min" +%FT%TZ) | kubectl apply -f -')
+    .action(async (scenario: string, options) => {
+      const { k8sCommand } = await import('./commands/k8s.js');
+      exit.code = await k8sCommand(scenario, options, io);
+    });
+
+  program
     .command('demo')
     .description('a narrated live experiment for a room: sticky and a stateless architecture side by side while servers fail')
     .option('--script <file>', 'tell this scenario file (or shipped scenario) instead of the built-in story')
