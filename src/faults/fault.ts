@@ -152,6 +152,20 @@ export function who(target: string): string {
   return target === 'random' ? 'a random replica' : target;
 }
 
+/** `the store`, or `master-2 of the store` for one node of a store that has several. */
+export function whichStore(node: string | undefined): string {
+  return node === undefined ? 'the store' : `${node} of the store`;
+}
+
+/** Why a store fault cannot name `node` on this architecture's store, or undefined (no node named, or one it has). */
+export function checkStoreNode(node: string | undefined, ctx: FaultCheckContext): string | undefined {
+  if (node === undefined) return undefined;
+  const names = ctx.architecture.store?.nodeNames?.(ctx.store) ?? [];
+  if (names.length === 0) return `names the store node \`${node}\`, but this store has no nodes to name: a Redis Cluster has (\`store: { kind: redis, cluster: 3 }\`)`;
+  if (!names.includes(node)) return `\`${node}\` is not a node of this store; its nodes are ${names.map((n) => `\`${n}\``).join(', ')}`;
+  return undefined;
+}
+
 /** `random` lets the topology choose among live replicas. */
 export function pickTarget(target: string): string | undefined {
   return target === 'random' ? undefined : target;

@@ -94,6 +94,7 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
       jitterMs: store.jitter ?? D.store.jitterMs,
       ...(store.replicas === undefined ? {} : { replicas: store.replicas }),
       ...(store.sentinels === undefined ? {} : { sentinels: store.sentinels }),
+      ...(store.cluster === undefined ? {} : { cluster: store.cluster }),
       ...(store.maxmemory === undefined ? {} : { maxMemoryBytes: store.maxmemory }),
     },
     ...(file.hosts === undefined || (file.hosts.replicaCpu === undefined && file.hosts.storeCpu === undefined)

@@ -161,10 +161,11 @@ const store = z
     jitter: durationMs({ description: 'Random variation of the added store latency.', default: formatDuration(D.store.jitterMs), bound: STORE_LATENCY }).optional(),
     kind: z
       .literal('redis')
-      .meta({ description: 'The store `replicas` and `sentinels` describe; only `redis` can be replicated.' })
+      .meta({ description: 'The store `replicas`, `sentinels` and `cluster` describe; only `redis` can be replicated.' })
       .optional(),
     replicas: count({ description: 'Redis replicas of the primary (asynchronous replication); needs `sentinels`.', min: 1, max: 5 }).optional(),
     sentinels: count({ description: 'Sentinels watching the primary (3 for a real quorum); replicas find the primary through them.', min: 1, max: 7 }).optional(),
+    cluster: count({ description: 'A Redis Cluster of this many masters (`replicas`: replicas of each), formed with `redis-cli --cluster create`; `store-kill: master-2` kills one master, and the sessions in its slots.', min: 3, max: 9 }).optional(),
     maxmemory: sizeBytes({
       description: 'Memory limit of the store server (Redis `maxmemory`, Memcached `-m`): beyond it the server evicts sessions.',
       bound: { max: LIMITS.storeMemoryBytes, why: 'beyond any machine' },
