@@ -328,8 +328,10 @@ function mergeTimelines(parts: readonly ArchitectureResult[], offsetS: readonly 
 }
 
 /**
- * CPU by component, summed over the shards: each generator is a machine of its own, so
- * `generator` is the CPU of all of them together (its `cores` the sum of theirs).
+ * CPU by component over the merged requests. Each generator is a process of its own, so
+ * `generator` is the CPU of all of them together (its `cores` the sum of theirs). Any other
+ * component (a replica on a generator's machine, given by pid) is one process that every shard
+ * beside it measured over the same window: counted once, as the most any shard saw.
  */
 function mergeCpu(parts: readonly ArchitectureResult[], completed: number): CpuUsage[] {
   const by = new Map<string, CpuUsage>();
@@ -337,9 +339,12 @@ function mergeCpu(parts: readonly ArchitectureResult[], completed: number): CpuU
     for (const c of p.cpu) {
       const known = by.get(c.component);
       if (known === undefined) by.set(c.component, { ...c });
-      else {
+      else if (c.component === 'generator') {
         known.cpuMs += c.cpuMs;
         known.cores += c.cores;
+      } else if (c.cpuMs > known.cpuMs) {
+        known.cpuMs = c.cpuMs;
+        known.cores = c.cores;
       }
     }
   }
