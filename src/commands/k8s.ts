@@ -1,20 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { InvalidInputError } from '../errors.js';
-import { kubernetesManifests, renderManifests } from '../k8s/kubernetes-manifests.js';
+import { kubernetesManifests, renderManifests, type KubernetesOptions } from '../k8s/kubernetes-manifests.js';
 import { loadScenarioFile, resolveBuiltinScenario } from '../scenario/load-scenario.js';
 import { checkRedisUrlOption } from './redis-url-option.js';
 import { parseStartAt } from './start-at-option.js';
 import type { CliIO } from './io.js';
 
-export interface K8sCommandOptions {
-  shards: number;
-  image: string;
-  generatorImage: string;
-  redisUrl?: string;
-  startAt?: string;
-  namespace?: string;
-}
+/** The command's options are the manifests' (src/k8s/kubernetes-manifests.ts). */
+export type K8sCommandOptions = KubernetesOptions;
 
 /** `statebench k8s [scenario]`: prints the manifests of one experiment on stdout (src/k8s/kubernetes-manifests.ts). */
 export async function k8sCommand(scenarioArg: string | undefined, options: K8sCommandOptions, io: CliIO): Promise<number> {
