@@ -28,7 +28,7 @@ beforeAll(async () => {
     file('sharded.yaml'),
     `name: sharded\narchitectures: [sticky]\nduration: 2s\nwarmup: 500ms\nload: { model: open, rate: ${RATE}/s }\ntopology:\n  external:\n    sticky:\n      replicas:\n${replicas}\n`,
   );
-  const startAt = new Date(Date.now() + 1500).toISOString();
+  const startAt = new Date(Date.now() + 3000).toISOString();
   const shard = (i: number) => cli(['run', file('sharded.yaml'), '--shard', `${i}/2`, '--start-at', startAt, '--out', file(`shard-${i}.json`), '-q']);
   const runs = await Promise.all([shard(1), shard(2)]);
   for (const r of runs) expect(r.code, r.stderr).toBe(0);
@@ -72,10 +72,15 @@ describe('two shards merged', () => {
       const parts = [s1, s2].flatMap((s) => (s.histograms.byEndpoint[endpoint] === undefined ? [] : [decodeHistogram(s.histograms.byEndpoint[endpoint]!)]));
       expect(m.byEndpoint[endpoint]).toEqual(percentilesOf(mergeHistograms(parts)));
     }
-    // Begun together: each shard's second k is the merged second k.
-    expect(merged.merged!.alignmentMs).toBeLessThan(250);
+    // Begun together: each shard's second k is the merged second k (a shard whose process came
+    // up after the start time began at once, a few seconds off, on a machine this busy).
+    expectBoundUnlessDisturbed(m.measurementQuality, 'shards aligned by --start-at', () => expect(merged.merged!.alignmentMs).toBeLessThan(250));
+    const starts = [s1, s2].map((s) => Date.parse(s.windowStartedAt!));
+    const offsets = starts.map((t) => Math.round((t - Math.min(...starts)) / 1000));
     for (const second of m.timeline) {
-      const parts = [s1, s2].flatMap((s) => s.timeline.filter((x) => x.second === second.second && x.histograms !== undefined).map((x) => decodeHistogram(x.histograms!.latency)));
+      const parts = [s1, s2].flatMap((s, i) =>
+        s.timeline.filter((x) => x.second + offsets[i] === second.second && x.histograms !== undefined).map((x) => decodeHistogram(x.histograms!.latency)),
+      );
       if (parts.length === 0) continue;
       const p = percentilesOf(mergeHistograms(parts));
       expect([second.p50Us, second.p99Us]).toEqual([p.p50, p.p99]);
