@@ -74,6 +74,9 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .addOption(new Option('--balancer <list>', 'what routes requests: router (in-process), haproxy, or router,haproxy to measure the hop'))
     .addOption(new Option('--workers <n>', 'engines generating the load, each in a worker thread (keep 1 on 2 cores)').argParser(positiveInt))
     .option('--strict', 'exit with code 98 when the machine disturbed the run (generator late, foreign CPU, steal)')
+    .option('--shard <i/n>', 'generate slice i of n of the load (against `topology.external`); `statebench merge` adds the slices up')
+    .option('--start-at <time>', 'begin the load at this ISO time (e.g. 2026-05-01T12:00:00Z), so shards on several machines begin together')
+    .option('--allow-exec', 'let an external topology run the shell commands its scenario gives for faults (refused without it)')
     .addHelpText('after', EXAMPLES_RUN)
     .action(async (scenario: string, options) => {
       const { runCommand } = await import('./commands/run.js');
@@ -142,6 +145,40 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .action(async (baseline: string, current: string, options) => {
       const { compareCommand } = await import('./commands/compare.js');
       exit.code = await compareCommand(baseline, current, options, io);
+    });
+
+  program
+    .command('merge')
+    .description('add up the shard results of one experiment (run --shard i/n on several generators) exactly: histograms added, counts summed, timelines aligned on wall-clock time')
+    .argument('<results...>', 'the shard result JSON files, every slice of the load once')
+    .option('-o, --out <path>', 'where to write the merged result (default: results/<time>-<scenario>-merged.json)')
+    .option('--force', 'replace the file at --out if it exists (otherwise refused)')
+    .option('--json', 'print the merged result JSON on stdout and nothing else there')
+    .option('--no-color', 'no colours')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ statebench merge shard-1.json shard-2.json --out merged.json\n  $ statebench report merged.json --html\n\n' +
+        'Exit codes: 0 merged · 2 unreadable files, or files that are not every slice of one experiment (the reasons on stderr) · 3 not written where asked',
+    )
+    .action(async (files: string[], options) => {
+      const { mergeCommand } = await import('./commands/merge.js');
+      exit.code = await mergeCommand(files, options, io);
+    });
+
+  program
+    .command('k8s')
+    .description('print the Kubernetes manifests of one experiment: the shop, a Redis, an Indexed Job of generators (run --shard) and a merge')
+    .argument('[scenario]', 'a scenario file, or the name of a shipped one (scenarios/NAME.yaml)', 'cluster-kill-pod')
+    .addOption(new Option('--shards <n>', 'generator pods, each running one slice of the load').argParser(positiveInt).default(2))
+    .option('--image <name>', "the shop's image (the Dockerfile's default target)", 'statebench')
+    .option('--generator-image <name>', "statebench's image with kubectl (the Dockerfile's `generator` target)", 'statebench-generator')
+    .option('--redis-url <url>', 'use this Redis instead of deploying one (kept in a Secret)')
+    .option('--start-at <time>', 'every generator begins its load at this ISO time')
+    .option('--namespace <name>', 'put every object in this namespace')
+    .addHelpText('after', '\nExample:\n  $ statebench k8s cluster-kill-pod --shards 3 --start-at $(date -u -d "+3 min" +%FT%TZ) | kubectl apply -f -')
+    .action(async (scenario: string, options) => {
+      const { k8sCommand } = await import('./commands/k8s.js');
+      exit.code = await k8sCommand(scenario, options, io);
     });
 
   program

@@ -2,8 +2,8 @@
  * The contract between statebench and a replica process. The parent forks
  * `dist/targets/server.js` with an IPC channel and `--config <json>`; the replica binds
  * 127.0.0.1 (the given port, or 0) and sends `{ type: 'ready', port, pid }`. Without an IPC
- * channel (started by hand) it prints `listening http://127.0.0.1:<port>` as its first stdout
- * line. A replica exits when its IPC channel closes, so it never outlives statebench.
+ * channel (started by hand, or in a container from its environment: targets/replica-config.ts)
+ * it prints `listening http://<host>:<port>` as its first stdout line. A replica exits when its IPC channel closes, so it never outlives statebench.
  */
 export interface ReplicaConfig {
   /** Shown in `X-Replica`, e.g. `replica-1`. */
@@ -12,6 +12,8 @@ export interface ReplicaConfig {
   store: string;
   /** 0 picks a free port. */
   port: number;
+  /** The address to bind: 127.0.0.1 when statebench forks it (the default); 0.0.0.0 in a container. */
+  host?: string;
   /** Session time to live, in seconds. */
   sessionTtlS: number;
 }

@@ -6,12 +6,10 @@
  */
 import http from 'node:http';
 import {
-  DEFAULT_SESSION_TTL_S,
   HEADER_REPLICA,
   HEADER_SERVER_TIMING,
   SESSION_COOKIE,
   formatServerTiming,
-  type ReplicaConfig,
   type ReplicaMessage,
 } from './protocol.js';
 import {
@@ -23,6 +21,7 @@ import {
   type SessionStore,
 } from './session.js';
 import { openStore } from './open-store.js';
+import { replicaConfig } from './replica-config.js';
 
 /** Larger bodies are refused before parsing: payload size is the client's knob, not unbounded. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -63,15 +62,6 @@ interface AddItemBody {
   sku: string;
   qty: number;
   payload: string;
-}
-
-function parseConfig(argv: string[]): ReplicaConfig {
-  const i = argv.indexOf('--config');
-  if (i < 0 || argv[i + 1] === undefined) throw new Error('usage: server.js --config <json>');
-  const config = JSON.parse(argv[i + 1]) as ReplicaConfig;
-  config.sessionTtlS ??= DEFAULT_SESSION_TTL_S;
-  config.port ??= 0;
-  return config;
 }
 
 function sessionToken(req: http.IncomingMessage): string | undefined {
@@ -258,7 +248,8 @@ function report(message: ReplicaMessage): void {
 }
 
 async function main(): Promise<void> {
-  const config = parseConfig(process.argv);
+  const config = replicaConfig(process.argv, process.env);
+  const host = config.host ?? '127.0.0.1';
 
   // The parent is gone (exited or SIGKILLed): nobody can route to us or stop us, so go now.
   process.on('disconnect', () => process.exit(0));
@@ -269,7 +260,7 @@ async function main(): Promise<void> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, '127.0.0.1', () => {
+    server.listen(config.port, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -289,7 +280,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown);
 
   if (process.send) report({ type: 'ready', port, pid: process.pid });
-  else process.stdout.write(`listening http://127.0.0.1:${port}\n`);
+  else process.stdout.write(`listening http://${host}:${port}\n`);
 }
 
 main().catch((err: unknown) => {

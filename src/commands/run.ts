@@ -17,6 +17,8 @@ import { onEmergency } from '../run/emergency.js';
 import { useColor, type CliIO } from './io.js';
 import { isDisturbed } from '../metrics/measurement-quality.js';
 import { BALANCER_KINDS } from '../balancer/index.js';
+import { parseShard } from './shard-option.js';
+import { parseStartAt } from './start-at-option.js';
 
 export interface RunCommandOptions {
   out?: string;
@@ -39,10 +41,19 @@ export interface RunCommandOptions {
   balancer?: string;
   /** Overrides `pairing`. */
   pairing?: 'sequential' | 'concurrent';
+  /** `i/n`: generate slice i of n of the load (src/commands/shard-option.ts). */
+  shard?: string;
+  /** ISO time when the load begins (src/commands/start-at-option.ts). */
+  startAt?: string;
+  /** Let external topologies run the scenario's shell commands. */
+  allowExec?: boolean;
 }
 
 /** `statebench run [SCENARIO]`: validate, run every architecture, save, report; returns the exit code. */
 export async function runCommand(scenarioArg: string | undefined, options: RunCommandOptions, io: CliIO): Promise<number> {
+  // Flags first: a bad one is refused before the scenario is even read.
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  const startAtMs = options.startAt === undefined ? undefined : parseStartAt(options.startAt);
   const file = resolveBuiltinScenario(scenarioArg ?? 'kill-one-replica');
   const { scenario } = await loadScenarioFile(file);
   if (options.redisUrl !== undefined) checkRedisUrlOption(options.redisUrl);
@@ -62,13 +73,21 @@ export async function runCommand(scenarioArg: string | undefined, options: RunCo
   try {
     const sides = await sideReportPaths(options, sink.path);
     if (options.force && options.out !== undefined) io.stderr.write(`notice: --force: ${sink.path} will be replaced\n`);
-    return await runAndSave(file, scenario, options, io, sink, sides);
+    return await runAndSave(file, scenario, options, io, sink, sides, { shard, startAtMs });
   } finally {
     await sink.release();
   }
 }
 
-async function runAndSave(file: string, scenario: Scenario, options: RunCommandOptions, io: CliIO, sink: ResultFile, sides: SideReports): Promise<number> {
+async function runAndSave(
+  file: string,
+  scenario: Scenario,
+  options: RunCommandOptions,
+  io: CliIO,
+  sink: ResultFile,
+  sides: SideReports,
+  slice: { shard?: { index: number; count: number }; startAtMs?: number },
+): Promise<number> {
   const progress = options.quiet || options.json
     ? { notice: (m: string) => io.stderr.write(`notice: ${m}\n`) }
     : progressListener(io.stderr, { tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr', options.color) });
@@ -97,6 +116,8 @@ async function runAndSave(file: string, scenario: Scenario, options: RunCommandO
     redisUrl: options.redisUrl,
     repeat: options.repeat,
     signal: io.signal,
+    allowExec: options.allowExec === true,
+    ...slice,
     listener,
     onResult: (r) => {
       partial = r;

@@ -32,6 +32,7 @@ export async function targetsUp(opts: TargetsUpOptions, out: NodeJS.WritableStre
     if (opts.balancer === 'haproxy') topology.attachBalancer(await startHaproxyFront(topology, architecture(opts.arch), { sessionTtlS: STORE_DEFAULTS.sessionTtlS }));
     const elapsedMs = Math.round(performance.now() - startedMs);
     out.write(describe(opts.arch, topology.replicas, topology.store, elapsedMs, topology.processes(), topology.balancer?.url));
+    if (topology.balancer === undefined) out.write(`${externalBlock(opts.arch, topology.replicas, topology.store, topology.processes().get('store'))}Ctrl-C stops everything.\n`);
     if (signal !== undefined && !signal.aborted) await once(signal, 'abort');
     else if (signal === undefined) await new Promise(() => {});
   } finally {
@@ -39,6 +40,31 @@ export async function targetsUp(opts: TargetsUpOptions, out: NodeJS.WritableStre
     await topology.stop();
     out.write('stopped\n');
   }
+}
+
+/**
+ * The replicas as a scenario's external topology (docs/beyond-one-machine.md): what shards on
+ * this and other machines point at, with commands that break these very processes by pid. The
+ * store's URL goes without its password (a scenario is saved in every result).
+ */
+export function externalBlock(
+  arch: string,
+  replicas: readonly { url: string; pid: number | undefined }[],
+  store: { kind: string; url: string } | undefined,
+  storePid: number | undefined,
+): string {
+  const lines = [
+    'As an external topology (paste into a scenario; its commands run only with `run --allow-exec`):',
+    'topology:',
+    '  external:',
+    `    ${arch}:`,
+    '      replicas:',
+    ...replicas.map((r) => `        - { url: ${r.url}, pid: ${r.pid} }`),
+  ];
+  if (store !== undefined) lines.push(`      store: { kind: ${store.kind}, url: "${store.url.replace(/\/\/[^@/]*@/, '//')}" }`);
+  lines.push('      commands:', '        kill: kill -9 {pid}', '        pause: kill -STOP {pid}', '        resume: kill -CONT {pid}');
+  if (storePid !== undefined) lines.push(`        store-kill: kill -9 ${storePid}`, `        store-pause: kill -STOP ${storePid}`, `        store-resume: kill -CONT ${storePid}`);
+  return `${lines.join('\n')}\n\n`;
 }
 
 function describe(
@@ -81,7 +107,6 @@ function describe(
     `       -d '{"sku":"A1","qty":1,"payload":"hello"}' ${a}/cart/items`,
     `  curl -i -b /tmp/statebench.jar ${b}/cart${architecture(arch).routing === 'sticky' && b !== a ? '   # another replica: 401, it does not know this session' : ''}`,
     '',
-    'Ctrl-C stops everything.',
     '',
   );
   return lines.join('\n');

@@ -61,6 +61,6 @@ export function describeFault(fault: FaultSpec, tense: Tense): string {
 
 /** Short marker text for the fault timeline: `kill r2`, `pause r1`. */
 export function faultMarker(fault: FaultSpec): string {
-  const target = 'target' in fault ? fault.target.replace(/^replica-/, 'r') : undefined;
+  const target = 'target' in fault ? fault.target?.replace(/^replica-/, 'r') : undefined;
   return target ? `${fault.kind} ${target}` : fault.kind;
 }

@@ -1,3 +1,5 @@
+import type { CommandRecord } from '../topology/command-log.js';
+
 /** What one fault did during a run, as result files store it (the fault timeline records these). */
 export interface FaultEvent {
   /** Relative to the start of the measured window. */
@@ -13,4 +15,9 @@ export interface FaultEvent {
   replicasAfter?: string[];
   /** Set when the run undid what the fault left broken (FaultTimeline.heal): whether that worked. */
   healed?: boolean;
+  /**
+   * The commands an external topology ran for it (`topology.external`), in order: each with its
+   * exit code, time and output. Absent when none ran.
+   */
+  commands?: CommandRecord[];
 }

@@ -123,6 +123,12 @@ export interface Fault<S extends FaultSpecBase = FaultSpecBase> {
    * how load spreads over the new replica set, what requests cost at the new store distance.
    */
   readonly steadyChange?: 'replicas' | 'store-latency';
+  /**
+   * The commands an external topology (`topology.external`) needs to carry it out, by their keys
+   * there (`kill`; a timed `store-pause` also needs `store-resume`). Absent: the fault cannot run
+   * on an external topology.
+   */
+  commands?(spec: S): readonly string[];
   /** Why this entry cannot be carried out on this architecture, beyond the store's refusal; undefined when it can. */
   check?(spec: S, ctx: FaultCheckContext): string | undefined;
   apply(ctx: FaultContext<S>): Promise<FaultEffect>;
@@ -144,6 +150,20 @@ export function passive(tense: Tense, participle: string, plural = false): strin
 /** How a replica target reads in a sentence. */
 export function who(target: string): string {
   return target === 'random' ? 'a random replica' : target;
+}
+
+/** `the store`, or `master-2 of the store` for one node of a store that has several. */
+export function whichStore(node: string | undefined): string {
+  return node === undefined ? 'the store' : `${node} of the store`;
+}
+
+/** Why a store fault cannot name `node` on this architecture's store, or undefined (no node named, or one it has). */
+export function checkStoreNode(node: string | undefined, ctx: FaultCheckContext): string | undefined {
+  if (node === undefined) return undefined;
+  const names = ctx.architecture.store?.nodeNames?.(ctx.store) ?? [];
+  if (names.length === 0) return `names the store node \`${node}\`, but this store has no nodes to name: a Redis Cluster has (\`store: { kind: redis, cluster: 3 }\`)`;
+  if (!names.includes(node)) return `\`${node}\` is not a node of this store; its nodes are ${names.map((n) => `\`${n}\``).join(', ')}`;
+  return undefined;
 }
 
 /** `random` lets the topology choose among live replicas. */

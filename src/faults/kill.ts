@@ -21,6 +21,7 @@ export const kill = defineFault<KillSpec, typeof replicaTarget>({
   },
   targetsReplica: true,
   replicaChange: () => ({ needs: NEEDS, leaves: 'killed' }),
+  commands: () => ['kill'],
   async apply({ topology, spec }) {
     assertReplicaState(topology, spec.target, NEEDS, 'kill');
     const replica = await topology.kill(pickTarget(spec.target));

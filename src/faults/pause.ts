@@ -26,6 +26,7 @@ export const pause = defineFault<PauseSpec, typeof replicaTarget, typeof options
     resolve: (target, o) => ({ target, ...(o.for === undefined ? {} : { forMs: o.for }) }),
   },
   targetsReplica: true,
+  commands: (spec) => (spec.forMs === undefined ? ['pause'] : ['pause', 'resume']),
   replicaChange: (spec) => ({ needs: NEEDS, leaves: 'paused', ...(spec.forMs === undefined ? {} : { upAgainAfterMs: spec.forMs }) }),
   async apply({ topology, spec, sleep }) {
     assertReplicaState(topology, spec.target, NEEDS, 'pause');

@@ -20,6 +20,7 @@ export const restart = defineFault<RestartSpec, typeof replicaTarget>({
   targetsReplica: true,
   // Any state: an up replica is stopped first; only one still starting is refused (by the topology).
   replicaChange: () => ({ needs: ['up', 'paused', 'killed', 'stopped'], leaves: 'up' }),
+  commands: () => ['restart'],
   async apply({ topology, spec }) {
     const replica = await topology.restart(pickTarget(spec.target));
     return { target: replica.name };

@@ -21,6 +21,7 @@ export const resume = defineFault<ResumeSpec, typeof replicaTarget>({
   },
   targetsReplica: true,
   replicaChange: () => ({ needs: NEEDS, leaves: 'up' }),
+  commands: () => ['resume'],
   async apply({ topology, spec }) {
     assertReplicaState(topology, spec.target, NEEDS, 'resume');
     const replica = await topology.resume(pickTarget(spec.target));

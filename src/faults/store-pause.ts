@@ -24,6 +24,7 @@ export const storePause = defineFault<StorePauseSpec, typeof flag, typeof option
     resolve: (_flag, o) => ({ forMs: o.for }),
   },
   storeAction: 'pause',
+  commands: () => ['store-pause', 'store-resume'],
   async apply({ topology, spec, sleep }) {
     await topology.pauseStore();
     try {

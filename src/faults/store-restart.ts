@@ -1,19 +1,28 @@
-import { flag } from '../syntax/fields.js';
-import { defineFault, passive } from './fault.js';
+import { storeNode } from '../syntax/fields.js';
+import { checkStoreNode, defineFault, passive, whichStore } from './fault.js';
 
 export interface StoreRestartSpec {
   atMs: number;
   kind: 'store-restart';
+  /** The node of a Redis Cluster to start again (`master-2`); absent: the whole store. */
+  target?: string;
 }
 
-export const storeRestart = defineFault<StoreRestartSpec, typeof flag>({
+export const storeRestart = defineFault<StoreRestartSpec, typeof storeNode>({
   kind: 'store-restart',
-  summary: 'Start the store server again on the same port; done when it answers (replicas reconnect on their own).',
-  syntax: { description: 'Start the killed store again.', example: 'store-restart: true', value: flag, resolve: () => ({}) },
-  storeAction: 'process',
-  async apply({ topology }) {
-    await topology.restartStore();
-    return {};
+  summary: 'Start the store server (or the Redis Cluster node named) again on the same port; done when it answers (replicas reconnect on their own).',
+  syntax: {
+    description: 'Start the killed store again (`true`), or the Redis Cluster node named (`master-2`).',
+    example: 'store-restart: true',
+    value: storeNode,
+    resolve: (node) => (node === true ? {} : { target: node }),
   },
-  describe: (_spec, tense) => `the store ${passive(tense, 'restarted')}`,
+  storeAction: 'process',
+  commands: () => ['store-restart'],
+  check: (spec, ctx) => checkStoreNode(spec.target, ctx),
+  async apply({ topology, spec }) {
+    await topology.restartStore(spec.target);
+    return spec.target === undefined ? {} : { target: spec.target };
+  },
+  describe: (spec, tense) => `${whichStore(spec.target)} ${passive(tense, 'restarted')}`,
 });

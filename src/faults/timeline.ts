@@ -1,6 +1,7 @@
 import type { FaultEvent } from './fault-event.js';
 import type { Topology } from '../topology/types.js';
 import type { FaultEffect, FaultSpecBase } from './fault.js';
+import { collectCommands, type CommandRecord } from '../topology/command-log.js';
 import { FAULTS } from './index.js';
 
 export interface FaultTimeline {
@@ -50,6 +51,8 @@ export function startFaultTimeline(
     const event: FaultEvent = { atMs: Math.round(startedMs - windowStartMs), kind: spec.kind, target, tookMs: 0, ok: true };
     // Stamped when it fires, so the timeline shows the fault where users started to feel it.
     onFault?.(event, label(spec.kind, target));
+    // Commands an external topology runs for this fault, stamped on its event (failed or not).
+    const commands: CommandRecord[] = [];
     try {
       if (!fault) throw new Error(`unknown fault kind ${spec.kind}`);
       if (fault.storeAction !== undefined && topology.store === undefined) {
@@ -58,7 +61,7 @@ export function startFaultTimeline(
       } else if (fault.needsBalancer && topology.balancer === undefined) {
         event.detail = 'no balancer: requests go through the in-process router';
       } else {
-        const effect = await fault.apply({ topology, spec, sleep, signal: abort.signal });
+        const effect = await collectCommands(commands, () => fault.apply({ topology, spec, sleep, signal: abort.signal }));
         event.target = effect.target ?? event.target;
         if (effect.detail) event.detail = effect.detail;
         if (!effect.healed && fault.heal !== undefined) applied.push({ spec, effect, event });
@@ -67,6 +70,7 @@ export function startFaultTimeline(
       event.ok = false;
       event.error = (err as Error).message;
     }
+    if (commands.length > 0) event.commands = commands;
     // Phases list every replica, including one that got no request at all (a new replica a
     // sticky router never sends anything to).
     event.replicasAfter = topology.replicas.map((r) => r.name);

@@ -23,6 +23,8 @@ export interface EngineOptions {
   timeoutMs: number;
   /** Default `builtin` (see replica-clients.ts). */
   httpClient?: HttpClientKind;
+  /** The first user's number across the run, when this engine is one part of the load (default 0). */
+  firstUserId?: number;
 }
 
 /**
@@ -55,7 +57,7 @@ export class Engine implements ExchangeSink {
     this.exchanges = [];
     this.allExchanges = [];
     for (let i = 0; i < opts.users; i++) {
-      this.users.push(new VirtualUser(i, opts.mix, opts.parallelPerSession));
+      this.users.push(new VirtualUser(i, opts.mix, opts.parallelPerSession, (opts.firstUserId ?? 0) + i));
       const own: Exchange[] = [];
       for (let t = 0; t < opts.parallelPerSession; t++) {
         const ex = new Exchange(this, i * opts.parallelPerSession + t);

@@ -43,6 +43,13 @@ export interface RunLoadOptions {
   workers?: number;
   /** The topology behind `router`; required when `workers` > 1. */
   topology?: Topology;
+  /**
+   * When this load is one part of a larger one (`run --shard i/n`): the number of its first
+   * virtual user (parts number users disjointly), and how far its arrivals are shifted, ms, so
+   * that the parts' arrivals interleave instead of coinciding. Default 0 for both.
+   */
+  firstUserId?: number;
+  phaseMs?: number;
 }
 
 /** Where and when this engine runs, when it is one of several (see load-workers.ts). */
@@ -51,6 +58,8 @@ export interface EngineShard {
   startMs?: number;
   /** Shift of this engine's arrivals, ms, so that the workers' arrivals interleave. */
   phaseMs?: number;
+  /** This engine's first user among the workers' (added to RunLoadOptions.firstUserId). */
+  firstUserId?: number;
 }
 
 export interface LoadStats {

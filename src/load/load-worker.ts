@@ -33,6 +33,8 @@ export interface WorkerJob {
   replicas: ReplicaCopy[];
   httpClient?: HttpClientKind;
   phaseMs: number;
+  /** This worker's first user across the run. */
+  firstUserId: number;
   /** The main thread's performance.timeOrigin: times cross threads on its performance.now(). */
   mainOriginMs: number;
 }
@@ -122,7 +124,7 @@ async function run(startMs: number): Promise<void> {
         httpClient: job.httpClient,
         onWindowEnd: () => flush('window-end'),
       },
-      { startMs, phaseMs: job.phaseMs },
+      { startMs, phaseMs: job.phaseMs, firstUserId: job.firstUserId },
     );
     clearInterval(flusher);
     const batch = recorder.take();

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { decodeHistogram, mergeHistograms } from '../hdr/histogram.js';
-import type { ClosedLoad, LoadSpec, OpenLoad } from './load-spec.js';
 import type { Replica } from '../topology/types.js';
 import type { ClosedModelStats } from './closed-model.js';
 import { delayStatsOf, type DelayStats } from './delay-stats.js';
@@ -10,6 +9,7 @@ import type { FromWorker, ReplicaCopy, ToWorker, WorkerJob } from './load-worker
 import type { OpenModelStats } from './open-model.js';
 import { LogReplayer } from './recorder-log.js';
 import type { LoadStats, RunLoadOptions } from './load-options.js';
+import { firstUserOf, shareOfLoad } from './divide-load.js';
 
 /** How often the recorder's timeline is moved on while nothing completes (as in runLoad). */
 const TICK_MS = 200;
@@ -19,22 +19,7 @@ const TICK_MS = 200;
  */
 const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 512 };
 
-/** Splits `total` into `n` near-equal whole shares (the first ones get the remainder). */
-export function splitCount(total: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => Math.floor(total / n) + (i < total % n ? 1 : 0));
-}
-
-/** Worker `i`'s part of the load: its users or sessions, its share of the rate and backlog. */
-export function shareOfLoad(load: LoadSpec, n: number, i: number): LoadSpec {
-  if (load.model === 'closed') return { ...load, users: splitCount(load.users, n)[i] } satisfies ClosedLoad;
-  return {
-    ...load,
-    rateRps: load.rateRps / n,
-    ...(load.rampToRps !== undefined ? { rampToRps: load.rampToRps / n } : {}),
-    sessions: splitCount(load.sessions, n)[i],
-    maxBacklog: Math.ceil(load.maxBacklog / n),
-  } satisfies OpenLoad;
-}
+export { shareOfLoad, splitCount } from './divide-load.js';
 
 /** The compiled worker entry (under vitest the sources are TypeScript; workers run dist/). */
 function workerUrl(): URL {
@@ -71,7 +56,8 @@ export async function runLoadInWorkers(opts: RunLoadOptions): Promise<LoadStats>
       replicas: topology.replicas.map(copy),
       httpClient: opts.httpClient,
       // Worker i's arrivals fall between the others': the rate's interval times i.
-      phaseMs: rateRps > 0 ? (index * 1000) / rateRps : 0,
+      phaseMs: (opts.phaseMs ?? 0) + (rateRps > 0 ? (index * 1000) / rateRps : 0),
+      firstUserId: (opts.firstUserId ?? 0) + firstUserOf(load, n, index),
       mainOriginMs: performance.timeOrigin,
     };
     return new Worker(workerUrl(), { workerData: job, resourceLimits: WORKER_RESOURCE_LIMITS });

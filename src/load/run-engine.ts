@@ -19,6 +19,7 @@ export async function runLoadHere(opts: RunLoadOptions, shard: EngineShard = {})
     parallelPerSession: load.parallelPerSession,
     timeoutMs: load.timeoutMs,
     httpClient: opts.httpClient,
+    firstUserId: (opts.firstUserId ?? 0) + (shard.firstUserId ?? 0),
   });
   const startMs = shard.startMs ?? performance.now();
   engine.windowStartMs = startMs + opts.warmupMs;
@@ -38,7 +39,7 @@ export async function runLoadHere(opts: RunLoadOptions, shard: EngineShard = {})
           if (nowMs < engine.windowEndMs) tick(nowMs);
         }, TICK_MS).unref(); // never what keeps the process alive, should runLoad exit early
 
-  const open = load.model === 'open' ? startOpenModel(engine, load, opts.recorder, startMs, shard.phaseMs ?? 0) : undefined;
+  const open = load.model === 'open' ? startOpenModel(engine, load, opts.recorder, startMs, (opts.phaseMs ?? 0) + (shard.phaseMs ?? 0)) : undefined;
   const closed = load.model === 'closed' ? startClosedModel(engine, load, opts.mix, startMs) : undefined;
   const loopDelay = closed === undefined ? undefined : new LoopDelay();
 

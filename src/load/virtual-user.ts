@@ -38,6 +38,8 @@ export class VirtualUser {
     readonly id: number,
     private readonly mix: SessionMix,
     private readonly parallel: number,
+    /** The user's number across every engine and generator of the run (its SKUs say it), default `id`. */
+    private readonly globalId: number = id,
   ) {}
 
   /** The `Cookie` header value for the current token, or undefined without one. */
@@ -96,6 +98,6 @@ export class VirtualUser {
   }
 
   nextSku(): string {
-    return `u${this.id}-${this.generation}-${this.itemSeq++}`;
+    return `u${this.globalId}-${this.generation}-${this.itemSeq++}`;
   }
 }

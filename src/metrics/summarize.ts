@@ -135,6 +135,7 @@ export function summarize(recorder: Recorder, input: SummaryInput): Architecture
         : recorder.sumUncorrectedWithStoreUs > 0
           ? Math.min(1, recorder.sumStoreUs / recorder.sumUncorrectedWithStoreUs)
           : 0,
+      ...(hasStore ? { totalUs: recorder.sumStoreUs, totalUncorrectedUs: recorder.sumUncorrectedWithStoreUs } : {}),
     },
     perReplica: recorder.perReplica(),
     faults: input.faults,

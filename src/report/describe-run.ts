@@ -17,13 +17,20 @@ export function scenarioParts(result: RunResult): string[] {
       ? `closed load, ${s.load.users} users`
       : `open load, ${formatRate(s.load.rateRps)} req/s${s.load.rampToRps !== undefined ? ` ramping to ${formatRate(s.load.rampToRps)}` : ''}`;
   const share = result.pairing?.mode === 'concurrent' && result.pairing.share !== undefined && result.pairing.share < 1 ? Math.round(1 / result.pairing.share) : undefined;
+  const external = s.topology?.external !== undefined;
+  const replicaCounts = [...new Set(result.architectures.map((a) => a.replicas))];
   const parts = [
     share === undefined ? load : `${load} shared by ${share} architectures run at once (1/${share} each)`,
-    `${s.replicas} replicas`,
+    external ? `external replicas${replicaCounts.length === 1 ? ` (${replicaCounts[0]})` : ''}` : `${s.replicas} replicas`,
     `${formatDurationMs(s.durationMs)} measured after ${formatDurationMs(s.warmupMs)} warm-up`,
   ];
   // Loopback makes a store look free; say so when a realistic round trip was injected.
   if (s.store.latencyMs > 0) parts.push(`store latency +${s.store.latencyMs} ms`);
+  if (result.shard !== undefined) {
+    const l = result.shard.load;
+    parts.push(`shard ${result.shard.index}/${result.shard.count}: ${l.model === 'closed' ? `${l.users} users` : `${formatRate(l.rateRps)} req/s`}${result.shard.firesFaults ? '' : ', faults left to shard 1'}`);
+  }
+  if (result.merged !== undefined) parts.push(`merged from ${result.merged.shards.length} shards, windows aligned within ${result.merged.alignmentMs} ms`);
   return parts;
 }
 

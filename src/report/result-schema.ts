@@ -35,6 +35,9 @@ const faultEvent = z.looseObject({
   ok: z.boolean(),
   error: z.string().optional(),
   detail: z.string().optional(),
+  commands: z
+    .array(z.looseObject({ command: z.string(), exitCode: z.number().int().nullable(), tookMs: nonNegative, output: z.string() }))
+    .optional(),
 });
 
 const faultWindow = z.looseObject({

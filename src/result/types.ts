@@ -28,6 +28,50 @@ export interface RunResult {
   skipped: { architecture: string; reason: string }[];
   /** How the architectures shared the machine; absent in results written before it was recorded (sequential). */
   pairing?: Pairing;
+  /** Set when this run generated one slice of the load (`run --shard i/n`); `merge` adds the slices up. */
+  shard?: ShardInfo;
+  /** Set on the result of `statebench merge`: which shard results it adds up, and how well their clocks lined up. */
+  merged?: MergeInfo;
+}
+
+/**
+ * The slice of the load a sharded run generated: slice `index` of `count` (1-based), as k6's
+ * execution segments divide a test: its users (closed) or its part of the rate and sessions
+ * (open), user numbers disjoint from the other slices'. The scenario in the result is the whole
+ * experiment; the slice's own load is here.
+ */
+export interface ShardInfo {
+  index: number;
+  count: number;
+  /** The load this slice generated. */
+  load: import('../load/load-spec.js').LoadSpec;
+  /** The number of its first virtual user across the slices. */
+  firstUserId: number;
+  /** Only the first slice fires the fault timeline (one `kubectl delete pod`, not n). */
+  firesFaults: boolean;
+  /** `--start-at`, when the slices were told to begin together. */
+  startAt?: string;
+}
+
+/** What `statebench merge` added up. */
+export interface MergeInfo {
+  shards: {
+    /** The file it was read from, as given. */
+    file: string;
+    index: number;
+    count: number;
+    startedAt: string;
+    /** The generator machine. */
+    node: string;
+    cpus: number;
+    cpuModel: string;
+  }[];
+  /**
+   * The largest gap, ms, between where a shard's measured window began and the whole second of
+   * the merged timeline it was added to (windows are aligned on wall-clock time, to the second):
+   * near 0 with `--start-at`; the clocks' own disagreement (NTP) comes on top.
+   */
+  alignmentMs: number;
 }
 
 /**
@@ -72,6 +116,8 @@ export interface Environment {
   redisVersion?: string;
   /** The version of each store server the run used, by backend name (`{ redis: '7.0.15', postgres: '15.20' }`). */
   storeVersions?: Record<string, string>;
+  /** The stores of external topologies (`topology.external.<architecture>.store`): where they were, not started here. */
+  externalStores?: { architecture: string; kind: string; url: string }[];
 }
 
 import type { Percentiles } from '../hdr/histogram.js';
@@ -111,6 +157,8 @@ export interface ArchitectureResult {
   replicas: number;
   /** Length of the measured window actually run. */
   measuredMs: number;
+  /** When the measured window began, by this machine's clock (ISO 8601, ms): how `merge` lines shards up. */
+  windowStartedAt?: string;
   requests: RequestCounts;
   /** Completed requests (ok or failed) per second of measured window. */
   throughputRps: number;
@@ -144,6 +192,13 @@ export interface ArchitectureResult {
     roundTripUs: Percentiles | null;
     /** Sum of store time / sum of server-side... total latency, 0..1; null when no store. */
     shareOfLatency: number | null;
+    /**
+     * The share's two sums, µs, over the responses that carried a store timing: store time, and
+     * latency from the actual send. Kept so that `merge` recomputes the share exactly. Absent in
+     * results written before they were recorded, and when no store.
+     */
+    totalUs?: number;
+    totalUncorrectedUs?: number;
   };
   /** Completed requests per replica name (from X-Replica). */
   perReplica: Record<string, number>;
@@ -295,6 +350,12 @@ export interface TimelineSecond {
   foreignCores?: number;
   /** Share (0..1) of the machine's CPU time stolen by the hypervisor in this second. */
   stealShare?: number;
+  /**
+   * This second's latency (and store time) histograms, encoded as `EncodedHistograms` are: kept
+   * by shard runs (`run --shard`), so `merge` computes each merged second's percentiles from
+   * the added histograms. Absent otherwise.
+   */
+  histograms?: { latency: string; store?: string };
 }
 
 export interface CpuUsage {

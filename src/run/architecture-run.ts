@@ -13,6 +13,7 @@ import type { ArchitectureResult, FaultEvent, TimelineSecond } from '../result/t
 import type { Scenario } from '../scenario/types.js';
 import { createRouter } from '../topology/router.js';
 import { startTopology } from '../topology/topology.js';
+import { startExternalTopology } from '../topology/external-topology.js';
 import type { Topology, TopologyOptions } from '../topology/types.js';
 
 /** What one architecture's run tells as it goes. Every call is at most a few per second. */
@@ -48,6 +49,15 @@ export interface ArchitectureRunOptions {
    * replica count). The caller owns it: `finish()` leaves it running.
    */
   topology?: Topology;
+  /** `--allow-exec`: an external topology may run the scenario's commands. */
+  allowExec?: boolean;
+  /**
+   * This run generates one part of a larger load (`run --shard`): its first user's number and
+   * the shift of its arrivals (see RunLoadOptions), and per-second histograms kept for `merge`.
+   */
+  part?: { firstUserId: number; phaseMs: number };
+  /** Begin the load (warm-up first) at this wall-clock time, ms since the epoch (`--start-at`). */
+  startAtMs?: number;
 }
 
 /**
@@ -61,7 +71,11 @@ export class ArchitectureRun {
   readonly architecture: Architecture;
   topology: Topology | undefined;
   private readonly scenario: Scenario;
-  private readonly recorder: Recorder;
+  private recorder: Recorder;
+  /** Replicas the topology had when it started. */
+  private foundReplicas: number | undefined;
+  /** The measured window's start by the wall clock (ISO), once it began. */
+  private windowStartedAt: string | undefined;
   private readonly timelines: { timeline: FaultTimeline; offsetMs: number }[] = [];
   private cpu: CpuSampler | undefined;
   private error: string | undefined;
@@ -74,14 +88,25 @@ export class ArchitectureRun {
   constructor(private readonly opts: ArchitectureRunOptions) {
     this.scenario = opts.scenario;
     this.architecture = ARCHITECTURES.get(opts.architecture)!;
-    const names = Array.from({ length: this.scenario.replicas }, (_, i) => `replica-${i + 1}`);
-    this.recorder = new Recorder({ replicaNames: names, onSecond: (s) => opts.listener?.second?.(s) });
+    this.recorder = this.newRecorder(Array.from({ length: this.scenario.replicas }, (_, i) => `replica-${i + 1}`));
+  }
+
+  private newRecorder(replicaNames: readonly string[]): Recorder {
+    return new Recorder({ replicaNames, onSecond: (s) => this.opts.listener?.second?.(s), secondHistograms: this.opts.part !== undefined });
   }
 
   /** Starts the topology; false (and the error kept for the result) when it could not start. */
   async start(): Promise<boolean> {
     try {
-      this.topology = this.opts.topology ?? (await startTopology(topologyOptions(this.scenario, this.architecture)));
+      const external = this.scenario.topology?.external[this.architecture.name];
+      this.topology =
+        this.opts.topology ??
+        (external !== undefined
+          ? await startExternalTopology({ architecture: this.architecture, targets: external, allowExec: this.opts.allowExec === true })
+          : await startTopology(topologyOptions(this.scenario, this.architecture)));
+      // Replicas someone else runs have their own names (a pod's): counted under those from the start.
+      if (external !== undefined) this.recorder = this.newRecorder(this.topology.replicas.map((r) => r.name));
+      this.foundReplicas = this.topology.replicas.length;
       if (this.opts.balancer === 'haproxy' && this.topology.balancer === undefined) {
         this.topology.attachBalancer(await startHaproxyFront(this.topology, this.architecture, { sessionTtlS: this.scenario.store.sessionTtlS, ...(this.scenario.haproxy === undefined ? {} : { settings: this.scenario.haproxy }) }));
       }
@@ -106,6 +131,7 @@ export class ArchitectureRun {
     const cpu = new CpuSampler(() => topology.processes(), this.opts.neighbours);
     this.cpu = cpu;
     try {
+      if (this.opts.startAtMs !== undefined) await sleepUntil(this.opts.startAtMs, opts.signal);
       const stats = await runLoad({
         router,
         recorder: this.recorder,
@@ -116,9 +142,11 @@ export class ArchitectureRun {
         signal: opts.signal,
         workers: this.scenario.load.workers,
         topology,
+        ...(this.opts.part === undefined ? {} : { firstUserId: this.opts.part.firstUserId, phaseMs: this.opts.part.phaseMs }),
         onWindowPlanned: (startMs) => this.recorder.beginMeasuring(startMs),
         onWindowStart: (startMs) => {
           this.windowStartMs = startMs;
+          this.windowStartedAt = new Date(Date.now() - (performance.now() - startMs)).toISOString();
           cpu.start(startMs);
           this.opts.listener?.windowStart?.(startMs);
           opts.onWindowStart?.(startMs);
@@ -172,7 +200,8 @@ export class ArchitectureRun {
     const result = summarize(this.recorder, {
       architecture: this.architecture.name,
       repetition: this.opts.repetition ?? 1,
-      replicas: this.scenario.replicas,
+      // Replicas someone else runs are as many as were found.
+      replicas: this.scenario.topology?.external[this.architecture.name] !== undefined && this.foundReplicas !== undefined ? this.foundReplicas : this.scenario.replicas,
       measuredMs: this.measuredMs,
       targetRps: this.targetRps,
       unfinished: this.unfinished,
@@ -182,6 +211,7 @@ export class ArchitectureRun {
       cpuIntervals: this.cpu?.intervals(),
     });
     if (this.opts.label !== undefined) result.architecture = this.opts.label;
+    if (this.windowStartedAt !== undefined) result.windowStartedAt = this.windowStartedAt;
     if (this.opts.balancer !== undefined && this.opts.balancer !== 'router') result.balancer = this.opts.balancer;
     const cpu = (this.cpu?.stop(result.requests.ok + result.requests.failed) ?? []).map((c) => {
       const budgetCores = budgets.get(c.component);
@@ -192,13 +222,31 @@ export class ArchitectureRun {
   }
 }
 
-/** Runs one architecture of a scenario start to end, its fault timeline from the window start. */
-export async function runOne(opts: ArchitectureRunOptions & { signal?: AbortSignal }): Promise<ArchitectureResult> {
+/**
+ * Runs one architecture of a scenario start to end, its fault timeline from the window start
+ * (unless `fireFaults` is false: a shard other than the first leaves the faults to that one).
+ */
+export async function runOne(opts: ArchitectureRunOptions & { signal?: AbortSignal; fireFaults?: boolean }): Promise<ArchitectureResult> {
   const run = new ArchitectureRun(opts);
   if (await run.start()) {
-    await run.measure({ signal: opts.signal, onWindowStart: (startMs) => run.fire(opts.scenario.faults, startMs) });
+    await run.measure({ signal: opts.signal, onWindowStart: (startMs) => (opts.fireFaults === false ? undefined : run.fire(opts.scenario.faults, startMs)) });
   }
   return run.finish();
+}
+
+/** Resolves at `epochMs` by the wall clock, or at once when aborted (or already past). */
+function sleepUntil(epochMs: number, signal?: AbortSignal): Promise<void> {
+  const waitMs = epochMs - Date.now();
+  if (waitMs <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, waitMs);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /**

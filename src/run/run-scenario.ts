@@ -3,13 +3,15 @@ import { InvalidInputError } from '../errors.js';
 import { balancerUnavailable, variantLabel, type BalancerKind } from '../balancer/index.js';
 import { checkFaults } from '../faults/check-faults.js';
 import { metricValue } from '../metrics/metric-names.js';
-import type { ArchitectureResult, RunResult, TimelineSecond } from '../result/types.js';
+import type { ArchitectureResult, RunResult, ShardInfo, TimelineSecond } from '../result/types.js';
 import { SCHEMA_VERSION } from '../result/types.js';
 import { evaluateThresholds } from '../scenario/thresholds.js';
 import type { Scenario } from '../scenario/types.js';
 import { formatPath } from '../scenario/zod-problems.js';
 import { redisUrlProblem } from '../syntax/url.js';
-import { ArchitectureRun, runOne } from './architecture-run.js';
+import { ArchitectureRun, runOne, type ArchitectureRunOptions } from './architecture-run.js';
+import { checkExecAllowed, checkExternalTargets } from './external-checks.js';
+import { firstUserOf, shareOfLoad } from '../load/divide-load.js';
 import { pairedDifferences } from './paired-differences.js';
 import { divideLoad } from '../load/divide-load.js';
 import { CpuBudgetUnavailableError, cpuBudgetsUnavailable } from '../process/cpu-budget.js';
@@ -37,6 +39,12 @@ export interface RunOptions {
   listener?: RunListener;
   /** Receives the result object as soon as it exists and as it fills, so a crash handler can save it. */
   onResult?: (partial: RunResult) => void;
+  /** `--allow-exec`: external topologies may run the scenario's shell commands (refused otherwise). */
+  allowExec?: boolean;
+  /** `--shard i/n`: generate slice `index` (1-based) of `count` of the load; needs external topologies. */
+  shard?: { index: number; count: number };
+  /** `--start-at`: the first architecture's load begins at this wall-clock time, ms since the epoch. */
+  startAtMs?: number;
 }
 
 /**
@@ -45,16 +53,27 @@ export interface RunOptions {
  * interruption, yields an incomplete result holding what was measured.
  */
 export async function runScenario(input: Scenario, opts: RunOptions = {}): Promise<RunResult> {
-  const scenario = prepareScenario(input, { redisUrl: opts.redisUrl, scenarioFile: opts.scenarioFile });
+  const scenario = prepareScenario(input, { redisUrl: opts.redisUrl, scenarioFile: opts.scenarioFile, allowExec: opts.allowExec, shard: opts.shard });
+  await checkExternalTargets(scenario, opts.scenarioFile ?? scenario.name);
   const result = newRunResult(scenario, opts.scenarioFile);
   const repeat = Math.max(1, opts.repeat ?? 1);
+  const slice = opts.shard === undefined ? undefined : shardSlice(scenario, opts.shard, opts.startAtMs);
+  if (slice !== undefined) result.shard = slice.info;
+  // What every architecture run of this process shares: the slice it generates, the first start time.
+  let startAtMs = opts.startAtMs;
+  const common = (): Pick<ArchitectureRunOptions, 'allowExec' | 'part' | 'startAtMs'> & { fireFaults: boolean } => {
+    const at = startAtMs;
+    startAtMs = undefined;
+    return { allowExec: opts.allowExec === true, ...(slice === undefined ? {} : { part: slice.part }), ...(at === undefined ? {} : { startAtMs: at }), fireFaults: slice?.info.firesFaults ?? true };
+  };
+  const sliced = slice === undefined ? scenario : { ...scenario, load: slice.info.load };
   opts.onResult?.(result);
 
   const balancers = scenario.balancers ?? ['router'];
   const names = runnable(scenario, result, opts.listener);
   const units = names.flatMap((name) => balancers.map((balancer) => ({ name, balancer, label: variantLabel(name, balancer, balancers.length > 1) })));
   if (scenario.pairing === 'concurrent' && units.length >= 2) {
-    await runConcurrently(scenario, units, repeat, result, opts);
+    await runConcurrently(sliced, units, repeat, result, opts, common);
     return finishRunResult(result, opts.signal?.aborted ?? false);
   }
   result.pairing = { mode: 'sequential' };
@@ -65,7 +84,8 @@ export async function runScenario(input: Scenario, opts: RunOptions = {}): Promi
         if (opts.signal?.aborted) break;
         opts.listener?.architecture?.(label, repetition, 'starting', scenario);
         const arch = await runOne({
-          scenario,
+          scenario: sliced,
+          ...common(),
           architecture: name,
           balancer,
           label,
@@ -97,8 +117,10 @@ async function runConcurrently(
   repeat: number,
   result: RunResult,
   opts: RunOptions,
+  common: () => Pick<ArchitectureRunOptions, 'allowExec' | 'part' | 'startAtMs'> & { fireFaults: boolean },
 ): Promise<void> {
   const shared: Scenario = { ...scenario, load: divideLoad(scenario.load, units.length) };
+  const { fireFaults, ...parts } = common();
   result.pairing = { mode: 'concurrent', share: 1 / units.length, differences: [] };
   for (let repetition = 1; repetition <= repeat && !opts.signal?.aborted; repetition++) {
     const runs: ArchitectureRun[] = [];
@@ -111,6 +133,7 @@ async function runConcurrently(
     for (const u of units) {
       const run: ArchitectureRun = new ArchitectureRun({
         scenario: shared,
+        ...parts,
         architecture: u.name,
         balancer: u.balancer,
         label: u.label,
@@ -127,7 +150,7 @@ async function runConcurrently(
       opts.listener?.architecture?.(u.label, repetition, 'starting', shared);
     }
     await Promise.all(runs.map((r) => r.start()));
-    await Promise.all(runs.map((r) => r.measure({ signal: opts.signal, onWindowStart: (startMs) => r.fire(shared.faults, startMs) })));
+    await Promise.all(runs.map((r) => r.measure({ signal: opts.signal, onWindowStart: (startMs) => (fireFaults ? r.fire(shared.faults, startMs) : undefined) })));
     const finished = await Promise.all(runs.map((r) => r.finish()));
     for (const arch of finished) {
       addArchitecture(result, arch);
@@ -144,9 +167,15 @@ async function runConcurrently(
  * through a long run. Throws InvalidInputError naming the file and the fault, or
  * CpuBudgetUnavailableError when it asks for CPU budgets that this machine cannot apply.
  */
-export function prepareScenario(scenario: Scenario, opts: { redisUrl?: string; scenarioFile?: string }): Scenario {
+export function prepareScenario(scenario: Scenario, opts: { redisUrl?: string; scenarioFile?: string; allowExec?: boolean; shard?: { index: number; count: number } }): Scenario {
   const urlProblem = opts.redisUrl === undefined ? undefined : redisUrlProblem(opts.redisUrl);
   if (urlProblem !== undefined) throw new InvalidInputError([{ file: '--redis-url', path: '', message: urlProblem }]);
+  if (opts.redisUrl !== undefined && scenario.topology !== undefined) {
+    throw new InvalidInputError([{ file: '--redis-url', path: '', message: 'the scenario runs on an external topology (`topology.external`), whose replicas have their own store' }]);
+  }
+  if (opts.shard !== undefined) checkShard(scenario, opts.shard);
+  // Only the first slice fires the faults: the others run no command.
+  if (opts.shard === undefined || opts.shard.index === 1) checkExecAllowed(scenario, opts.allowExec === true, opts.scenarioFile ?? scenario.name);
   const redisUrl = opts.redisUrl ?? scenario.store.redisUrl;
   const prepared = redisUrl === undefined ? scenario : { ...scenario, store: { ...scenario.store, redisUrl } };
   const architectures = prepared.architectures.map((a) => ARCHITECTURES.get(a)!);
@@ -167,13 +196,53 @@ export function prepareScenario(scenario: Scenario, opts: { redisUrl?: string; s
 }
 
 /**
+ * A sharded run generates a slice of the load against one system, so every architecture must run
+ * on replicas the shards share (`topology.external`): with a topology of its own each shard would
+ * measure a system of its own. And every slice must get at least one user.
+ */
+function checkShard(scenario: Scenario, shard: { index: number; count: number }): void {
+  const own = scenario.architectures.filter((a) => scenario.topology?.external[a] === undefined);
+  if (own.length > 0) {
+    throw new InvalidInputError([
+      {
+        file: '--shard',
+        path: '',
+        message: `splits the load of one system between generators, but ${own.map((a) => `\`${a}\``).join(', ')} would run on replicas each shard starts for itself: give the scenario \`topology.external\` (e.g. the URLs \`statebench targets up\` prints)`,
+      },
+    ]);
+  }
+  const users = scenario.load.model === 'closed' ? scenario.load.users : scenario.load.sessions;
+  if (users < shard.count) {
+    const what = scenario.load.model === 'closed' ? 'users' : 'sessions';
+    throw new InvalidInputError([{ file: '--shard', path: '', message: `${shard.count} shards of ${users} ${what}: some shard would generate nothing; use at most ${users} shards, or more ${what}` }]);
+  }
+}
+
+/**
+ * What a shard generates: slice `index` of `count` of the load (load-workers' division), its
+ * users numbered after the earlier slices', its arrivals shifted so the slices interleave, and
+ * whether it fires the faults (the first one alone does).
+ */
+export function shardSlice(scenario: Scenario, shard: { index: number; count: number }, startAtMs?: number): { info: ShardInfo; part: { firstUserId: number; phaseMs: number } } {
+  const i = shard.index - 1;
+  const load = shareOfLoad(scenario.load, shard.count, i);
+  const firstUserId = firstUserOf(scenario.load, shard.count, i);
+  const phaseMs = scenario.load.model === 'open' && scenario.load.rateRps > 0 ? (i * 1000) / scenario.load.rateRps : 0;
+  return {
+    info: { index: shard.index, count: shard.count, load, firstUserId, firesFaults: shard.index === 1, ...(startAtMs === undefined ? {} : { startAt: new Date(startAtMs).toISOString() }) },
+    part: { firstUserId, phaseMs },
+  };
+}
+
+/**
  * The architectures whose store can run on this machine; the others are recorded as skipped
  * (a check that could not run must not pass silently) and announced.
  */
 export function runnable(scenario: Scenario, result: Pick<RunResult, 'skipped'>, listener?: { notice?(message: string): void }): string[] {
   const names: string[] = [];
   for (const name of scenario.architectures) {
-    const reason = ARCHITECTURES.get(name)!.store?.unavailable(scenario.store);
+    // Replicas someone else runs need no store server here.
+    const reason = scenario.topology?.external[name] !== undefined ? undefined : ARCHITECTURES.get(name)!.store?.unavailable(scenario.store);
     if (reason === undefined) {
       names.push(name);
       continue;
@@ -195,11 +264,25 @@ export function newRunResult(scenario: Scenario, scenarioFile?: string): RunResu
     finishedAt: startedAt,
     scenarioFile,
     scenario,
-    environment: describeEnvironment([...new Set(scenario.architectures.flatMap((a) => ARCHITECTURES.get(a)?.store ?? []))]),
+    environment: {
+      // Store versions of this machine's servers, for the architectures statebench starts here.
+      ...describeEnvironment([...new Set(scenario.architectures.filter((a) => scenario.topology?.external[a] === undefined).flatMap((a) => ARCHITECTURES.get(a)?.store ?? []))]),
+      ...externalStores(scenario),
+    },
     architectures: [],
     thresholds: [],
     skipped: [],
   };
+}
+
+/** The stores of external topologies, as the environment block names them (no version: they are not here). */
+function externalStores(scenario: Scenario): { externalStores?: { architecture: string; kind: string; url: string }[] } {
+  const external = scenario.topology?.external ?? {};
+  const stores = scenario.architectures.flatMap((architecture) => {
+    const store = external[architecture]?.store;
+    return store === undefined ? [] : [{ architecture, ...store }];
+  });
+  return stores.length === 0 ? {} : { externalStores: stores };
 }
 
 /**

@@ -243,6 +243,7 @@ function roughStoreOptions(store: Record<string, unknown>): StoreOptions {
     jitterMs: okDuration(store.jitter) ?? 0,
     ...(typeof store.replicas === 'number' ? { replicas: store.replicas } : {}),
     ...(typeof store.sentinels === 'number' ? { sentinels: store.sentinels } : {}),
+    ...(typeof store.cluster === 'number' ? { cluster: store.cluster } : {}),
     ...(size?.ok ? { maxMemoryBytes: size.value } : {}),
   };
 }

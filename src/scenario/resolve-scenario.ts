@@ -6,7 +6,9 @@ import { SCENARIO_DEFAULTS as D, defaultSessions } from './defaults.js';
 import { scenarioFileSchema, type ScenarioFile } from './schema.js';
 import { parseThreshold } from './thresholds.js';
 import type { HaproxySettings } from '../balancer/haproxy-config.js';
-import type { CapacitySpec, LoadSpec, Scenario, ThresholdSpec } from './types.js';
+import type { CapacitySpec, LoadSpec, Scenario, ScenarioTopology, ThresholdSpec } from './types.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, type ExternalTargets } from '../topology/external-spec.js';
+import { checkTopology } from './check-topology.js';
 import { formatPath, zodIssuesToProblems, type PathProblem } from './zod-problems.js';
 
 /**
@@ -34,6 +36,7 @@ export function validateScenarioData(data: unknown, defaultName: string): { scen
   const faultProblems = [
     ...checkFaults(parsed.data.faults ?? [], scenario.architectures.map((a) => ARCHITECTURES.get(a)!), scenario.store, scenario.balancers),
     ...checkReplicaConflicts(parsed.data.faults ?? [], scenario.replicas),
+    ...checkTopology(scenario, parsed.data.faults ?? [], data as Record<string, unknown>),
   ];
   if (faultProblems.length > 0) return { scenario: undefined, problems: faultProblems };
   return { scenario, problems: [] };
@@ -92,6 +95,7 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
       jitterMs: store.jitter ?? D.store.jitterMs,
       ...(store.replicas === undefined ? {} : { replicas: store.replicas }),
       ...(store.sentinels === undefined ? {} : { sentinels: store.sentinels }),
+      ...(store.cluster === undefined ? {} : { cluster: store.cluster }),
       ...(store.maxmemory === undefined ? {} : { maxMemoryBytes: store.maxmemory }),
     },
     ...(file.hosts === undefined || (file.hosts.replicaCpu === undefined && file.hosts.storeCpu === undefined)
@@ -109,7 +113,23 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
     ...(file.balancer === undefined || file.balancer === 'router' ? {} : { balancers: [...new Set(Array.isArray(file.balancer) ? file.balancer : [file.balancer])] }),
     ...(file.capacity === undefined ? {} : { capacity: resolveCapacity(file.capacity, slo) }),
     ...(file.haproxy === undefined ? {} : { haproxy: resolveHaproxy(file.haproxy) }),
+    ...(file.topology === undefined ? {} : { topology: resolveTopology(file.topology) }),
   };
+}
+
+/** `topology:` with its defaults. */
+function resolveTopology(topology: NonNullable<ScenarioFile['topology']>): ScenarioTopology {
+  const external: Record<string, ExternalTargets> = {};
+  for (const [name, targets] of Object.entries(topology.external)) {
+    if (targets === undefined) continue;
+    external[name] = {
+      replicas: targets.replicas,
+      ...(targets.store === undefined ? {} : { store: targets.store }),
+      commands: { ...targets.commands },
+      commandTimeoutMs: targets.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    };
+  }
+  return { external };
 }
 
 /** `haproxy:` as the balancer takes it: only what the file set (the rest are the balancer's defaults). */

@@ -10,6 +10,7 @@ import { formatDuration, formatSize } from '../syntax/units.js';
 import { describeInput, knownKeysAt, unknownFieldMessage } from './zod-problems.js';
 import { LIMITS } from '../syntax/limits.js';
 import { redisUrlProblem } from '../syntax/url.js';
+import { topologySchema } from './topology-schema.js';
 
 const D = SCENARIO_DEFAULTS;
 
@@ -160,10 +161,11 @@ const store = z
     jitter: durationMs({ description: 'Random variation of the added store latency.', default: formatDuration(D.store.jitterMs), bound: STORE_LATENCY }).optional(),
     kind: z
       .literal('redis')
-      .meta({ description: 'The store `replicas` and `sentinels` describe; only `redis` can be replicated.' })
+      .meta({ description: 'The store `replicas`, `sentinels` and `cluster` describe; only `redis` can be replicated.' })
       .optional(),
     replicas: count({ description: 'Redis replicas of the primary (asynchronous replication); needs `sentinels`.', min: 1, max: 5 }).optional(),
     sentinels: count({ description: 'Sentinels watching the primary (3 for a real quorum); replicas find the primary through them.', min: 1, max: 7 }).optional(),
+    cluster: count({ description: 'A Redis Cluster of this many masters (`replicas`: replicas of each), formed with `redis-cli --cluster create`; `store-kill: master-2` kills one master, and the sessions in its slots.', min: 3, max: 9 }).optional(),
     maxmemory: sizeBytes({
       description: 'Memory limit of the store server (Redis `maxmemory`, Memcached `-m`): beyond it the server evicts sessions.',
       bound: { max: LIMITS.storeMemoryBytes, why: 'beyond any machine' },
@@ -293,6 +295,7 @@ export const scenarioFileSchema = z
           '`sequential`: architectures one after another, each alone with the whole load; `concurrent`: all at once, each with an equal share of the load, so the machine\'s noise lands on all alike and each difference from sticky gets a confidence interval. Default: concurrent for two or more architectures without faults, else sequential.',
       })
       .optional(),
+    topology: topologySchema.optional(),
     strict: z.boolean().meta({ description: '`run` exits with code 98 when the machine disturbed the run (the generator fell behind, foreign processes or steal took CPU), as `--strict` does.', default: false }).optional(),
   })
   .meta({ title: 'statebench scenario', description: 'One statebench experiment. See README "Scenario reference".' });

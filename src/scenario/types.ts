@@ -3,6 +3,7 @@ import type { FaultSpec } from '../faults/index.js';
 import type { LoadSpec, SessionMix } from '../load/load-spec.js';
 import type { StoreOptions } from '../stores/store-options.js';
 import type { HostBudgets } from '../topology/types.js';
+import type { ExternalTargets } from '../topology/external-spec.js';
 
 /**
  * A scenario after validation, with every default filled in and every duration in
@@ -44,8 +45,19 @@ export interface Scenario {
    * land on the others), sequential otherwise. Absent in older results: sequential.
    */
   pairing?: 'sequential' | 'concurrent';
+  /**
+   * Where the replicas come from: absent, statebench starts them here; `external`, per
+   * architecture, replicas (and a store) someone else runs, broken by the scenario's commands.
+   */
+  topology?: ScenarioTopology;
   /** How `statebench capacity` searches (`capacity:`); absent: its defaults. */
   capacity?: CapacitySpec;
+}
+
+/** `topology:` resolved. */
+export interface ScenarioTopology {
+  /** By architecture name: every architecture of the scenario has its entry. */
+  external: Record<string, ExternalTargets>;
 }
 
 /** `capacity:` resolved: what the capacity search runs. */

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { TargetStartError } from '../errors.js';
+import { RedisCluster } from './redis-cluster.js';
 import { RedisServer, redisAvailable, redisVersion } from './redis-server.js';
 import type { StoreAction, StoreBackend, StoreInstance, StoreOptionProblem, StoreStartOptions } from './store-backend.js';
 import type { StoreOptions } from './store-options.js';
@@ -18,7 +20,7 @@ const replicated = (o: StoreOptions): boolean => o.replicas !== undefined || o.s
  */
 export const redis: StoreBackend = {
   name: 'redis',
-  settings: ['redisUrl', 'persistence', 'ttl', 'latency', 'jitter', 'replicas', 'sentinels', 'maxmemory'],
+  settings: ['redisUrl', 'persistence', 'ttl', 'latency', 'jitter', 'replicas', 'sentinels', 'maxmemory', 'cluster'],
   pauseHow: 'SIGSTOP',
   singleThreaded: true,
   version: () => redisVersion(),
@@ -31,6 +33,9 @@ export const redis: StoreBackend = {
 
   refuses(action: StoreAction, options) {
     if (options.redisUrl !== undefined && action !== 'network') return EXTERNAL;
+    if (options.cluster !== undefined && action !== 'process') {
+      return `a Redis Cluster takes \`store-kill\` and \`store-restart\` (of one master by name, e.g. \`master-2\`); ${action === 'network' ? 'the latency proxy fronts one address, and cluster clients follow every node' : action === 'pause' ? 'pausing a node is not modelled yet' : 'its failover is its own (a replica of a killed master is promoted)'}`;
+    }
     const sentinels = (options.sentinels ?? 0) > 0;
     switch (action) {
       case 'process':
@@ -48,8 +53,11 @@ export const redis: StoreBackend = {
     }
   },
 
+  nodeNames: (options) => (options.cluster === undefined ? [] : RedisCluster.masterNames(options.cluster)),
+
   checkOptions(options) {
     const problems: StoreOptionProblem[] = [];
+    if (options.cluster !== undefined) return clusterProblems(options);
     if (!replicated(options)) return problems;
     if (options.sentinels === undefined || options.replicas === undefined) {
       const [field, other] = options.sentinels === undefined ? ['replicas', 'sentinels'] : ['sentinels', 'replicas'];
@@ -69,6 +77,7 @@ export const redis: StoreBackend = {
   async start(start, options) {
     if (options.redisUrl !== undefined) return external(options.redisUrl);
     if (!redisAvailable()) throw new TargetStartError('redis-server is not on the PATH: install Redis, or pass --redis-url');
+    if (options.cluster !== undefined) return startCluster(start, options.cluster, options.replicas ?? 0);
     if (options.replicas !== undefined && options.sentinels !== undefined) return startReplicated(start, options.replicas, options.sentinels);
     return startSingle(start);
   },
@@ -153,6 +162,50 @@ async function startReplicated(start: StoreStartOptions, replicas: number, senti
     },
     stop: () => ha.stop().catch(() => {}),
     killSync: () => killPids([...ha.processes().values()]),
+  };
+}
+
+/** `store.cluster` with the settings beside it: replicas are per master, and nothing else replicates or fronts it. */
+function clusterProblems(options: StoreOptions): StoreOptionProblem[] {
+  const problems: StoreOptionProblem[] = [];
+  if (options.sentinels !== undefined) problems.push({ inItself: true, field: 'sentinels', message: 'a Redis Cluster fails over by itself (a replica of a failed master is promoted): remove `sentinels`' });
+  if (options.redisUrl !== undefined) problems.push({ inItself: true, field: 'cluster', message: 'statebench starts the cluster itself, so `store.redisUrl` cannot be used with it: remove one of them' });
+  for (const field of ['latency', 'jitter'] as const) {
+    if ((field === 'latency' ? options.latencyMs : options.jitterMs) > 0) problems.push({ inItself: true, field, message: 'is not supported with `store.cluster`: the latency proxy fronts one address, and cluster clients talk to every node' });
+  }
+  if (!redisCliAvailable()) problems.push({ inItself: true, field: 'cluster', message: '`redis-cli` is not on the PATH: it forms the cluster (`redis-cli --cluster create`)' });
+  return problems;
+}
+
+let redisCli: boolean | undefined;
+function redisCliAvailable(): boolean {
+  redisCli ??= spawnSync('redis-cli', ['--version'], { stdio: 'ignore', timeout: 5000 }).status === 0;
+  return redisCli;
+}
+
+async function startCluster(start: StoreStartOptions, masters: number, replicasPerMaster: number): Promise<StoreInstance> {
+  const cluster = new RedisCluster({ dir: start.dir, masters, replicasPerMaster, persistence: start.persistence, cpuBudget: start.cpuBudget });
+  try {
+    await cluster.start();
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  // Replicas find every node from the seeds (ioredis' Cluster client); one password for all.
+  const url = `redis-cluster://:${encodeURIComponent(cluster.password)}@${cluster.seeds.map((s) => `${s.host}:${s.port}`).join(',')}`;
+  return {
+    url,
+    secret: cluster.password,
+    address: undefined,
+    version: redisVersion(),
+    processes: () => cluster.processes(),
+    nodes: () => RedisCluster.masterNames(masters),
+    kill: (node) => cluster.kill(node),
+    restart: (node) => cluster.restart(node),
+    pause: refused,
+    resume: refused,
+    stop: () => cluster.stop().catch(() => {}),
+    killSync: () => killPids([...cluster.processes().values()]),
   };
 }
 

@@ -48,10 +48,12 @@ export interface StoreInstance {
    * their CPU is reported as the component's.
    */
   processes(): Map<string, number>;
-  /** SIGKILL the server; resolves once it has exited. */
-  kill(): Promise<void>;
-  /** Starts a killed server again on the same port; resolves when it answers. */
-  restart(): Promise<void>;
+  /** SIGKILL the server (or the one node named, of a store that has several); resolves once it has exited. */
+  kill(node?: string): Promise<void>;
+  /** Starts a killed server (or node) again on the same port; resolves when it answers. */
+  restart(node?: string): Promise<void>;
+  /** The nodes `kill` and `restart` can name (a Redis Cluster's `master-2`); absent: none. */
+  nodes?(): readonly string[];
   /** Freezes the store (SIGSTOP, or a held lock); resolves once frozen. */
   pause(): Promise<void>;
   /** Undoes `pause`; resolves when the store answers again. */
@@ -110,6 +112,8 @@ export interface StoreBackend {
   refuses(action: StoreAction, options: StoreOptions): string | undefined;
   /** Settings of the scenario this store cannot honour (say `store.replicas` on SQLite). */
   checkOptions(options: StoreOptions): StoreOptionProblem[];
+  /** The nodes a store fault may name with these settings (`master-1`…), before anything starts; empty: none. */
+  nodeNames?(options: StoreOptions): readonly string[];
   /** Starts the store; on failure, whatever it started is stopped before it rejects. */
   start(start: StoreStartOptions, options: StoreOptions): Promise<StoreInstance>;
 }

@@ -20,6 +20,11 @@ export interface StoreOptions {
   replicas?: number;
   /** Sentinels watching the primary; replicas then find it through them (`store-failover`). */
   sentinels?: number;
+  /**
+   * A Redis Cluster of this many masters (`replicas` is then the number of replicas of each),
+   * formed with `redis-cli --cluster create`; replicas use ioredis' Cluster client.
+   */
+  cluster?: number;
   /** Memory limit of the store server, in bytes (Redis `maxmemory`, Memcached `-m`). */
   maxMemoryBytes?: number;
 }

@@ -128,6 +128,17 @@ export const flag = publishAs(
   { enum: [true, null], description: '`true`: this fault takes no value.' },
 );
 
+/** A store fault's value: `true` (the whole store), or one node of it by name (`master-2`). */
+export const storeNode = publishAs(
+  z.unknown().transform((input, ctx): true | string => {
+    if (input === true || input === null) return true;
+    if (typeof input === 'string' && /^[a-z][a-z0-9-]{0,62}$/.test(input)) return input;
+    ctx.addIssue({ code: 'custom', message: `expected \`true\` (the whole store) or a node of a Redis Cluster such as \`master-2\`, got \`${JSON.stringify(input)}\``, input });
+    return z.NEVER;
+  }),
+  { anyOf: [{ enum: [true, null] }, { type: 'string', pattern: '^[a-z][a-z0-9-]*$' }], description: '`true`: the whole store; a name (`master-2`): that node of a Redis Cluster.' },
+);
+
 /** Regular expression source of a CPU amount: cores (`0.25`) or Kubernetes millicores (`250m`). */
 export const CPU_CORES_PATTERN = String.raw`^\s*-?\d+(\.\d+)?\s*m?\s*$`;
 

@@ -230,12 +230,12 @@ class LiveTopology extends EventEmitter implements Topology {
     return r;
   }
 
-  async killStore(): Promise<void> {
-    await this.ownedStore('process').kill();
+  async killStore(node?: string): Promise<void> {
+    await this.ownedStore('process').kill(node);
   }
 
-  async restartStore(): Promise<void> {
-    await this.ownedStore('process').restart();
+  async restartStore(node?: string): Promise<void> {
+    await this.ownedStore('process').restart(node);
   }
 
   async pauseStore(): Promise<void> {

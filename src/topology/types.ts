@@ -94,8 +94,9 @@ export interface Topology extends EventEmitter {
    * same port when possible), back in the balancer (`replica-added`) once `/healthz` answers.
    */
   redeploy(name: string): Promise<Replica>;
-  killStore(): Promise<void>;
-  restartStore(): Promise<void>;
+  /** `node`: one node of a store that has several (a Redis Cluster's `master-2`); absent: the whole store. */
+  killStore(node?: string): Promise<void>;
+  restartStore(node?: string): Promise<void>;
   pauseStore(): Promise<void>;
   resumeStore(): Promise<void>;
   /** Changes the delay the store latency proxy adds from now on; rejects when there is no proxy. */

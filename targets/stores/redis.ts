@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { parseClusterUrl } from './cluster-url.js';
 import { StoreUnavailableError, type Session, type SessionStore } from '../session.js';
 import { parseSentinelUrl } from './sentinel-url.js';
 import type { StoreOpenConfig } from './store-module.js';
@@ -83,6 +84,8 @@ export async function openRedis(url: string): Promise<Redis> {
     connectTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: (times: number) => Math.min(times * 20, MAX_RECONNECT_DELAY_MS),
   };
+  const cluster = parseClusterUrl(url);
+  if (cluster !== undefined) return openCluster(url, cluster, options);
   const sentinel = parseSentinelUrl(url);
   const redis = sentinel
     ? new Redis({
@@ -108,6 +111,37 @@ export async function openRedis(url: string): Promise<Redis> {
     throw new StoreUnavailableError(`cannot connect to Redis at ${withoutPassword(url)}: ${(err as Error).message}`);
   }
   return redis;
+}
+
+/**
+ * ioredis' Cluster client over the nodes, failing as fast as a single Redis does: no offline
+ * queue, one retry, the command timeout on every node. A command for the slots of a dead master
+ * fails (a 503) while the other masters' slots are served. Typed as a `Redis`: the stores use
+ * the commands both share (GET, SET, DEL, MULTI on one hash tag, scripts).
+ */
+async function openCluster(url: string, target: ReturnType<typeof parseClusterUrl> & object, options: Record<string, unknown>): Promise<Redis> {
+  const cluster = new Cluster(target.nodes, {
+    lazyConnect: true,
+    // While the client learns the slots, commands wait (bounded by the command timeout); without
+    // this queue the first slots refresh of a busy process fails and connect() never resolves.
+    enableOfflineQueue: true,
+    enableReadyCheck: true,
+    maxRedirections: 4,
+    retryDelayOnFailover: 50,
+    retryDelayOnClusterDown: 50,
+    retryDelayOnTryAgain: 50,
+    slotsRefreshTimeout: CONNECT_TIMEOUT_MS,
+    clusterRetryStrategy: (times: number) => Math.min(times * 20, MAX_RECONNECT_DELAY_MS),
+    redisOptions: { ...options, lazyConnect: false, ...(target.password === undefined ? {} : { password: target.password }) },
+  });
+  cluster.on('error', () => {});
+  try {
+    await cluster.connect();
+  } catch (err) {
+    cluster.disconnect();
+    throw new StoreUnavailableError(`cannot connect to the Redis Cluster at ${withoutPassword(url)}: ${(err as Error).message}`);
+  }
+  return cluster as unknown as Redis;
 }
 
 /** `redis://:secret@host:port` → `redis://host:port`, for messages. */

@@ -22,6 +22,8 @@ const LAYERS: string[][] = [
   ['result'],
   ['metrics'],
   ['run'],
+  ['merge'],
+  ['k8s'],
   ['capacity'],
   ['compare'],
   ['report'],
