@@ -23,6 +23,7 @@ const LAYERS: string[][] = [
   ['metrics'],
   ['run'],
   ['capacity'],
+  ['sweep'],
   ['compare'],
   ['report'],
   ['demo'],
