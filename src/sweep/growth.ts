@@ -1,7 +1,9 @@
 import type { ArchitectureResult, SessionMemory } from '../result/types.js';
 import type { SweepField } from '../scenario/types.js';
 import { fitLine } from './linear-fit.js';
-import type { SweepPoint, SweepResult } from './sweep-result.js';
+import type { GrowthFit, GrowthMetric, MemoryFit, SweepGrowth, SweepPoint, SweepResult } from './sweep-result.js';
+
+export type { GrowthFit, GrowthMetric, MemoryFit, SweepGrowth } from './sweep-result.js';
 
 /**
  * What a sweep shows, from its points: each architecture's figures at each value, which values
@@ -15,8 +17,6 @@ export const FAILING_ERROR_SHARE = 0.01;
 export const LINEAR_R2 = 0.9;
 /** Growth across the whole range below this share of the figure's mean is flat (noise, not growth). */
 export const FLAT_SHARE = 0.1;
-
-export type GrowthMetric = 'p50' | 'p99' | 'cpu' | 'bytes';
 
 /** The figures drawn and fitted against the swept value, with the least change that counts as growth. */
 export const GROWTH_METRICS: readonly { metric: GrowthMetric; title: string; unit: 'µs' | 'B'; floor: number }[] = [
@@ -177,58 +177,6 @@ export function groupsAlong(result: Pick<SweepResult, 'points'>, f: number): Swe
     groups.set(key, [...(groups.get(key) ?? []), p]);
   }
   return [...groups.values()].map((g) => [...g].sort((a, b) => a.at[f] - b.at[f]));
-}
-
-/** How one figure of one architecture grows along one field. */
-export interface GrowthFit {
-  metric: GrowthMetric;
-  architecture: string;
-  /** The swept field the fit runs along. */
-  along: string;
-  /** In a grid, the other fields' values held: `store.latency=2ms`. */
-  held?: string;
-  /**
-   * `linear`: a line fits (r² ≥ 0.9 over three or more points; two points are a line by
-   * definition, said so); `flat`: it moved less than 10% of its mean (or a floor) over the whole
-   * range; `not-linear`: it grew, but not along a line; `too-few`: fewer than two values measured.
-   */
-  verdict: 'linear' | 'flat' | 'not-linear' | 'too-few';
-  /** Growth per step of the axis in the metric's unit (µs, bytes); null for `too-few`. */
-  slopePerStep: number | null;
-  /** Completes "per …": `KiB of session`. */
-  stepWords: string;
-  r2: number | null;
-  /** Values fitted (those where the architecture did not fail). */
-  points: number;
-  /** The figure at the first and last value fitted. */
-  fromValue: number | null;
-  toValue: number | null;
-  /** Values where it failed, as written (`8KiB`), not fitted. */
-  failedAt: string[];
-}
-
-/** Memory per session of one architecture, from every point that read it. */
-export interface MemoryFit {
-  architecture: string;
-  holder: SessionMemory['holder'];
-  /** What was read: `RSS of the replicas`, `used_memory (INFO memory)`. */
-  measure: string;
-  /**
-   * The holder's growth fitted against the sessions held over the points, bytes per session
-   * (growth that is not sessions, a heap warming up, goes to the intercept). Null when the
-   * sessions held did not vary enough across points (less than 1.5 times) to fit.
-   */
-  bytesPerSession: number | null;
-  r2: number | null;
-  /** Each point's growth ÷ sessions held (an upper bound), in point order; null where not read. */
-  perPoint: (number | null)[];
-  /** Sessions held at each point, in point order. */
-  sessionsHeld: (number | null)[];
-}
-
-export interface SweepGrowth {
-  fits: GrowthFit[];
-  memory: MemoryFit[];
 }
 
 /** The holder's growth over a run (bytes) and what it is the growth of; undefined when not read. */

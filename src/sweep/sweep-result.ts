@@ -1,6 +1,5 @@
-import type { Environment, RunResult } from '../result/types.js';
+import type { Environment, RunResult, SessionMemory } from '../result/types.js';
 import type { Scenario } from '../scenario/types.js';
-import type { SweepGrowth } from './growth.js';
 
 /** Bumped whenever a field of a sweep file changes meaning or disappears. */
 export const SWEEP_SCHEMA_VERSION = 1;
@@ -48,3 +47,59 @@ export interface SweepPoint {
   /** Every architecture at this point, as `statebench run` saves it (its `scenario` is the point's). */
   run: RunResult;
 }
+
+/** The figures a sweep draws and fits against the swept value. */
+export type GrowthMetric = 'p50' | 'p99' | 'cpu' | 'bytes';
+
+/** How one figure of one architecture grows along one field. */
+export interface GrowthFit {
+  metric: GrowthMetric;
+  architecture: string;
+  /** The swept field the fit runs along. */
+  along: string;
+  /** In a grid, the other fields' values held: `store.latency=2ms`. */
+  held?: string;
+  /**
+   * `linear`: a line fits (r² ≥ 0.9 over three or more points; two points are a line by
+   * definition, said so); `flat`: it moved less than 10% of its mean (or a floor) over the whole
+   * range; `not-linear`: it grew, but not along a line; `too-few`: fewer than two values measured.
+   */
+  verdict: 'linear' | 'flat' | 'not-linear' | 'too-few';
+  /** Growth per step of the axis in the metric's unit (µs, bytes); null for `too-few`. */
+  slopePerStep: number | null;
+  /** Completes "per …": `KiB of session`. */
+  stepWords: string;
+  r2: number | null;
+  /** Values fitted (those where the architecture did not fail). */
+  points: number;
+  /** The figure at the first and last value fitted. */
+  fromValue: number | null;
+  toValue: number | null;
+  /** Values where it failed, as written (`8KiB`), not fitted. */
+  failedAt: string[];
+}
+
+/** Memory per session of one architecture, from every point that read it. */
+export interface MemoryFit {
+  architecture: string;
+  holder: SessionMemory['holder'];
+  /** What was read: `RSS of the replicas`, `used_memory (INFO memory)`. */
+  measure: string;
+  /**
+   * The holder's growth fitted against the sessions held over the points, bytes per session
+   * (growth that is not sessions, a heap warming up, goes to the intercept). Null when the
+   * sessions held did not vary enough across points (less than 1.5 times) to fit.
+   */
+  bytesPerSession: number | null;
+  r2: number | null;
+  /** Each point's growth ÷ sessions held (an upper bound), in point order; null where not read. */
+  perPoint: (number | null)[];
+  /** Sessions held at each point, in point order. */
+  sessionsHeld: (number | null)[];
+}
+
+export interface SweepGrowth {
+  fits: GrowthFit[];
+  memory: MemoryFit[];
+}
+
