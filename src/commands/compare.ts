@@ -10,6 +10,8 @@ import { useColor, type CliIO } from './io.js';
 import { InvalidInputError } from '../errors.js';
 import { readCapacityResultIfAny } from '../report/read-capacity-result.js';
 import type { CapacityResult } from '../capacity/capacity-result.js';
+import { readSweepResultIfAny } from '../report/read-sweep-result.js';
+import type { SweepResult } from '../sweep/sweep-result.js';
 
 export interface CompareCommandOptions {
   maxRegress?: string;
@@ -27,6 +29,8 @@ export async function compareCommand(baselineFile: string, currentFile: string, 
   const maxRegress = options.maxRegress ? parseMaxRegress(options.maxRegress) : undefined;
   const capacities = await Promise.all([readCapacityResultIfAny(baselineFile), readCapacityResultIfAny(currentFile)]);
   if (capacities[0] !== undefined || capacities[1] !== undefined) return compareCapacityFiles(capacities, [baselineFile, currentFile], maxRegress, options, io);
+  const sweeps = await Promise.all([readSweepResultIfAny(baselineFile), readSweepResultIfAny(currentFile)]);
+  if (sweeps[0] !== undefined || sweeps[1] !== undefined) return compareSweepFiles(sweeps, [baselineFile, currentFile], maxRegress, options, io);
   if (typeof options.markdown === 'string') await prepareSidePath(options.markdown, '--markdown');
   const [baseline, current] = await Promise.all([readResultFile(baselineFile), readResultFile(currentFile)]);
   const cmp = compareResults(baseline, current, { maxRegress, baselineSource: baselineFile, currentSource: currentFile });
@@ -38,6 +42,29 @@ export async function compareCommand(baselineFile: string, currentFile: string, 
     io.stdout.write(renderComparison(cmp, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
   }
   if (typeof options.markdown === 'string') await writeFileDurably(options.markdown, renderComparisonMarkdown(cmp));
+  return cmp.failed ? EXIT.thresholdsFailed : EXIT.ok;
+}
+
+/** Two sweeps: point by point, each pair as two runs; 99 when any point fails as a run comparison would, or a point went missing. */
+async function compareSweepFiles(
+  files: (SweepResult | undefined)[],
+  names: string[],
+  maxRegress: ReturnType<typeof parseMaxRegress> | undefined,
+  options: CompareCommandOptions,
+  io: CliIO,
+): Promise<number> {
+  const [baseline, current] = files;
+  if (baseline === undefined || current === undefined) {
+    const other = names[baseline === undefined ? 0 : 1];
+    throw new InvalidInputError([{ file: other, path: '', message: 'is not a sweep, the other is: compare two sweeps, or one point of the sweep (`statebench report SWEEP --point N --json`) with a run' }]);
+  }
+  if (typeof options.markdown === 'string') await prepareSidePath(options.markdown, '--markdown');
+  const { compareSweeps, renderSweepComparison, renderSweepComparisonMarkdown } = await import('../report/sweep-compare.js');
+  const cmp = compareSweeps(baseline, current, { maxRegress, baselineSource: names[0], currentSource: names[1] });
+  if (options.json) io.stdout.write(`${JSON.stringify(cmp, null, 2)}\n`);
+  else if (options.markdown === true) io.stdout.write(renderSweepComparisonMarkdown(cmp));
+  else io.stdout.write(renderSweepComparison(cmp, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
+  if (typeof options.markdown === 'string') await writeFileDurably(options.markdown, renderSweepComparisonMarkdown(cmp));
   return cmp.failed ? EXIT.thresholdsFailed : EXIT.ok;
 }
 

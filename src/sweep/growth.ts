@@ -41,6 +41,8 @@ export interface PointFigures {
   failure?: string;
   /** Memory of where its sessions live (the first repetition's). */
   memory?: SessionMemory;
+  /** The machine disturbed every repetition (measurementQuality). */
+  disturbed: boolean;
 }
 
 /** A figure's value in a metric, or null when it was not measured. */
@@ -107,6 +109,7 @@ export function pointFigures(runs: readonly ArchitectureResult[]): PointFigures 
     bytesPerRequest: medianOrNull(runs.map(bytesPerRequest)),
     errorRate: median(runs.map((r) => (r.requests.ok + r.requests.failed === 0 ? 0 : r.requests.failed / (r.requests.ok + r.requests.failed)))),
     throughputRps: median(runs.map((r) => r.throughputRps)),
+    disturbed: runs.every((r) => r.measurementQuality?.disturbed === true),
     ...(failure === undefined ? {} : { failure }),
     ...(runs[0]?.memory === undefined ? {} : { memory: runs[0].memory }),
   };
@@ -200,13 +203,14 @@ export function sweepGrowth(result: Pick<SweepResult, 'points' | 'scenario'>): S
       for (const architecture of architectures) {
         const figures = group.map((p) => ({ p, fig: figuresAt(p, architecture) }));
         const failedAt = figures.filter((x) => x.fig?.failure !== undefined).map((x) => field.values[x.p.at[f]]);
+        const disturbedAt = figures.filter((x) => x.fig !== undefined && x.fig.failure === undefined && x.fig.disturbed).map((x) => field.values[x.p.at[f]]);
         for (const { metric, floor } of GROWTH_METRICS) {
           const pts = figures.flatMap(({ p, fig }) => {
             const x = xOf.get(p);
             const y = fig === undefined || fig.failure !== undefined ? null : metricOf(fig, metric);
             return x === null || x === undefined || y === null ? [] : [{ x, y }];
           });
-          fits.push({ metric, architecture, along: field.path, ...(held === undefined ? {} : { held }), ...classify(pts, axis.step, floor), stepWords: axis.stepWords, failedAt });
+          fits.push({ metric, architecture, along: field.path, ...(held === undefined ? {} : { held }), ...classify(pts, axis.step, floor), stepWords: axis.stepWords, failedAt, disturbedAt });
         }
       }
     }

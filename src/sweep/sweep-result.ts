@@ -77,6 +77,8 @@ export interface GrowthFit {
   toValue: number | null;
   /** Values where it failed, as written (`8KiB`), not fitted. */
   failedAt: string[];
+  /** Values fitted whose run the machine disturbed (measurementQuality): the slope is then less sure. */
+  disturbedAt: string[];
 }
 
 /** Memory per session of one architecture, from every point that read it. */
