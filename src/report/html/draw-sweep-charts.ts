@@ -31,6 +31,24 @@ export function drawSweepCharts(U: typeof uPlot, data: SweepChartData, doc: Docu
           width: Math.max(320, Math.floor(el.clientWidth)),
           height: 300,
           legend: { live: false },
+          hooks: {
+            // A failed value: an ✗ in the architecture's colour above the axis, stacked when several fail there.
+            draw: [
+              (u: uPlot) => {
+                const ctx = u.ctx;
+                const seen: Record<string, number> = {};
+                ctx.save();
+                ctx.font = `bold ${Math.round(13 * devicePixelRatio)}px ${FONT}`;
+                ctx.textAlign = 'center';
+                for (const m of chart.failedMarks) {
+                  const n = (seen[m.x] = (seen[m.x] ?? 0) + 1);
+                  ctx.fillStyle = m.color;
+                  ctx.fillText('✗', u.valToPos(m.x, 'x', true), u.bbox.top + u.bbox.height - (n * 14 - 4) * devicePixelRatio);
+                }
+                ctx.restore();
+              },
+            ],
+          },
           scales: {
             x: data.log ? { time: false, distr: 3, log: 2, range: [lo, hi] } : { time: false, range: [lo - (hi - lo) * 0.03, hi + (hi - lo) * 0.03 || 1] },
             y: { range: [0, max * 1.1] },

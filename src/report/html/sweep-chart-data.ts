@@ -26,6 +26,8 @@ export interface SweepChart {
   series: { label: string; color: string; dash: number[]; values: (number | null)[] }[];
   /** `cookie at 2KiB: 413 on 38% of requests`: the values drawn as gaps, and why. */
   failures: string[];
+  /** Where to mark them on the chart: an ✗ in the architecture's colour at that value. */
+  failedMarks: { x: number; color: string }[];
 }
 
 /** Dashes telling apart the held values of a grid's second field. */
@@ -42,6 +44,7 @@ export function buildSweepChartData(result: SweepResult): SweepChartData {
   const charts = GROWTH_METRICS.map(({ metric, title, unit }): SweepChart => {
     const series: SweepChart['series'] = [];
     const failures: string[] = [];
+    const failedMarks: SweepChart['failedMarks'] = [];
     architectures.forEach((architecture, a) => {
       groups.forEach((group, g) => {
         const held = result.scenario.sweep.fields.length > 1 ? result.scenario.sweep.fields.slice(1).map((f, i) => `${f.path}=${f.values[group[0].at[i + 1]]}`).join(', ') : '';
@@ -51,6 +54,7 @@ export function buildSweepChartData(result: SweepResult): SweepChartData {
           if (fig === undefined) continue;
           if (fig.failure !== undefined) {
             failures.push(`${architecture}${held ? ` (${held})` : ''} at ${field.values[p.at[0]]}: ${fig.failure}`);
+            failedMarks.push({ x: xs[p.at[0]], color: PALETTE[a % PALETTE.length] });
             continue;
           }
           values[p.at[0]] = metricOf(fig, metric);
@@ -58,7 +62,7 @@ export function buildSweepChartData(result: SweepResult): SweepChartData {
         series.push({ label: held ? `${architecture} · ${held}` : architecture, color: PALETTE[a % PALETTE.length], dash: DASHES[g % DASHES.length], values });
       });
     });
-    return { metric, title, unit, series, failures };
+    return { metric, title, unit, series, failures, failedMarks };
   });
   return { xs, xLabels: field.values, xTitle: field.path, log, charts };
 }
