@@ -15,9 +15,9 @@ export function renderSweepMarkdown(result: SweepResult): string {
     for (const r of t.rows) out.push(markdownRow([r.label, ...r.cells].map(escapeMarkdown)));
     out.push('');
   };
-  for (const t of summary.tables) table(t, summary.architectures);
+  for (const t of summary.tables) table(t, t.columns ?? summary.architectures);
   for (const s of summary.slopes) {
-    out.push(`**How ${escapeMarkdown(s.title)} grows**`, '');
+    out.push(`**Growth of ${escapeMarkdown(s.title)}**`, '');
     for (const line of s.lines) out.push(`- ${escapeMarkdown(line)}`);
     out.push('');
   }

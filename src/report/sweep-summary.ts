@@ -4,6 +4,7 @@ import {
   figuresAt,
   metricOf,
   sweepArchitectures,
+  sweepBaseline,
   sweepGrowth,
   type GrowthFit,
   type MemoryFit,
@@ -35,15 +36,18 @@ export interface SweepTable {
   title: string;
   /** What the first column holds: `session.payload`, or every field in a grid. */
   head: string;
+  /** Its columns when not every architecture's (a figure added over the baseline leaves the baseline out). */
+  columns?: string[];
   rows: { label: string; cells: string[] }[];
 }
 
 /** `✗ 413 on 38% of requests`: a failed value's cell. */
 export const FAILED_MARK = '✗';
 
-function formatMetricValue(unit: 'µs' | 'B', value: number | null): string {
+function formatMetricValue(unit: 'µs' | 'B', value: number | null, signed = false): string {
   if (value === null) return '–';
-  return unit === 'µs' ? formatLatencyUs(value) : formatSize(Math.round(value));
+  const sign = signed && value > 0 ? '+' : '';
+  return sign + (unit === 'µs' ? formatLatencyUs(value) : `${value < 0 ? '-' : ''}${formatSize(Math.round(Math.abs(value)))}`);
 }
 
 /** A slope in its unit per step: `+7.02 µs`, `+2KiB`, `-310 µs`. */
@@ -131,11 +135,17 @@ export function buildSweepSummary(result: SweepResult): SweepSummary {
     `took ${formatDuration(Math.max(0, Math.round(elapsedMs / 1000) * 1000))} (estimated ${formatDuration(Math.round(result.estimatedMs / 1000) * 1000)})`,
     `load average ${result.loadAverageBefore.toFixed(1)} before${loads.length === 0 ? '' : `, ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} after the points`}, on ${result.environment.cpus} cores`,
   ];
-  const tables: SweepTable[] = GROWTH_METRICS.map(({ metric, title, unit }) => ({
-    title,
-    head,
-    rows: result.points.map((p) => ({ label: rowLabel(result, p.at), cells: architectures.map((a) => cell(figuresAt(p, a), (f) => formatMetricValue(unit, metricOf(f, metric)))) })),
-  }));
+  const baseline = sweepBaseline(result);
+  const metrics = GROWTH_METRICS.filter((m) => !m.added || baseline !== undefined).map((m) => ({ ...m, title: m.title.replace('BASELINE', baseline ?? '') }));
+  const tables: SweepTable[] = metrics.map(({ metric, title, unit, added }) => {
+    const columns = added ? architectures.filter((a) => a !== baseline) : architectures;
+    return {
+      title,
+      head,
+      ...(added ? { columns } : {}),
+      rows: result.points.map((p) => ({ label: rowLabel(result, p.at), cells: columns.map((a) => cell(figuresAt(p, a, baseline), (f) => formatMetricValue(unit, metricOf(f, metric), added))) })),
+    };
+  });
   tables.push({
     title: 'errors (share of completed requests)',
     head,
@@ -147,7 +157,7 @@ export function buildSweepSummary(result: SweepResult): SweepSummary {
       }),
     })),
   });
-  const slopes = GROWTH_METRICS.map(({ metric, title, unit }) => ({
+  const slopes = metrics.map(({ metric, title, unit }) => ({
     title,
     lines: growth.fits.filter((f) => f.metric === metric).map((f) => fitSentence(f, unit)),
   })).filter((s) => s.lines.length > 0);

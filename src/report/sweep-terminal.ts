@@ -34,10 +34,10 @@ export function renderSweepTerminal(result: SweepResult, opts: { color: boolean;
     out.push('', bold(t.title), grid.toString());
   };
   if (result.points.length === 0) out.push('', 'No point was measured.');
-  else for (const t of summary.tables) table(t, summary.architectures);
+  else for (const t of summary.tables) table(t, t.columns ?? summary.architectures);
 
   for (const s of summary.slopes) {
-    out.push('', bold(`How ${s.title} grows`));
+    out.push('', bold(`Growth of ${s.title}`));
     for (const line of s.lines) out.push(...wrapWords(line, width, '  ', '    '));
   }
   if (summary.memory !== undefined) {

@@ -1,5 +1,6 @@
 import type { ArchitectureResult, SessionMemory } from '../result/types.js';
 import type { SweepField } from '../scenario/types.js';
+import { ARCHITECTURES } from '../architectures/index.js';
 import { fitLine } from './linear-fit.js';
 import type { GrowthFit, GrowthMetric, MemoryFit, SweepGrowth, SweepPoint, SweepResult } from './sweep-result.js';
 
@@ -18,12 +19,20 @@ export const LINEAR_R2 = 0.9;
 /** Growth across the whole range below this share of the figure's mean is flat (noise, not growth). */
 export const FLAT_SHARE = 0.1;
 
-/** The figures drawn and fitted against the swept value, with the least change that counts as growth. */
-export const GROWTH_METRICS: readonly { metric: GrowthMetric; title: string; unit: 'µs' | 'B'; floor: number }[] = [
+/**
+ * The figures drawn and fitted against the swept value, with the least change that counts as
+ * growth. `added`: the figure minus the baseline's (sticky's) at the same point: what keeping
+ * state elsewhere adds. Measured together (concurrent pairing), the machine's drift from one
+ * point to the next lands on both and cancels; p50 then comes from the per-second paired
+ * differences. `BASELINE` in a title is the baseline's name.
+ */
+export const GROWTH_METRICS: readonly { metric: GrowthMetric; title: string; unit: 'µs' | 'B'; floor: number; added?: true }[] = [
   { metric: 'p50', title: 'p50 latency', unit: 'µs', floor: 20 },
   { metric: 'p99', title: 'p99 latency', unit: 'µs', floor: 50 },
   { metric: 'cpu', title: 'CPU per request (replicas + store)', unit: 'µs', floor: 5 },
   { metric: 'bytes', title: 'bytes per request (read and written by the replicas)', unit: 'B', floor: 64 },
+  { metric: 'p50-added', title: 'p50 latency added over BASELINE', unit: 'µs', floor: 20, added: true },
+  { metric: 'cpu-added', title: 'CPU per request added over BASELINE', unit: 'µs', floor: 5, added: true },
 ];
 
 /** One architecture at one point: medians over its repetitions. */
@@ -43,6 +52,8 @@ export interface PointFigures {
   memory?: SessionMemory;
   /** The machine disturbed every repetition (measurementQuality). */
   disturbed: boolean;
+  /** This figure minus the baseline's at the same point; absent for the baseline itself, or without one. */
+  added?: { p50Us: number | null; cpuUsPerRequest: number | null };
 }
 
 /** A figure's value in a metric, or null when it was not measured. */
@@ -56,7 +67,24 @@ export function metricOf(f: PointFigures, metric: GrowthMetric): number | null {
       return f.cpuUsPerRequest;
     case 'bytes':
       return f.bytesPerRequest;
+    case 'p50-added':
+      return f.added?.p50Us ?? null;
+    case 'cpu-added':
+      return f.added?.cpuUsPerRequest ?? null;
   }
+}
+
+/**
+ * The architecture the others are measured against: the one whose router pins sessions to
+ * replicas (sticky: state never leaves the replica), as the run's paired differences name it.
+ * Undefined when no such architecture ran.
+ */
+export function sweepBaseline(result: Pick<SweepResult, 'points'>): string | undefined {
+  for (const p of result.points) {
+    const named = p.run.pairing?.differences?.[0]?.baseline;
+    if (named !== undefined) return named;
+  }
+  return sweepArchitectures(result).find((a) => ARCHITECTURES.get(a)?.routing === 'sticky');
 }
 
 const median = (xs: number[]): number => {
@@ -115,15 +143,47 @@ export function pointFigures(runs: readonly ArchitectureResult[]): PointFigures 
   };
 }
 
+/**
+ * Measured together, the median over the seconds both completed requests in of this run's p50
+ * minus the baseline's that second (repetitions paired in order): a second in which the machine
+ * stalled both moves neither, where the difference of the window p50s would carry it. Undefined
+ * when no second pairs.
+ */
+function pairedMedianUs(runs: readonly ArchitectureResult[], baselines: readonly ArchitectureResult[]): number | undefined {
+  const diffs: number[] = [];
+  runs.forEach((run, i) => {
+    const base = baselines[i];
+    if (base === undefined) return;
+    const bySecond = new Map(base.timeline.map((s) => [s.second, s]));
+    for (const s of run.timeline) {
+      const b = bySecond.get(s.second);
+      if (s.second * 1000 >= run.measuredMs || b === undefined || s.completed === 0 || b.completed === 0) continue;
+      diffs.push(s.p50Us - b.p50Us);
+    }
+  });
+  return diffs.length === 0 ? undefined : median(diffs);
+}
+
 /** Architectures of a sweep, in the order they ran (the columns of every table). */
 export function sweepArchitectures(result: Pick<SweepResult, 'points'>): string[] {
   return [...new Set(result.points.flatMap((p) => p.run.architectures.map((a) => a.architecture)))];
 }
 
-/** An architecture's figures at a point; undefined when it did not run there (skipped, interrupted). */
-export function figuresAt(point: SweepPoint, architecture: string): PointFigures | undefined {
+/**
+ * An architecture's figures at a point, with what it adds over `baseline` there (p50: the median
+ * of the per-second differences when they were measured together, else the difference of the
+ * two p50s); undefined when it did not run there (skipped, interrupted).
+ */
+export function figuresAt(point: SweepPoint, architecture: string, baseline?: string): PointFigures | undefined {
   const runs = point.run.architectures.filter((a) => a.architecture === architecture);
-  return runs.length === 0 ? undefined : pointFigures(runs);
+  if (runs.length === 0) return undefined;
+  const figures = pointFigures(runs);
+  if (baseline === undefined || baseline === architecture) return figures;
+  const base = figuresAt(point, baseline);
+  if (base === undefined || base.failure !== undefined) return figures;
+  const p50Us = point.run.pairing?.mode === 'concurrent' ? (pairedMedianUs(runs, point.run.architectures.filter((a) => a.architecture === baseline)) ?? figures.p50Us - base.p50Us) : figures.p50Us - base.p50Us;
+  const cpuUsPerRequest = figures.cpuUsPerRequest === null || base.cpuUsPerRequest === null ? null : figures.cpuUsPerRequest - base.cpuUsPerRequest;
+  return { ...figures, added: { p50Us, cpuUsPerRequest } };
 }
 
 /** What a fit's x is: the swept field's own value, or the session state when that is what the field changes. */
@@ -192,6 +252,7 @@ function holderGrowth(m: SessionMemory): { bytes: number; measure: string } | un
 /** Every fit of a sweep: each figure, each architecture, along each numeric field; and memory per session. */
 export function sweepGrowth(result: Pick<SweepResult, 'points' | 'scenario'>): SweepGrowth {
   const architectures = sweepArchitectures(result);
+  const baseline = sweepBaseline(result);
   const fields = result.scenario.sweep.fields;
   const fits: GrowthFit[] = [];
   fields.forEach((field, f) => {
@@ -201,10 +262,11 @@ export function sweepGrowth(result: Pick<SweepResult, 'points' | 'scenario'>): S
     for (const group of groupsAlong(result, f)) {
       const held = fields.length > 1 ? fields.map((g, i) => (i === f ? '' : `${g.path}=${g.values[group[0].at[i]]}`)).filter(Boolean).join(', ') : undefined;
       for (const architecture of architectures) {
-        const figures = group.map((p) => ({ p, fig: figuresAt(p, architecture) }));
+        const figures = group.map((p) => ({ p, fig: figuresAt(p, architecture, baseline) }));
         const failedAt = figures.filter((x) => x.fig?.failure !== undefined).map((x) => field.values[x.p.at[f]]);
         const disturbedAt = figures.filter((x) => x.fig !== undefined && x.fig.failure === undefined && x.fig.disturbed).map((x) => field.values[x.p.at[f]]);
-        for (const { metric, floor } of GROWTH_METRICS) {
+        for (const { metric, floor, added } of GROWTH_METRICS) {
+          if (added && (baseline === undefined || architecture === baseline)) continue;
           const pts = figures.flatMap(({ p, fig }) => {
             const x = xOf.get(p);
             const y = fig === undefined || fig.failure !== undefined ? null : metricOf(fig, metric);

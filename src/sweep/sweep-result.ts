@@ -49,7 +49,7 @@ export interface SweepPoint {
 }
 
 /** The figures a sweep draws and fits against the swept value. */
-export type GrowthMetric = 'p50' | 'p99' | 'cpu' | 'bytes';
+export type GrowthMetric = 'p50' | 'p99' | 'cpu' | 'bytes' | 'p50-added' | 'cpu-added';
 
 /** How one figure of one architecture grows along one field. */
 export interface GrowthFit {

@@ -13,8 +13,10 @@ export function drawSweepCharts(U: typeof uPlot, data: SweepChartData, doc: Docu
   const TICKS = { stroke: '#cfcfcf', width: 1, size: 4 };
   const fmt = (unit: string, v: number | null | undefined): string => {
     if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-    if (unit === 'B') return v >= 1024 * 1024 ? `${(v / 1024 / 1024).toFixed(1)} MiB` : v >= 1024 ? `${(v / 1024).toFixed(1)} KiB` : `${Math.round(v)} B`;
-    return v >= 1000 ? `${(v / 1000).toPrecision(3)} ms` : `${Math.round(v)} µs`;
+    const sign = v < 0 ? '-' : '';
+    v = Math.abs(v);
+    if (unit === 'B') return sign + (v >= 1024 * 1024 ? `${(v / 1024 / 1024).toFixed(1)} MiB` : v >= 1024 ? `${(v / 1024).toFixed(1)} KiB` : `${Math.round(v)} B`);
+    return sign + (v >= 1000 ? `${(v / 1000).toPrecision(3)} ms` : `${Math.round(v)} µs`);
   };
   const label = (x: number): string => {
     const i = data.xs.indexOf(x);
@@ -24,7 +26,10 @@ export function drawSweepCharts(U: typeof uPlot, data: SweepChartData, doc: Docu
   for (const chart of data.charts) {
     for (const el of Array.from(doc.querySelectorAll<HTMLElement>(`[data-chart="sweep-${chart.metric}"]`))) {
       try {
-        const max = Math.max(1, ...chart.series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
+        const all = chart.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+        const max = Math.max(1, ...all);
+        // A figure added over the baseline can be below it.
+        const min = Math.min(0, ...all);
         const lo = data.xs[0] ?? 0;
         const hi = data.xs[data.xs.length - 1] ?? 1;
         const opts: uPlot.Options = {
@@ -51,7 +56,7 @@ export function drawSweepCharts(U: typeof uPlot, data: SweepChartData, doc: Docu
           },
           scales: {
             x: data.log ? { time: false, distr: 3, log: 2, range: [lo, hi] } : { time: false, range: [lo - (hi - lo) * 0.03, hi + (hi - lo) * 0.03 || 1] },
-            y: { range: [0, max * 1.1] },
+            y: { range: [min * 1.1, max * 1.1] },
           },
           axes: [
             {

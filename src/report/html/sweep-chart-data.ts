@@ -1,4 +1,4 @@
-import { GROWTH_METRICS, figuresAt, groupsAlong, metricOf, sweepArchitectures } from '../../sweep/growth.js';
+import { GROWTH_METRICS, figuresAt, groupsAlong, metricOf, sweepArchitectures, sweepBaseline } from '../../sweep/growth.js';
 import type { SweepResult } from '../../sweep/sweep-result.js';
 import { PALETTE } from './chart-data.js';
 
@@ -41,16 +41,19 @@ export function buildSweepChartData(result: SweepResult): SweepChartData {
   const log = positive && Math.max(...xs) / Math.min(...xs) >= 8;
   const architectures = sweepArchitectures(result);
   const groups = groupsAlong(result, 0);
-  const charts = GROWTH_METRICS.map(({ metric, title, unit }): SweepChart => {
+  const baseline = sweepBaseline(result);
+  const metrics = GROWTH_METRICS.filter((m) => !m.added || baseline !== undefined);
+  const charts = metrics.map(({ metric, title, unit, added }): SweepChart => {
     const series: SweepChart['series'] = [];
     const failures: string[] = [];
     const failedMarks: SweepChart['failedMarks'] = [];
     architectures.forEach((architecture, a) => {
+      if (added && architecture === baseline) return;
       groups.forEach((group, g) => {
         const held = result.scenario.sweep.fields.length > 1 ? result.scenario.sweep.fields.slice(1).map((f, i) => `${f.path}=${f.values[group[0].at[i + 1]]}`).join(', ') : '';
         const values: (number | null)[] = xs.map(() => null);
         for (const p of group) {
-          const fig = figuresAt(p, architecture);
+          const fig = figuresAt(p, architecture, baseline);
           if (fig === undefined) continue;
           if (fig.failure !== undefined) {
             failures.push(`${architecture}${held ? ` (${held})` : ''} at ${field.values[p.at[0]]}: ${fig.failure}`);
@@ -62,7 +65,7 @@ export function buildSweepChartData(result: SweepResult): SweepChartData {
         series.push({ label: held ? `${architecture} · ${held}` : architecture, color: PALETTE[a % PALETTE.length], dash: DASHES[g % DASHES.length], values });
       });
     });
-    return { metric, title, unit, series, failures, failedMarks };
+    return { metric, title: title.replace('BASELINE', baseline ?? ''), unit, series, failures, failedMarks };
   });
   return { xs, xLabels: field.values, xTitle: field.path, log, charts };
 }

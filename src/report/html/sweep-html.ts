@@ -86,7 +86,7 @@ export function renderSweepHtml(result: SweepResult): string {
     '</header>',
     `<section id="charts"><h2>Against ${escapeHtml(data.xTitle)}</h2><p class="hint">One line per architecture; a value where it failed (more than 1% of requests, or not measured) is a gap, listed under the chart. Slopes are least-squares fits over the values it did not fail at.</p>` +
       `${result.points.length === 0 ? '<p class="empty">Nothing was measured.</p>' : `<div class="grid">${charts}</div>`}</section>`,
-    `<section id="tables"><h2>The figures</h2>${summary.tables.map((t) => table(t, summary.architectures)).join('')}</section>`,
+    `<section id="tables"><h2>The figures</h2>${summary.tables.map((t) => table(t, t.columns ?? summary.architectures)).join('')}</section>`,
     summary.memory === undefined
       ? ''
       : `<section id="memory"><h2>Memory per session</h2><p class="hint">Where sessions live (the replicas' RSS for sticky, the store's own figure otherwise), its growth over the load ÷ the sessions held at the end (an upper bound: a heap warming up is in it); over a sweep of <code>load.sessions</code>, fitted against the sessions held.</p>${table(summary.memory.table, summary.memory.columns)}${list(summary.memory.lines)}</section>`,
