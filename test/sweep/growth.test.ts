@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { classify, failureOf, sweepGrowth } from '../../src/sweep/growth.js';
 import { fitLine } from '../../src/sweep/linear-fit.js';
-import { syntheticSweep } from './synthetic-sweep.js';
+import { SIZE_KIB as kib, SIZE_SWEEP as SIZE, syntheticSweep } from './synthetic-sweep.js';
 
 describe('the slope fit', () => {
   test('a least-squares line: exact on points of a line, and its r² on scattered ones', () => {
@@ -27,17 +27,8 @@ describe('the slope fit', () => {
   });
 });
 
-const SIZE = `name: size
-architectures: [sticky, redis, cookie]
-session: {adds: 8}
-load: {model: open, rate: 500/s}
-sweep:
-  session.payload: [64B, 512B, 2KiB, 8KiB]
-`;
 
 describe('growth along a swept session size', () => {
-  // Session state at checkout: 8 × payload = 0.5, 4, 16, 64 KiB.
-  const kib = [0.5, 4, 16, 64];
   const sweep = syntheticSweep(SIZE, (i, arch) => {
     if (arch === 'redis') return { p50: 300 + 7 * kib[i], cpuUs: 80 + 2.5 * kib[i], bytes: Math.round(600 + 2 * 1024 * kib[i]) };
     if (arch === 'sticky') return { p50: [250, 262, 244, 255][i], cpuUs: 60, bytes: 600 };

@@ -12,16 +12,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { renderSweepHtml } from '../../src/report/html/sweep-html.js';
 import { renderSweepMarkdown } from '../../src/report/sweep-markdown.js';
 import { renderSweepTerminal } from '../../src/report/sweep-terminal.js';
-import { syntheticSweep } from './synthetic-sweep.js';
+import { SIZE_KIB as kib, SIZE_SWEEP as SIZE, syntheticSweep } from './synthetic-sweep.js';
 
-const SIZE = `name: size
-architectures: [sticky, redis, cookie]
-session: {adds: 8}
-load: {model: open, rate: 500/s}
-sweep:
-  session.payload: [64B, 512B, 2KiB, 8KiB]
-`;
-const kib = [0.5, 4, 16, 64];
 const sweep = syntheticSweep(SIZE, (i, arch) => {
   if (arch === 'redis') return { p50: 300 + 7 * kib[i], cpuUs: 80 + 2.5 * kib[i], bytes: Math.round(600 + 2048 * kib[i]) };
   if (arch === 'sticky') return { p50: [250, 262, 244, 255][i], cpuUs: 60, bytes: 600 };

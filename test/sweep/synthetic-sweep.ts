@@ -70,3 +70,15 @@ export function syntheticSweep(yaml: string, figures: (pointIndex: number, archi
     points,
   };
 }
+
+/** Three architectures at four session sizes (8 adds: 0.5, 4, 16 and 64 KiB of session at checkout). */
+export const SIZE_SWEEP = `name: size
+architectures: [sticky, redis, cookie]
+session: {adds: 8}
+load: {model: open, rate: 500/s}
+sweep:
+  session.payload: [64B, 512B, 2KiB, 8KiB]
+`;
+
+/** Session state at checkout of each SIZE_SWEEP point, KiB. */
+export const SIZE_KIB = [0.5, 4, 16, 64];

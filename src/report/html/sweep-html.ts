@@ -9,12 +9,8 @@ import { formatLatencyUs, formatPercent, formatRate } from '../format.js';
 import { FAILED_MARK, buildSweepSummary, type SweepTable } from '../sweep-summary.js';
 import { buildSweepChartData } from './sweep-chart-data.js';
 import { drawSweepCharts } from './draw-sweep-charts.js';
-import { escapeHtml, jsonForScript, scriptText, styleText } from './escape-html.js';
-import { REPORT_CSS } from './report-css.js';
-import { uplotAssets } from './uplot-assets.js';
-
-const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+import { chartPage } from './chart-page.js';
+import { escapeHtml } from './escape-html.js';
 
 const list = (items: readonly string[]): string => (items.length === 0 ? '' : `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`);
 
@@ -47,15 +43,8 @@ function pointsSection(result: SweepResult): string {
 
 /** Renders a sweep result as one self-contained HTML page. Pure apart from reading uPlot's files. */
 export function renderSweepHtml(result: SweepResult): string {
-  const uplot = uplotAssets();
   const summary = buildSweepSummary(result);
   const data = buildSweepChartData(result);
-  const bootstrap =
-    '(function () {\n' +
-    "  var data = JSON.parse(document.getElementById('statebench-sweep').textContent);\n" +
-    `  var draw = ${drawSweepCharts.toString()};\n` +
-    '  window.statebenchCharts = draw(uPlot, data, document);\n' +
-    '})();';
   const charts = data.charts
     .map(
       (c) =>
@@ -65,40 +54,27 @@ export function renderSweepHtml(result: SweepResult): string {
     )
     .join('');
   const banner = result.complete ? '' : `<p class="banner"><strong>Incomplete</strong>${result.incompleteReason ? `: ${escapeHtml(result.incompleteReason)}` : ''}.</p>`;
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(summary.title)}</title>`,
-    `<style>${styleText(uplot.css)}</style>`,
-    `<style>${styleText(REPORT_CSS)}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    '<header>',
-    `<h1>${escapeHtml(summary.title)}</h1>`,
-    result.scenario.description ? `<p class="description">${escapeHtml(result.scenario.description)}</p>` : '',
-    ...summary.context.map((c) => `<p class="meta">${escapeHtml(c)}</p>`),
-    banner,
-    '</header>',
-    `<section id="charts"><h2>Against ${escapeHtml(data.xTitle)}</h2><p class="hint">One line per architecture; a value where it failed (more than 1% of requests, or not measured) is a gap, listed under the chart. Slopes are least-squares fits over the values it did not fail at.</p>` +
-      `${result.points.length === 0 ? '<p class="empty">Nothing was measured.</p>' : `<div class="grid">${charts}</div>`}</section>`,
-    `<section id="tables"><h2>The figures</h2>${summary.tables.map((t) => table(t, t.columns ?? summary.architectures)).join('')}</section>`,
-    summary.memory === undefined
-      ? ''
-      : `<section id="memory"><h2>Memory per session</h2><p class="hint">Where sessions live (the replicas' RSS for sticky, the store's own figure otherwise), its growth over the load ÷ the sessions held at the end (an upper bound: a heap warming up is in it); over a sweep of <code>load.sessions</code>, fitted against the sessions held.</p>${table(summary.memory.table, summary.memory.columns)}${list(summary.memory.lines)}</section>`,
-    summary.warnings.length > 0 ? `<section id="warnings"><h2>Warnings</h2>${list(summary.warnings)}</section>` : '',
-    pointsSection(result),
-    `<footer>${escapeHtml(environmentParts(result).join(' · '))} · sweep schema ${result.schemaVersion}</footer>`,
-    '</main>',
-    `<script>${scriptText(uplot.js)}</script>`,
-    `<script id="statebench-sweep" type="application/json">${jsonForScript(data)}</script>`,
-    `<script>${scriptText(bootstrap)}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return chartPage({
+    title: summary.title,
+    dataId: 'statebench-sweep',
+    data,
+    draw: drawSweepCharts,
+    sections: [
+      '<header>',
+      `<h1>${escapeHtml(summary.title)}</h1>`,
+      result.scenario.description ? `<p class="description">${escapeHtml(result.scenario.description)}</p>` : '',
+      ...summary.context.map((c) => `<p class="meta">${escapeHtml(c)}</p>`),
+      banner,
+      '</header>',
+      `<section id="charts"><h2>Against ${escapeHtml(data.xTitle)}</h2><p class="hint">One line per architecture; a value where it failed (more than 1% of requests, or not measured) is a gap, listed under the chart. Slopes are least-squares fits over the values it did not fail at.</p>` +
+        `${result.points.length === 0 ? '<p class="empty">Nothing was measured.</p>' : `<div class="grid">${charts}</div>`}</section>`,
+      `<section id="tables"><h2>The figures</h2>${summary.tables.map((t) => table(t, t.columns ?? summary.architectures)).join('')}</section>`,
+      summary.memory === undefined
+        ? ''
+        : `<section id="memory"><h2>Memory per session</h2><p class="hint">Where sessions live (the replicas' RSS for sticky, the store's own figure otherwise), its growth over the load ÷ the sessions held at the end (an upper bound: a heap warming up is in it); over a sweep of <code>load.sessions</code>, fitted against the sessions held.</p>${table(summary.memory.table, summary.memory.columns)}${list(summary.memory.lines)}</section>`,
+      summary.warnings.length > 0 ? `<section id="warnings"><h2>Warnings</h2>${list(summary.warnings)}</section>` : '',
+      pointsSection(result),
+      `<footer>${escapeHtml(environmentParts(result).join(' · '))} · sweep schema ${result.schemaVersion}</footer>`,
+    ],
+  });
 }
