@@ -58,6 +58,11 @@ function formatSlope(unit: 'µs' | 'B', slope: number): string {
   return `${sign}${abs >= 1000 ? formatLatencyUs(abs) : `${abs >= 100 ? abs.toFixed(0) : abs >= 10 ? abs.toFixed(1) : abs.toFixed(2)} µs`}`;
 }
 
+/** R² cut (not rounded) to two decimals, so 0.897, short of the 0.9 a line needs, never reads 0.90. */
+function r2Text(r2: number): string {
+  return (Math.floor(r2 * 100 + 1e-9) / 100).toFixed(2);
+}
+
 /** A fit in words: `redis +7.02 µs per KiB of session (R² 1.00 over 4 values)`. */
 export function fitSentence(fit: GrowthFit, unit: 'µs' | 'B'): string {
   const who = fit.held === undefined ? fit.architecture : `${fit.architecture} at ${fit.held}`;
@@ -67,13 +72,13 @@ export function fitSentence(fit: GrowthFit, unit: 'µs' | 'B'): string {
   const ends = `${formatMetricValue(unit, fit.fromValue)} → ${formatMetricValue(unit, fit.toValue)}`;
   switch (fit.verdict) {
     case 'linear': {
-      const how = fit.points === 2 ? 'from 2 values: a line by definition' : `R² ${fit.r2!.toFixed(2)} over ${fit.points} values`;
+      const how = fit.points === 2 ? 'from 2 values: a line by definition' : `R² ${r2Text(fit.r2!)} over ${fit.points} values`;
       return `${who}: ${formatSlope(unit, fit.slopePerStep!)} per ${fit.stepWords} (${how}; ${ends})${fails}`;
     }
     case 'flat':
       return `${who}: flat (${ends})${fails}`;
     case 'not-linear':
-      return `${who}: ${ends}, not along a line (R² ${fit.r2!.toFixed(2)} over ${fit.points} values): no slope${fails}`;
+      return `${who}: ${ends}, not along a line (R² ${r2Text(fit.r2!)} over ${fit.points} values): no slope${fails}`;
     case 'too-few':
       return `${who}: measured at ${fit.points === 0 ? 'no value' : 'one value'}, nothing to fit${fails}`;
   }
@@ -93,7 +98,7 @@ function memoryLine(m: MemoryFit): string {
   const perPoint = m.perPoint.filter((b): b is number => b !== null);
   const where = m.holder === 'replicas' ? 'in the replicas' : 'in the store';
   if (m.bytesPerSession !== null) {
-    return `${m.architecture}: ${formatSize(Math.max(0, m.bytesPerSession))} per session ${where} (${m.measure}, fitted against the sessions held, R² ${m.r2!.toFixed(2)})`;
+    return `${m.architecture}: ${formatSize(Math.max(0, m.bytesPerSession))} per session ${where} (${m.measure}, fitted against the sessions held, R² ${r2Text(m.r2!)})`;
   }
   if (perPoint.length === 0) return `${m.architecture}: not read`;
   const lo = Math.min(...perPoint);
