@@ -143,21 +143,33 @@ export function validateSweep(
   if (fields === undefined || base.scenario === undefined || problems.length > 0) return { scenario: undefined, problems };
 
   const seen = new Set<string>();
-  const points: { at: number[]; scenario: Scenario }[] = [];
-  for (const at of grid(fields.map((f) => f.values.length))) {
-    const pointData = structuredClone(rest);
-    fields.forEach((f, i) => setAt(pointData, f.path.split('.'), f.values[at[i]]));
-    const point = validate(pointData, defaultName);
-    if (point.scenario !== undefined) {
-      points.push({ at, scenario: point.scenario });
-      continue;
-    }
-    for (const problem of point.problems) {
-      const mapped = pointProblem(fields, at, problem);
+  const report = (fieldsShown: typeof fields, at: number[], list: PathProblem[]): void => {
+    for (const problem of list) {
+      const mapped = pointProblem(fieldsShown, at, problem);
       const key = `${JSON.stringify(mapped.path)}\0${mapped.message}`;
       if (!seen.has(key)) problems.push(mapped);
       seen.add(key);
     }
+  };
+  // Each value alone first (the file with that one value): a value wrong in itself is said once,
+  // not once per combination of a grid.
+  const bad = fields.map((f) =>
+    f.values.map((value, i) => {
+      const pointData = structuredClone(rest);
+      setAt(pointData, f.path.split('.'), value);
+      const alone = validate(pointData, defaultName);
+      if (alone.scenario === undefined) report([f], [i], alone.problems);
+      return alone.scenario === undefined;
+    }),
+  );
+  const points: { at: number[]; scenario: Scenario }[] = [];
+  for (const at of grid(fields.map((f) => f.values.length))) {
+    if (at.some((i, f) => bad[f][i])) continue;
+    const pointData = structuredClone(rest);
+    fields.forEach((f, i) => setAt(pointData, f.path.split('.'), f.values[at[i]]));
+    const point = validate(pointData, defaultName);
+    if (point.scenario !== undefined) points.push({ at, scenario: point.scenario });
+    else report(fields, at, point.problems);
   }
   if (problems.length > 0) return { scenario: undefined, problems };
 

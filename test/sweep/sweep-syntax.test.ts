@@ -91,6 +91,12 @@ describe('sweep: in a scenario', () => {
     ]);
   });
 
+  test('in a grid, a value wrong in itself is said once, not once per combination', () => {
+    expect(lines(problemsOf(`${BASE}sweep:\n  session.payload: [64B, lots]\n  replicas: [1, 2, 3]\n`))).toEqual([
+      'bad.yaml › sweep["session.payload"][1]: `lots`: expected a size such as `64B`, `2kB` or `1KiB` (units: B, kB, KiB, MB, MiB, GB, GiB), got `lots` (line 5)',
+    ]);
+  });
+
   test('a combination a point cannot run is said against it: adds × payload beyond the cart limit', () => {
     expect(lines(problemsOf(`${BASE}sweep:\n  session.payload: [64B, 512KiB]\n  session.adds: [8, 1000]\n`))).toEqual([
       'bad.yaml › sweep["session.payload"][1]: `512KiB` (with `session.adds` `1000`): 1000 adds of 512KiB make a 500MiB cart per session; at most 64MiB (every request loads and saves it): fewer `adds` or a smaller `payload` (line 5)',
