@@ -11,8 +11,22 @@ import { runSweep, type SweepListener } from '../sweep/run-sweep.js';
 import type { SweepResult } from '../sweep/sweep-result.js';
 import { useColor, type CliIO } from './io.js';
 import { progressListener } from './progress.js';
-import type { RunCommandOptions } from './run.js';
 import { prepareSidePath, sidePath } from './side-path.js';
+
+/** The options of `run` a sweep reads (`run`'s own, passed on as they are). */
+export interface SweepCommandOptions {
+  out?: string;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  redisUrl?: string;
+  repeat?: number;
+  markdown?: string | boolean;
+  html?: string | boolean;
+  junit?: string;
+  strict?: boolean;
+}
 
 /** Whole seconds, as the estimate is: `1m40s`. */
 const roughly = (ms: number): string => formatDuration(Math.max(1000, Math.round(ms / 1000) * 1000));
@@ -22,7 +36,7 @@ const roughly = (ms: number): string => formatDuration(Math.max(1000, Math.round
  * take, runs every architecture at every point with progress, saves the result after every
  * point, reports; returns the exit code.
  */
-export async function runSweepCommand(file: string, scenario: Scenario, options: RunCommandOptions, io: CliIO): Promise<number> {
+export async function runSweepCommand(file: string, scenario: Scenario, options: SweepCommandOptions, io: CliIO): Promise<number> {
   if (options.junit !== undefined) {
     throw new InvalidInputError([{ file: '--junit', path: '', message: 'a sweep writes no JUnit report: its thresholds are judged at every point, and `--markdown` or the exit code say which failed' }]);
   }
@@ -65,7 +79,7 @@ export async function runSweepCommand(file: string, scenario: Scenario, options:
   }
 }
 
-async function runAndSave(file: string, scenario: Scenario, options: RunCommandOptions, io: CliIO, sink: ResultFile): Promise<SweepResult> {
+async function runAndSave(file: string, scenario: Scenario, options: SweepCommandOptions, io: CliIO, sink: ResultFile): Promise<SweepResult> {
   const quiet = options.quiet || options.json;
   const listener: SweepListener = quiet ? { notice: (m) => io.stderr.write(`notice: ${m}\n`) } : sweepProgress(io, options);
   let partial: SweepResult | undefined;
@@ -92,7 +106,7 @@ async function runAndSave(file: string, scenario: Scenario, options: RunCommandO
 }
 
 /** The plan before anything starts, a line per point with what is left, and each architecture's live progress. */
-function sweepProgress(io: CliIO, options: RunCommandOptions): SweepListener {
+function sweepProgress(io: CliIO, options: SweepCommandOptions): SweepListener {
   const color = useColor(io, 'stderr', options.color);
   const runs = progressListener(io.stderr, { tty: Boolean(io.stderr.isTTY), color });
   const w = (s: string): void => void io.stderr.write(`${s}\n`);

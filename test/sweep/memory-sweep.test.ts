@@ -51,10 +51,12 @@ describe.skipIf(!redisAvailable())('memory per session over a sweep of load.sess
       expect(fit.bytesPerSession!).toBeGreaterThan(200);
       expect(fit.bytesPerSession!).toBeLessThan(80 * 1024);
     }
-    // Redis says how many keys it holds: one per session the clients hold.
+    // Redis says how many keys it holds: one per session the clients hold, and a few more for
+    // logins whose answer the client never got (timed out, or in flight when the run ended).
     for (const p of result.points) {
       const redis = p.run.architectures.find((a) => a.architecture === 'redis')!.memory!;
-      expect(Math.abs(redis.store!.sessions! - redis.sessionsHeld)).toBeLessThanOrEqual(Math.ceil(0.02 * redis.sessionsHeld) + 2);
+      expect(redis.store!.sessions!).toBeGreaterThanOrEqual(redis.sessionsHeld - 2);
+      expect(redis.store!.sessions!).toBeLessThanOrEqual(Math.ceil(1.1 * redis.sessionsHeld) + 2);
     }
   });
 });

@@ -49,7 +49,7 @@ describe('the terminal and Markdown reports of a sweep', () => {
     expect(text).toContain('│ 8KiB            │   0.0% │  0.0% │ ✗ 43.0% │');
     // What keeping state elsewhere adds over sticky at each value (here, without paired seconds: the p50s' difference).
     expect(text).toContain('│ 8KiB            │ +493 µs │ ✗ 413 on 43% of requests │');
-    expect(text).toContain('Growth of p50 latency added over sticky\n  redis: +6.98 µs per KiB of session (R² 1.00 over 4 values; 54 µs → 493 µs)');
+    expect(text).toContain('Growth of p50 latency added over sticky\n  redis: +6.98 µs per KiB of session (R² 0.99 over 4 values; 54 µs → 493 µs)');
   });
 
   test('Markdown: the same tables and sentences', () => {
