@@ -47,9 +47,11 @@ describe.skipIf(!redisAvailable())('memory per session over a sweep of load.sess
       console.log(`${fit.architecture}: ${fit.bytesPerSession} B/session reported, ${Math.round(implied)} implied by ${fit.measure}; sessions held ${small.sessionsHeld} → ${large.sessionsHeld}`);
       expect(fit.bytesPerSession).not.toBeNull();
       expect(Math.abs(fit.bytesPerSession! - implied)).toBeLessThanOrEqual(0.2 * Math.abs(implied));
-      // A session holds at most two items of 32 KiB: anything above 80 KiB would be counting something else.
+      // A session holds at most two items of 32 KiB: Redis's figure above 80 KiB would be counting
+      // something else. RSS also counts the heap V8 keeps in proportion to live data (about
+      // twice it, seen here) and garbage not yet collected: up to four times that.
       expect(fit.bytesPerSession!).toBeGreaterThan(200);
-      expect(fit.bytesPerSession!).toBeLessThan(80 * 1024);
+      expect(fit.bytesPerSession!).toBeLessThan((fit.holder === 'store' ? 1 : 4) * 80 * 1024);
     }
     // Redis says how many keys it holds: one per session the clients hold, and a few more for
     // logins whose answer the client never got (timed out, or in flight when the run ended).
