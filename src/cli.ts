@@ -10,6 +10,8 @@ Examples:
   $ statebench run scenarios/ci-smoke.yaml --markdown --junit junit.xml
   $ statebench run kill-one-replica --arch sticky,sqlite --out results/mine.json
   $ statebench run --json > result.json         the result JSON on stdout, nothing else
+  $ statebench run session-size                 a sweep: every architecture at each session size
+  $ statebench run ci-smoke --sweep store.latency=0ms,0.5ms,2ms
 
 Exit codes: 0 ok · 1 run failed or did not measure · 2 invalid input · 3 result or report not written where asked
 (path on stderr) · 99 thresholds failed · 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP`;
@@ -31,6 +33,11 @@ Examples:
 
 Each probe is a few seconds of open load at one rate; a search takes minutes per architecture.
 CPU budgets (\`hosts:\`) need root or a delegated cgroup v2 cpu controller.`;
+
+/** A repeatable option's values, in the order given. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -77,6 +84,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .option('--shard <i/n>', 'generate slice i of n of the load (against `topology.external`); `statebench merge` adds the slices up')
     .option('--start-at <time>', 'begin the load at this ISO time (e.g. 2026-05-01T12:00:00Z), so shards on several machines begin together')
     .option('--allow-exec', 'let an external topology run the shell commands its scenario gives for faults (refused without it)')
+    .option('--sweep <field=values>', 'run every architecture at each value, e.g. session.payload=64B,512B,2KiB (twice for a grid); replaces the file\'s sweep:', collect, [])
     .addHelpText('after', EXAMPLES_RUN)
     .action(async (scenario: string, options) => {
       const { runCommand } = await import('./commands/run.js');
@@ -115,7 +123,8 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
   program
     .command('report')
     .description('print the report of a saved result again, or render it as Markdown or HTML')
-    .argument('<result>', 'a result JSON written by `statebench run`')
+    .argument('<result>', 'a result JSON written by `statebench run` (a run, a sweep) or `statebench capacity`')
+    .option('--point <point>', 'a sweep\'s point, as a run report: its number (1-based), value (`512B`) or label (`session.payload=512B`)')
     .option('--markdown [path]', 'write a Markdown summary (default: beside the result)')
     .option('--html [path]', 'write a self-contained HTML report (default: beside the result)')
     .option('--json', 'print the result JSON')

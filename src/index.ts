@@ -6,6 +6,11 @@
 export { runScenario, type RunOptions, type RunListener } from './run/run-scenario.js';
 export { runCapacity, type CapacityOptions, type CapacityListener } from './capacity/run-capacity.js';
 export { fitUsl, uslRps } from './capacity/usl.js';
+export { runSweep, type SweepOptions, type SweepListener } from './sweep/run-sweep.js';
+export { sweepGrowth, figuresAt, pointFigures } from './sweep/growth.js';
+export { fitLine, type LineFit } from './sweep/linear-fit.js';
+export type * from './sweep/sweep-result.js';
+export { applySweepPoint } from './scenario/sweep.js';
 export type * from './capacity/capacity-result.js';
 export { writeResultFile, defaultResultPath } from './run/write-result.js';
 export { loadScenarioFile, parseScenario, resolveBuiltinScenario } from './scenario/load-scenario.js';

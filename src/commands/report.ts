@@ -6,8 +6,13 @@ import { writeFileDurably } from '../run/write-result.js';
 import { prepareSidePath, sidePath } from './side-path.js';
 import { readCapacityResultIfAny } from '../report/read-capacity-result.js';
 import type { CapacityResult } from '../capacity/capacity-result.js';
+import { InvalidInputError } from '../errors.js';
+import { readSweepResultIfAny, sweepPointRun } from '../report/read-sweep-result.js';
+import type { SweepResult } from '../sweep/sweep-result.js';
 
 export interface ReportCommandOptions {
+  /** A sweep's point to render as a run report. */
+  point?: string;
   markdown?: string | boolean;
   html?: string | boolean;
   json?: boolean;
@@ -18,7 +23,12 @@ export interface ReportCommandOptions {
 export async function reportCommand(file: string, options: ReportCommandOptions, io: CliIO): Promise<number> {
   const capacity = await readCapacityResultIfAny(file);
   if (capacity !== undefined) return capacityReport(capacity, file, options, io);
-  const result = await readResultFile(file);
+  const sweep = await readSweepResultIfAny(file);
+  if (sweep !== undefined && options.point === undefined) return sweepReport(sweep, file, options, io);
+  if (sweep === undefined && options.point !== undefined) {
+    throw new InvalidInputError([{ file: '--point', path: '', message: `${file} is not a sweep: \`--point\` picks a point of a sweep's result` }]);
+  }
+  const result = sweep === undefined ? await readResultFile(file) : sweepPointRun(sweep, options.point!, file);
   const md = sidePath(options.markdown, file, '.md');
   const html = sidePath(options.html, file, '.html');
   // Both checked (their directories created) before either is written.
@@ -35,6 +45,30 @@ export async function reportCommand(file: string, options: ReportCommandOptions,
   }
   if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
+  return 0;
+}
+
+/** A sweep's file: its tables, slopes, Markdown and HTML, rebuilt from the saved points. */
+async function sweepReport(result: SweepResult, file: string, options: ReportCommandOptions, io: CliIO): Promise<number> {
+  const md = sidePath(options.markdown, file, '.md');
+  const html = sidePath(options.html, file, '.html');
+  if (md) await prepareSidePath(md, '--markdown');
+  if (html) await prepareSidePath(html, '--html');
+  if (md) {
+    const { renderSweepMarkdown } = await import('../report/sweep-markdown.js');
+    await writeFileDurably(md, renderSweepMarkdown(result));
+    io.stderr.write(`markdown: ${md}\n`);
+  }
+  if (html) {
+    const { renderSweepHtml } = await import('../report/html/sweep-html.js');
+    await writeFileDurably(html, renderSweepHtml(result));
+    io.stderr.write(`html: ${html}\n`);
+  }
+  if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else {
+    const { renderSweepTerminal } = await import('../report/sweep-terminal.js');
+    io.stdout.write(renderSweepTerminal(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
+  }
   return 0;
 }
 

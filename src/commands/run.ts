@@ -19,6 +19,7 @@ import { isDisturbed } from '../metrics/measurement-quality.js';
 import { BALANCER_KINDS } from '../balancer/index.js';
 import { parseShard } from './shard-option.js';
 import { parseStartAt } from './start-at-option.js';
+import { parseSweepOptions } from './sweep-option.js';
 
 export interface RunCommandOptions {
   out?: string;
@@ -47,6 +48,8 @@ export interface RunCommandOptions {
   startAt?: string;
   /** Let external topologies run the scenario's shell commands. */
   allowExec?: boolean;
+  /** `--sweep field=v1,v2` (repeated for a grid): replaces the file's `sweep:`. */
+  sweep?: string[];
 }
 
 /** `statebench run [SCENARIO]`: validate, run every architecture, save, report; returns the exit code. */
@@ -55,7 +58,8 @@ export async function runCommand(scenarioArg: string | undefined, options: RunCo
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   const startAtMs = options.startAt === undefined ? undefined : parseStartAt(options.startAt);
   const file = resolveBuiltinScenario(scenarioArg ?? 'kill-one-replica');
-  const { scenario } = await loadScenarioFile(file);
+  const sweep = parseSweepOptions(options.sweep);
+  const { scenario } = await loadScenarioFile(file, sweep === undefined ? {} : { sweep });
   if (options.redisUrl !== undefined) checkRedisUrlOption(options.redisUrl);
   if (options.workers !== undefined) scenario.load = { ...scenario.load, workers: options.workers };
   if (options.balancer !== undefined) scenario.balancers = parseBalancers(options.balancer);
@@ -66,6 +70,10 @@ export async function runCommand(scenarioArg: string | undefined, options: RunCo
     const dropped = scenario.thresholds.filter((t) => t.architecture && !scenario.architectures.includes(t.architecture));
     scenario.thresholds = scenario.thresholds.filter((t) => !dropped.includes(t));
     for (const t of dropped) io.stderr.write(`notice: threshold ${t.source} not checked: --arch leaves out ${t.architecture}\n`);
+  }
+  if (scenario.sweep !== undefined) {
+    const { runSweepCommand } = await import('./run-sweep.js');
+    return runSweepCommand(file, scenario, options, io);
   }
   // Every output path is checked and claimed before anything starts: a run must not be lost to a
   // path that could never be written.

@@ -9,7 +9,8 @@ export async function validateCommand(files: string[], io: CliIO): Promise<numbe
     const file = resolveBuiltinScenario(arg);
     try {
       const { scenario } = await loadScenarioFile(file);
-      io.stdout.write(`${file}: ok (${scenario.architectures.join(', ')}; ${scenario.faults.length} faults)\n`);
+      const sweep = scenario.sweep === undefined ? '' : `; a sweep of ${scenario.sweep.fields.map((f) => f.path).join(' × ')}: ${scenario.sweep.points.length} points`;
+      io.stdout.write(`${file}: ok (${scenario.architectures.join(', ')}; ${scenario.faults.length} faults${sweep})\n`);
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
       problems.push(...err.problems);

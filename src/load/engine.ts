@@ -42,6 +42,8 @@ export class Engine implements ExchangeSink {
   countedInFlight = 0;
   /** After the grace period nothing more is recorded. */
   closed = false;
+  /** Statuses of the recorded `http-4xx`/`http-5xx` answers, by code (only failures: off the hot path). */
+  readonly errorStatuses = new Map<number, number>();
   /** The model's continuation: what a user does once one of its requests completed. */
   onUserFree: (vu: VirtualUser, kind: OutcomeKind) => void = () => {};
 
@@ -155,6 +157,7 @@ export class Engine implements ExchangeSink {
     const record = ex.counted && !this.closed;
     if (ex.counted) this.countedInFlight--;
     const kind = this.interpret(ex, transportKind, nowMs, record);
+    if (record && (kind === 'http-4xx' || kind === 'http-5xx')) this.errorStatuses.set(ex.status, (this.errorStatuses.get(ex.status) ?? 0) + 1);
     if (record) {
       this.opts.recorder.request(
         ex.endpoint,
@@ -234,6 +237,13 @@ export class Engine implements ExchangeSink {
         return kind;
     }
     return kind;
+  }
+
+  /** Users holding a session now (logged in, not yet out or lost). */
+  sessionsHeld(): number {
+    let held = 0;
+    for (const vu of this.users) if (vu.token !== undefined) held++;
+    return held;
   }
 
   async destroy(): Promise<void> {

@@ -75,4 +75,14 @@ export interface LoadStats {
   unfinished: number;
   open?: OpenModelStats;
   closed?: ClosedModelStats;
+  /**
+   * Sessions the virtual users held when the load ended (logged in, not yet logged out or lost):
+   * what the replicas or the store should be holding then, for memory per session.
+   */
+  sessionsHeld?: number;
+  /**
+   * HTTP statuses of the window's failed answers (`http-4xx`, `http-5xx`), by code: a `413` (a
+   * session too large for a cookie) told apart from any other 4xx. Absent when there were none.
+   */
+  errorStatuses?: Record<string, number>;
 }

@@ -168,6 +168,8 @@ export function mergeStats(
   const opens = parts.map((p) => p.open).filter((o): o is OpenModelStats => o !== undefined);
   const closeds = parts.map((p) => p.closed).filter((c): c is ClosedModelStats => c !== undefined);
   const aborted = window.aborted || parts.some((p) => p.aborted);
+  const statuses: Record<string, number> = {};
+  for (const p of parts) for (const [code, n] of Object.entries(p.errorStatuses ?? {})) statuses[code] = (statuses[code] ?? 0) + n;
   return {
     windowStartMs: window.windowStartMs,
     windowEndMs: window.windowEndMs,
@@ -194,5 +196,7 @@ export function mergeStats(
             betweenRequestsMs: sum(closeds, (c) => c.betweenRequestsMs),
             loopDelayUs: mergeDelays(closeds.map((c) => c.loopDelayUs)),
           },
+    ...(parts.every((p) => p.sessionsHeld !== undefined) ? { sessionsHeld: sum(parts, (p) => p.sessionsHeld!) } : {}),
+    ...(Object.keys(statuses).length === 0 ? {} : { errorStatuses: statuses }),
   };
 }

@@ -83,6 +83,8 @@ export async function runLoadHere(opts: RunLoadOptions, shard: EngineShard = {})
     await new Promise((r) => setTimeout(r, 5));
   }
   const unfinished = engine.countedInFlight + neverSent;
+  const sessionsHeld = engine.sessionsHeld();
+  const errorStatuses = engine.errorStatuses.size === 0 ? undefined : Object.fromEntries([...engine.errorStatuses].map(([code, n]) => [String(code), n]));
   await engine.destroy();
   return {
     windowStartMs: engine.windowStartMs,
@@ -95,5 +97,7 @@ export async function runLoadHere(opts: RunLoadOptions, shard: EngineShard = {})
     unfinished,
     open: open?.stats(),
     closed: closed === undefined ? undefined : { ...closed.stats(), loopDelayUs: loopDelay!.stats() },
+    sessionsHeld,
+    ...(errorStatuses === undefined ? {} : { errorStatuses }),
   };
 }

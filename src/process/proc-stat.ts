@@ -43,3 +43,29 @@ export function processCpuMs(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** Resident set size of a process (`VmRSS` of /proc/<pid>/status), bytes; undefined when it is gone. */
+export function processRssBytes(pid: number): number | undefined {
+  try {
+    const kib = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1];
+    return kib === undefined ? undefined : Number(kib) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Bytes a process has read and written through system calls (`rchar`, `wchar` of
+ * /proc/<pid>/io: sockets and files alike, cache hits included); undefined when it is gone or
+ * the file cannot be read (another user's process).
+ */
+export function processIoBytes(pid: number): { readBytes: number; writtenBytes: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/io`, 'latin1');
+    const read = /^rchar:\s+(\d+)$/m.exec(text)?.[1];
+    const written = /^wchar:\s+(\d+)$/m.exec(text)?.[1];
+    return read === undefined || written === undefined ? undefined : { readBytes: Number(read), writtenBytes: Number(written) };
+  } catch {
+    return undefined;
+  }
+}

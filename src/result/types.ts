@@ -136,6 +136,11 @@ export interface RequestCounts {
   dropped: number;
   /** Still in flight when the grace period ended. sent = ok + failed + unfinished. */
   unfinished: number;
+  /**
+   * HTTP statuses of the `http-4xx` and `http-5xx` errors, by code (`{"413": 1204}`: a session
+   * too large for its cookie). Absent when there were none, and in results written before it was recorded.
+   */
+  errorStatuses?: Record<string, number>;
 }
 
 export interface ArchitectureResult {
@@ -213,6 +218,16 @@ export interface ArchitectureResult {
   timeline: TimelineSecond[];
   cpu: CpuUsage[];
   histograms: EncodedHistograms;
+  /**
+   * Memory of where sessions live, before the load and after it, per session held (src/metrics/
+   * session-memory.ts). Absent in results written before it was recorded.
+   */
+  memory?: SessionMemory;
+  /**
+   * Bytes each replica and store process read and wrote over the measured window (sockets and
+   * files). Absent where /proc cannot be read, and in results written before it was recorded.
+   */
+  io?: IoUsage[];
   /**
    * Whether the machine disturbed the measurement (src/metrics/measurement-quality.ts): the
    * generator's lateness, CPU taken by foreign processes, steal, a first-second transient.
@@ -368,6 +383,45 @@ export interface CpuUsage {
   cores: number;
   /** The component's CPU budget in cores (`hosts:`), when it had one: `cores` of `budgetCores`. */
   budgetCores?: number;
+}
+
+/**
+ * What holding sessions cost in memory: the figure of where they live (replica RSS, the store's
+ * own measure) right after the topology started and after the load, and the sessions held then.
+ */
+export interface SessionMemory {
+  /** Where this architecture keeps sessions: replica memory (sticky), a store, or the client (nothing to read). */
+  holder: 'replicas' | 'store' | 'client';
+  /** Sessions the virtual users held when memory was read, after the load (logged in, not yet out or lost). */
+  sessionsHeld: number;
+  /** Each replica's resident set size (RSS) before any load and after it, bytes; replicas running at both reads. */
+  replicas: { replica: string; beforeBytes: number; afterBytes: number }[];
+  /** The store's own figure, before and after, bytes; absent without a store, or when it could not say. */
+  store?: {
+    /** What was read: `used_memory (INFO memory)`, `session table size (pg_total_relation_size)`. */
+    measure: string;
+    beforeBytes: number;
+    afterBytes: number;
+    /** Sessions (keys, rows, items) the store said it held after the load. */
+    sessions?: number;
+  };
+  /**
+   * The holder's growth over the load divided by the sessions held, bytes: an upper bound on
+   * what one session costs (growth that is not sessions, such as a replica's heap warming up,
+   * is in it too; a sweep over `load.sessions` takes it out by fitting growth against sessions).
+   * Null for the client, with no session held, or when the holder could not be read.
+   */
+  bytesPerSession: number | null;
+}
+
+/** Bytes one process read and wrote over the measured window (`rchar`/`wchar`: sockets and files). */
+export interface IoUsage {
+  /** `replica-1`, `store` (its forked processes counted in). */
+  component: string;
+  readBytes: number;
+  writtenBytes: number;
+  /** (read + written) per completed request. */
+  bytesPerRequest: number;
 }
 
 /** hdr-histogram-js `encodeIntoCompressedBase64`, settings from src/hdr/histogram.ts. */

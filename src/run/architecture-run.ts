@@ -7,6 +7,8 @@ import { FAULTS } from '../faults/index.js';
 import { startFaultTimeline, type FaultTimeline } from '../faults/timeline.js';
 import { runLoad } from '../load/run-load.js';
 import { CpuSampler } from '../metrics/cpu-sampler.js';
+import { IoSampler } from '../metrics/io-sampler.js';
+import { sessionHolder, sessionMemory, snapshotMemory, type MemorySnapshot } from '../metrics/session-memory.js';
 import { Recorder } from '../metrics/recorder.js';
 import { summarize } from '../metrics/summarize.js';
 import type { ArchitectureResult, FaultEvent, TimelineSecond } from '../result/types.js';
@@ -78,6 +80,11 @@ export class ArchitectureRun {
   private windowStartedAt: string | undefined;
   private readonly timelines: { timeline: FaultTimeline; offsetMs: number }[] = [];
   private cpu: CpuSampler | undefined;
+  private io: IoSampler | undefined;
+  /** What the topology held before any load of this run, for memory per session. */
+  private memoryBefore: MemorySnapshot | undefined;
+  private sessionsHeld: number | undefined;
+  private errorStatuses: Record<string, number> | undefined;
   private error: string | undefined;
   private windowStartMs = Number.NaN;
   private measuredMs = 0;
@@ -110,6 +117,7 @@ export class ArchitectureRun {
       if (this.opts.balancer === 'haproxy' && this.topology.balancer === undefined) {
         this.topology.attachBalancer(await startHaproxyFront(this.topology, this.architecture, { sessionTtlS: this.scenario.store.sessionTtlS, ...(this.scenario.haproxy === undefined ? {} : { settings: this.scenario.haproxy }) }));
       }
+      this.memoryBefore = await snapshotMemory(this.topology);
       this.opts.listener?.topology?.(this.topology);
       return true;
     } catch (err) {
@@ -130,6 +138,8 @@ export class ArchitectureRun {
     const router = topology.balancer !== undefined ? createBalancerRouter(topology.balancer.url) : createRouter(topology, { sticky: this.architecture.routing === 'sticky' });
     const cpu = new CpuSampler(() => topology.processes(), this.opts.neighbours);
     this.cpu = cpu;
+    const io = new IoSampler(() => topology.processes());
+    this.io = io;
     try {
       if (this.opts.startAtMs !== undefined) await sleepUntil(this.opts.startAtMs, opts.signal);
       const stats = await runLoad({
@@ -148,11 +158,13 @@ export class ArchitectureRun {
           this.windowStartMs = startMs;
           this.windowStartedAt = new Date(Date.now() - (performance.now() - startMs)).toISOString();
           cpu.start(startMs);
+          io.windowStart();
           this.opts.listener?.windowStart?.(startMs);
           opts.onWindowStart?.(startMs);
         },
         onWindowEnd: (endMs) => {
           cpu.end();
+          io.windowEnd();
           this.recorder.endMeasuring(endMs);
         },
       });
@@ -160,6 +172,8 @@ export class ArchitectureRun {
       this.aborted = stats.aborted;
       this.unfinished = stats.unfinished;
       this.targetRps = stats.open?.targetRps;
+      this.sessionsHeld = stats.sessionsHeld;
+      this.errorStatuses = stats.errorStatuses;
     } catch (err) {
       this.error = (err as Error).message;
     } finally {
@@ -196,6 +210,7 @@ export class ArchitectureRun {
     this.recorder.finish(performance.now());
     // Read before the stop: a stopped topology runs nothing.
     const budgets = this.topology?.cpuBudgets?.() ?? new Map<string, number>();
+    const memoryAfter = this.topology !== undefined && this.memoryBefore !== undefined && this.sessionsHeld !== undefined ? await snapshotMemory(this.topology) : undefined;
     if (this.opts.topology === undefined) await this.topology?.stop();
     const result = summarize(this.recorder, {
       architecture: this.architecture.name,
@@ -218,6 +233,10 @@ export class ArchitectureRun {
       return budgetCores === undefined ? c : { ...c, budgetCores };
     });
     result.cpu = this.opts.sharedGenerator ? cpu.filter((c) => c.component !== 'generator') : cpu;
+    if (this.errorStatuses !== undefined) result.requests.errorStatuses = this.errorStatuses;
+    if (memoryAfter !== undefined) result.memory = sessionMemory(sessionHolder(this.architecture), this.memoryBefore!, memoryAfter, this.sessionsHeld!);
+    const io = this.io?.usage(result.requests.ok + result.requests.failed);
+    if (io !== undefined) result.io = io;
     return result;
   }
 }

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { InvalidInputError } from '../errors.js';
 import { readProcStat } from '../process/proc-stat.js';
 import { guardDir, releaseDir } from '../process/reaper.js';
-import type { RunResult } from '../result/types.js';
 import { formatSize } from '../syntax/units.js';
 import { defaultResultPathFor, writeFileDurably } from './write-result.js';
 
@@ -15,6 +14,16 @@ const MIN_FREE_BYTES = 4 * 1024 * 1024;
 const MAX_NAME_BYTES = 255;
 /** Default names tried (`…-2.json`, `…-3.json`) when runs started in the same second. */
 const MAX_SUFFIX = 100;
+
+/** What `save` and `finish` write: a run's result, or a sweep's (its points instead of architectures). */
+export interface SavedResult {
+  complete: boolean;
+  incompleteReason?: string;
+  startedAt: string;
+  finishedAt: string;
+  architectures?: readonly unknown[];
+  points?: readonly unknown[];
+}
 
 /** How the final write went: at the path asked for, in a fallback file instead, or nowhere. */
 export type SaveOutcome =
@@ -109,13 +118,12 @@ export class ResultFile {
    * Rewrites the file with what is measured so far, marked unfinished (`complete: false`), after
    * the writes before it. Never rejects: a failure is kept for `finish` to report.
    */
-  save(result: RunResult, total: number): Promise<void> {
-    const snapshot: RunResult = {
+  save(result: SavedResult, total: number): Promise<void> {
+    const done = result.points === undefined ? `${result.architectures?.length ?? 0} of ${total} architecture runs` : `${result.points.length} of ${total} points`;
+    const snapshot: SavedResult = {
       ...result,
       complete: false,
-      incompleteReason: result.complete
-        ? `unfinished: saved after ${result.architectures.length} of ${total} architecture runs (statebench stopped, or was still running)`
-        : result.incompleteReason,
+      incompleteReason: result.complete ? `unfinished: saved after ${done} (statebench stopped, or was still running)` : result.incompleteReason,
       finishedAt: new Date().toISOString(),
     };
     const text = `${JSON.stringify(snapshot, null, 2)}\n`;
@@ -133,7 +141,7 @@ export class ResultFile {
   }
 
   /** Writes the final result where asked, or in a fallback file when that fails; never rejects. */
-  async finish(result: RunResult): Promise<SaveOutcome> {
+  async finish(result: SavedResult): Promise<SaveOutcome> {
     await this.chain;
     const text = `${JSON.stringify(result, null, 2)}\n`;
     let error: string;

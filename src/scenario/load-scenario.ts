@@ -18,7 +18,7 @@ import { formatSize } from '../syntax/units.js';
  * order, each with its field path and line); returns the resolved Scenario otherwise.
  * `fileName` is used in messages and, without extension, as the default scenario name.
  */
-export function parseScenario(text: string, fileName: string): Scenario {
+export function parseScenario(text: string, fileName: string, opts: ScenarioOverrides = {}): Scenario {
   if (text.length > LIMITS.scenarioFileBytes) throw new InvalidInputError([{ file: fileName, path: '', message: tooBig(text.length) }]);
   const lineCounter = new LineCounter();
   // The core schema whatever the file's `%YAML` directive says (no 1.1 timestamps, `yes` booleans
@@ -59,10 +59,18 @@ export function parseScenario(text: string, fileName: string): Scenario {
   } catch (error) {
     located.push({ line: 0, problem: { file: fileName, path: '', message: `could not read the YAML: ${(error as Error).message}` } });
   }
+  // `run --sweep` replaces the file's `sweep:`; its problems are said against the option.
+  if (opts.sweep !== undefined && typeof data === 'object' && data !== null && !Array.isArray(data)) data = { ...data, sweep: opts.sweep };
   if (located.length === 0 || data !== undefined) {
     const result = validateScenarioData(data, defaultNameFor(fileName));
     if (located.length === 0 && result.scenario) return result.scenario;
     for (const problem of result.problems) {
+      if (opts.sweep !== undefined && problem.path[0] === 'sweep') {
+        const [, field, index] = problem.path;
+        const value = typeof index === 'number' ? ` value ${index + 1}` : '';
+        located.push({ line: 0, problem: { file: '--sweep', path: field === undefined ? '' : `${String(field)}${value}`, message: problem.message } });
+        continue;
+      }
       const line = lineOf(doc, lineCounter, problem);
       // What yaml recovered from a broken line is a guess; its syntax error is the real problem.
       if (line !== undefined && yamlErrorLines.has(line)) continue;
@@ -117,10 +125,16 @@ function displayPath(path: string): string {
  * Reads, validates and resolves a scenario file. `file` is the absolute path read.
  * A missing or unreadable file is an InvalidInputError too (exit code 2).
  */
-export async function loadScenarioFile(path: string): Promise<{ scenario: Scenario; file: string }> {
+export async function loadScenarioFile(path: string, opts: ScenarioOverrides = {}): Promise<{ scenario: Scenario; file: string }> {
   const file = resolve(path);
   const shown = displayPath(file);
-  return { scenario: parseScenario(await readBounded(file, shown), shown), file };
+  return { scenario: parseScenario(await readBounded(file, shown), shown, opts), file };
+}
+
+/** What the command line changes in a file before it is validated. */
+export interface ScenarioOverrides {
+  /** `run --sweep field=v1,v2`: replaces the file's `sweep:` (values as YAML scalars). */
+  sweep?: Record<string, unknown[]>;
 }
 
 /**

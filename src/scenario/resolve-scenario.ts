@@ -4,6 +4,7 @@ import { checkReplicaConflicts } from '../faults/replica-conflicts.js';
 import { checkScenario } from './check-scenario.js';
 import { SCENARIO_DEFAULTS as D, defaultSessions } from './defaults.js';
 import { scenarioFileSchema, type ScenarioFile } from './schema.js';
+import { validateSweep } from './sweep.js';
 import { parseThreshold } from './thresholds.js';
 import type { HaproxySettings } from '../balancer/haproxy-config.js';
 import type { CapacitySpec, LoadSpec, Scenario, ScenarioTopology, ThresholdSpec } from './types.js';
@@ -21,6 +22,8 @@ export function validateScenarioData(data: unknown, defaultName: string): { scen
     const found = data === null || data === undefined ? 'the file is empty' : `found ${Array.isArray(data) ? 'a list' : `\`${String(data)}\``}`;
     return { scenario: undefined, problems: [{ path: [], message: `expected a mapping of scenario fields such as \`name:\`, \`architectures:\` and \`duration:\`; ${found}` }] };
   }
+  // The file without its sweep is validated first, then every point: the file with its values.
+  if ('sweep' in data) return validateSweep(data as Record<string, unknown>, defaultName, validateScenarioData, scenarioFileSchema);
   const parsed = scenarioFileSchema.safeParse(data, { reportInput: true });
   const problems = parsed.success ? [] : zodIssuesToProblems(parsed.error.issues, scenarioFileSchema);
   const cross = checkScenario(data as Record<string, unknown>);

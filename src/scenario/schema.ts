@@ -11,6 +11,7 @@ import { describeInput, knownKeysAt, unknownFieldMessage } from './zod-problems.
 import { LIMITS } from '../syntax/limits.js';
 import { redisUrlProblem } from '../syntax/url.js';
 import { topologySchema } from './topology-schema.js';
+import { sweepableFields } from './sweep.js';
 
 const D = SCENARIO_DEFAULTS;
 
@@ -296,9 +297,36 @@ export const scenarioFileSchema = z
       })
       .optional(),
     topology: topologySchema.optional(),
+    sweep: publishAs(z.record(z.string(), z.array(z.unknown())), (convert) => sweepJsonSchema(convert)).optional(),
     strict: z.boolean().meta({ description: '`run` exits with code 98 when the machine disturbed the run (the generator fell behind, foreign processes or steal took CPU), as `--strict` does.', default: false }).optional(),
   })
   .meta({ title: 'statebench scenario', description: 'One statebench experiment. See README "Scenario reference".' });
+
+/**
+ * `sweep:` for editors: each sweepable field (`session.payload`) with a list of the values that
+ * field takes. Built when the JSON Schema is, from the file format itself.
+ */
+function sweepJsonSchema(convert: (schema: z.core.$ZodType) => Record<string, unknown>): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const field of sweepableFields(scenarioFileSchema)) {
+    const [top, nested] = field.split('.');
+    const shape = scenarioFileSchema.shape as Record<string, z.core.$ZodType>;
+    let schema = shape[top];
+    if (nested !== undefined) schema = ((schema as z.ZodOptional<z.ZodObject>).unwrap()).shape[nested] as z.core.$ZodType;
+    const item = { ...convert(schema) };
+    delete item.default;
+    properties[field] = { type: 'array', minItems: 1, items: item };
+  }
+  return {
+    description:
+      'Run every architecture at each of these values (two fields make a grid), each on a fresh topology: `session.payload: [64B, 512B, 2KiB, 8KiB]`. The result keeps every point with its full measurement.',
+    type: 'object',
+    minProperties: 1,
+    additionalProperties: false,
+    properties,
+    examples: [{ 'session.payload': ['64B', '512B', '2KiB', '8KiB'] }, { 'store.latency': ['0ms', '0.5ms', '2ms'] }],
+  };
+}
 
 /** A scenario file after field-level validation: units converted, defaults not yet applied. */
 export type ScenarioFile = z.output<typeof scenarioFileSchema>;

@@ -52,6 +52,44 @@ export interface Scenario {
   topology?: ScenarioTopology;
   /** How `statebench capacity` searches (`capacity:`); absent: its defaults. */
   capacity?: CapacitySpec;
+  /**
+   * `sweep:` resolved: the fields varied and every point's changes to this scenario (which is
+   * the file without its sweep). `run` runs every architecture at every point.
+   */
+  sweep?: SweepSpec;
+}
+
+/** What a swept field's values are a quantity of: bytes, ms, req/s, a count, or not a number (`none`). */
+export type SweepUnit = 'bytes' | 'ms' | 'rps' | 'count' | 'none';
+
+/** A sweep: one or two fields (a grid), each with its values, and every combination of them. */
+export interface SweepSpec {
+  fields: SweepField[];
+  /** Every combination of the fields' values, the first field varying slowest. */
+  points: SweepPointSpec[];
+}
+
+export interface SweepField {
+  /** As written under `sweep:` (`session.payload`). */
+  path: string;
+  /** Each value as written (`512B`, `2ms`, `1000`). */
+  values: string[];
+  unit: SweepUnit;
+  /** Each value in `unit` (bytes, ms, req/s, the count); null when the unit is `none`. */
+  numbers: (number | null)[];
+}
+
+export interface SweepPointSpec {
+  /** Index of this point's value in each field's `values`. */
+  at: number[];
+  /** `session.payload=512B`; `session.payload=512B, store.latency=2ms` in a grid. */
+  label: string;
+  /**
+   * What the point changes in the resolved scenario: each differing field's path there
+   * (`['session', 'payloadBytes']`) and its value; without `value`, the field is removed.
+   * Derived fields change too (an open load's default `sessions` follows its `rate`).
+   */
+  changes: { path: string[]; value?: unknown }[];
 }
 
 /** `topology:` resolved. */

@@ -6,7 +6,7 @@ import { sleep } from '../process/health-check.js';
 import { hasExited, killNow, stopProcess, waitExit } from '../process/process-signals.js';
 import type { CpuBudget } from '../process/cpu-budget.js';
 import { spawnOwned, type OwnedProcess } from './owned-process.js';
-import type { StoreInstance, StoreStartOptions } from './store-backend.js';
+import type { StoreInstance, StoreMemory, StoreStartOptions } from './store-backend.js';
 
 const BINARY = 'memcached';
 /** How long a starting or resumed memcached has to answer `version`. */
@@ -171,6 +171,19 @@ export class MemcachedServer implements StoreInstance {
     if (child === undefined || hasExited(child)) return;
     child.kill('SIGCONT');
     await this.waitReady(child);
+  }
+
+  /** `bytes` from `stats`: what its items take, keys and values with their headers; `curr_items` sessions. */
+  async memory(): Promise<StoreMemory | undefined> {
+    try {
+      const stats = await memcachedStats(this.port);
+      const bytes = stats.get('bytes');
+      if (bytes === undefined) return undefined;
+      const items = stats.get('curr_items');
+      return { bytes, measure: 'bytes (stats)', ...(items === undefined ? {} : { sessions: items }) };
+    } catch {
+      return undefined;
+    }
   }
 
   /** Nothing to flush (no persistence), so SIGKILL is a complete stop. */

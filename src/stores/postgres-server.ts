@@ -8,11 +8,11 @@ import { freePort } from '../process/free-port.js';
 import { sleep } from '../process/health-check.js';
 import { hasExited, killNow, stopProcess, waitExit } from '../process/process-signals.js';
 import { guardPid, releasePid } from '../process/reaper.js';
-import { SESSION_TABLE_DDL } from '../../targets/stores/postgres-schema.js';
+import { SESSION_TABLE, SESSION_TABLE_DDL } from '../../targets/stores/postgres-schema.js';
 import type { CpuBudget } from '../process/cpu-budget.js';
 import { spawnOwned, type OwnedProcess } from './owned-process.js';
 import { childProcesses, isRunning, isStoppedOrGone, signalProcess, type ProcessRef } from './process-tree.js';
-import type { StoreInstance, StoreStartOptions } from './store-backend.js';
+import type { StoreInstance, StoreMemory, StoreStartOptions } from './store-backend.js';
 
 /** The role and database replicas use; the role is the throwaway cluster's only (super)user. */
 export const POSTGRES_USER = 'statebench';
@@ -385,6 +385,26 @@ export class PostgresServer implements StoreInstance {
     }
     await killNow(child);
     throw new TargetStartError(`postgres did not accept a login within ${READY_TIMEOUT_MS} ms: ${this.proc?.logTail() ?? ''}`);
+  }
+
+  /**
+   * The session table's size with its index and TOAST (`pg_total_relation_size`: what the
+   * sessions take on disk and in shared buffers) and its row count; undefined when it does not answer.
+   */
+  async memory(): Promise<StoreMemory | undefined> {
+    if (this.pid === undefined) return undefined;
+    const client = this.client(POSTGRES_DATABASE, PROBE_TIMEOUT_MS);
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ bytes: string; sessions: string }>(
+        `SELECT pg_total_relation_size('${SESSION_TABLE}') AS bytes, (SELECT count(*) FROM ${SESSION_TABLE}) AS sessions`,
+      );
+      return { bytes: Number(rows[0].bytes), measure: 'session table size (pg_total_relation_size)', sessions: Number(rows[0].sessions) };
+    } catch {
+      return undefined;
+    } finally {
+      await client.end().catch(() => {});
+    }
   }
 
   private async answers(database: string): Promise<boolean> {

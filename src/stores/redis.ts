@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { TargetStartError } from '../errors.js';
 import { RedisCluster } from './redis-cluster.js';
+import { redisMemory } from './redis-info.js';
 import { RedisServer, redisAvailable, redisVersion } from './redis-server.js';
 import type { StoreAction, StoreBackend, StoreInstance, StoreOptionProblem, StoreStartOptions } from './store-backend.js';
 import type { StoreOptions } from './store-options.js';
@@ -127,6 +128,7 @@ async function startSingle(start: StoreStartOptions): Promise<StoreInstance> {
     restart: () => server.restart(),
     pause: () => server.pause(),
     resume: () => server.resume(),
+    memory: () => redisMemory(server.port, server.password),
     stop: () => server.stop().catch(() => {}),
     killSync: () => killPids([server.pid]),
   };

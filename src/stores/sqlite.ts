@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { SqliteLock } from './sqlite-lock.js';
-import type { StoreBackend, StoreInstance, StoreOptionProblem } from './store-backend.js';
+import type { StoreBackend, StoreInstance, StoreMemory, StoreOptionProblem } from './store-backend.js';
 
 /** Why SQLite cannot be "killed": no process of its own. */
 export const SQLITE_NOT_KILLABLE =
@@ -70,6 +70,7 @@ export const sqlite: StoreBackend = {
       async resume() {
         lock?.release();
       },
+      memory: async () => sqliteMemory(path),
       async stop() {
         lock?.release();
       },
@@ -81,6 +82,31 @@ export const sqlite: StoreBackend = {
 
 async function notKillable(): Promise<never> {
   throw new Error(SQLITE_NOT_KILLABLE);
+}
+
+interface ReadOnlyDatabase {
+  prepare(sql: string): { pluck(): { get(): number } };
+  close(): void;
+}
+
+/**
+ * The pages the file uses (page count less free pages, times the page size: what the sessions
+ * take, whatever the WAL still holds apart) and its rows, read through a read-only connection.
+ */
+function sqliteMemory(path: string): StoreMemory | undefined {
+  let db: ReadOnlyDatabase | undefined;
+  try {
+    const Database = createRequire(import.meta.url)('better-sqlite3') as new (path: string, options: { readonly: boolean; fileMustExist: boolean }) => ReadOnlyDatabase;
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const pages = db.prepare('PRAGMA page_count').pluck().get() - db.prepare('PRAGMA freelist_count').pluck().get();
+    const bytes = pages * db.prepare('PRAGMA page_size').pluck().get();
+    const sessions = db.prepare('SELECT count(*) FROM sessions').pluck().get();
+    return { bytes, measure: 'pages in use (page_count − freelist_count)', sessions };
+  } catch {
+    return undefined;
+  } finally {
+    db?.close();
+  }
 }
 
 let cachedVersion: string | undefined;

@@ -25,6 +25,16 @@ export interface StoreStartOptions {
   cpuBudget?: (name: string) => CpuBudget;
 }
 
+/** What a store holds at one instant: the figure memory per session is read from. */
+export interface StoreMemory {
+  /** Bytes the store uses for what it holds, as `measure` says. */
+  bytes: number;
+  /** How it was read, in the words reports print: `used_memory (INFO memory)`. */
+  measure: string;
+  /** Sessions it holds (keys, rows, items), when it can count them. */
+  sessions?: number;
+}
+
 /** A running store. Methods that change its state resolve once the change has taken effect. */
 export interface StoreInstance {
   /**
@@ -60,6 +70,11 @@ export interface StoreInstance {
   resume(): Promise<void>;
   /** Kills the primary of a replicated store and resolves once a replica was promoted (its address). */
   failover?(): Promise<{ promoted: string; tookMs: number }>;
+  /**
+   * What the store holds now (its memory, or its table's size on disk), read at the end of a run
+   * for memory per session; undefined when it cannot say. Never throws.
+   */
+  memory?(): Promise<StoreMemory | undefined>;
   /** Stops everything it started. Idempotent; never throws. */
   stop(): Promise<void>;
   /** Last resort from a process 'exit' hook: SIGKILL every process, synchronously. */

@@ -46,6 +46,13 @@ export const LIMITS = {
   storeMemoryBytes: 1024 ** 4,
   /** Replicas at any time, including those added by `scale`: each is a Node process (~50 MB). */
   replicas: 64,
+  /**
+   * Points of a sweep (the product of its lists' lengths): 64. Every point runs every
+   * architecture on a fresh topology, so 64 points of four architectures are 256 runs, hours
+   * of a machine at the default 30 s each; and each point's full result (histograms included)
+   * is kept in one file. A larger grid is several sweeps.
+   */
+  sweepPoints: 64,
   /** Fault timeline entries. */
   faults: 1000,
   /** `name`: it becomes part of the result file name, whose limit is 255 bytes. */

@@ -113,6 +113,14 @@ class LiveTopology extends EventEmitter implements Topology {
     this.list.sort((a, b) => replicaIndex(a) - replicaIndex(b));
   }
 
+  async storeMemory() {
+    try {
+      return await this.instance?.memory?.();
+    } catch {
+      return undefined;
+    }
+  }
+
   processes(): Map<string, number> {
     const pids = new Map<string, number>();
     for (const r of this.list) if (r.running && r.pid !== undefined) pids.set(r.name, r.pid);

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Architecture } from '../architectures/architecture.js';
+import type { StoreMemory } from '../stores/store-backend.js';
 import type { StoreOptions } from '../stores/store-options.js';
 
 /** What statebench believes about a replica process (not what the router has observed). */
@@ -99,6 +100,8 @@ export interface Topology extends EventEmitter {
   restartStore(node?: string): Promise<void>;
   pauseStore(): Promise<void>;
   resumeStore(): Promise<void>;
+  /** What the store holds now (memory per session), when it can say; undefined without a store. Never throws. */
+  storeMemory?(): Promise<StoreMemory | undefined>;
   /** Changes the delay the store latency proxy adds from now on; rejects when there is no proxy. */
   setStoreLatency(setting: { latencyMs: number; jitterMs: number }): Promise<void>;
   /** Kills the primary of a replicated store; resolves once a replica was promoted (its address). */

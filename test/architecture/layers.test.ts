@@ -25,6 +25,7 @@ const LAYERS: string[][] = [
   ['merge'],
   ['k8s'],
   ['capacity'],
+  ['sweep'],
   ['compare'],
   ['report'],
   ['demo'],

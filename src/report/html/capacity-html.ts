@@ -11,12 +11,8 @@ import { formatAgainstBudget } from '../budget-rows.js';
 import { formatCount, formatLatencyUs, formatPercent } from '../format.js';
 import { buildCapacityChartData } from './capacity-chart-data.js';
 import { drawCapacityChart } from './draw-capacity-chart.js';
-import { escapeHtml, jsonForScript, scriptText, styleText } from './escape-html.js';
-import { REPORT_CSS } from './report-css.js';
-import { uplotAssets } from './uplot-assets.js';
-
-const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+import { chartPage } from './chart-page.js';
+import { escapeHtml } from './escape-html.js';
 
 const cell = (text: string, cls = ''): string => `<td${cls ? ` class="${cls}"` : ''}>${escapeHtml(text)}</td>`;
 
@@ -55,51 +51,31 @@ function probesSection(result: CapacityResult): string {
 
 /** Renders a capacity result as one self-contained HTML page. Pure apart from reading uPlot's files. */
 export function renderCapacityHtml(result: CapacityResult): string {
-  const uplot = uplotAssets();
   const summary = buildCapacitySummary(result);
   const data = buildCapacityChartData(result);
-  const bootstrap =
-    '(function () {\n' +
-    "  var data = JSON.parse(document.getElementById('statebench-capacity').textContent);\n" +
-    `  var draw = ${drawCapacityChart.toString()};\n` +
-    '  window.statebenchCharts = draw(uPlot, data, document);\n' +
-    '})();';
   const list = (items: string[]): string => (items.length === 0 ? '' : `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`);
   const projections = summary.projections.map((p) => `<h3>${escapeHtml(p.lines[0])}</h3>${list(p.lines.slice(1).map((l) => l.trim()))}`).join('');
   const banner = result.complete ? '' : `<p class="banner"><strong>Incomplete</strong>${result.incompleteReason ? `: ${escapeHtml(result.incompleteReason)}` : ''}.</p>`;
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(summary.title)}</title>`,
-    `<style>${styleText(uplot.css)}</style>`,
-    `<style>${styleText(REPORT_CSS)}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    '<header>',
-    `<h1>${escapeHtml(summary.title)}</h1>`,
-    result.scenario.description ? `<p class="description">${escapeHtml(result.scenario.description)}</p>` : '',
-    ...summary.context.map((c) => `<p class="meta">${escapeHtml(c)}</p>`),
-    banner,
-    '</header>',
-    `<section id="capacity"><h2>Sustainable rate</h2><p class="hint">The highest open-load rate each architecture met the SLO at, per replica count; efficiency is rate(N) ÷ (N × rate(1)).</p>${capacityTable(result)}</section>`,
-    `<section id="chart"><h2>Rate against replicas</h2><p class="hint">Measured points marked on solid lines; dashed: the projection (the USL fit, capped by the store's ceiling), a projection from the measured points, not a measurement.</p>` +
-      `${data.series.length > 0 ? '<div class="chart" data-chart="capacity"></div>' : '<p class="empty">Nothing was measured.</p>'}</section>`,
-    summary.knees.length > 0 ? `<section id="knees"><h2>At the knee</h2><p class="hint">What the lowest failing probe's CPU per component says ran out.</p>${list(summary.knees)}</section>` : '',
-    projections === '' ? '' : `<section id="projection"><h2>Projection</h2>${projections}</section>`,
-    summary.warnings.length > 0 ? `<section id="warnings"><h2>Warnings</h2>${list(summary.warnings)}</section>` : '',
-    probesSection(result),
-    `<footer>${escapeHtml(environmentParts(result).join(' · '))} · capacity schema ${result.schemaVersion}</footer>`,
-    '</main>',
-    `<script>${scriptText(uplot.js)}</script>`,
-    `<script id="statebench-capacity" type="application/json">${jsonForScript(data)}</script>`,
-    `<script>${scriptText(bootstrap)}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return chartPage({
+    title: summary.title,
+    dataId: 'statebench-capacity',
+    data,
+    draw: drawCapacityChart,
+    sections: [
+      '<header>',
+      `<h1>${escapeHtml(summary.title)}</h1>`,
+      result.scenario.description ? `<p class="description">${escapeHtml(result.scenario.description)}</p>` : '',
+      ...summary.context.map((c) => `<p class="meta">${escapeHtml(c)}</p>`),
+      banner,
+      '</header>',
+      `<section id="capacity"><h2>Sustainable rate</h2><p class="hint">The highest open-load rate each architecture met the SLO at, per replica count; efficiency is rate(N) ÷ (N × rate(1)).</p>${capacityTable(result)}</section>`,
+      `<section id="chart"><h2>Rate against replicas</h2><p class="hint">Measured points marked on solid lines; dashed: the projection (the USL fit, capped by the store's ceiling), a projection from the measured points, not a measurement.</p>` +
+        `${data.series.length > 0 ? '<div class="chart" data-chart="capacity"></div>' : '<p class="empty">Nothing was measured.</p>'}</section>`,
+      summary.knees.length > 0 ? `<section id="knees"><h2>At the knee</h2><p class="hint">What the lowest failing probe's CPU per component says ran out.</p>${list(summary.knees)}</section>` : '',
+      projections === '' ? '' : `<section id="projection"><h2>Projection</h2>${projections}</section>`,
+      summary.warnings.length > 0 ? `<section id="warnings"><h2>Warnings</h2>${list(summary.warnings)}</section>` : '',
+      probesSection(result),
+      `<footer>${escapeHtml(environmentParts(result).join(' · '))} · capacity schema ${result.schemaVersion}</footer>`,
+    ],
+  });
 }

@@ -1,0 +1,137 @@
+import { EXIT, InvalidInputError, interruptedExitCode } from '../errors.js';
+import { isDisturbed } from '../metrics/measurement-quality.js';
+import { renderSweepMarkdown } from '../report/sweep-markdown.js';
+import { renderSweepTerminal } from '../report/sweep-terminal.js';
+import { onEmergency } from '../run/emergency.js';
+import { ResultFile, errnoWords } from '../run/result-file.js';
+import { writeFileDurably } from '../run/write-result.js';
+import type { Scenario } from '../scenario/types.js';
+import { formatDuration } from '../syntax/units.js';
+import { runSweep, type SweepListener } from '../sweep/run-sweep.js';
+import type { SweepResult } from '../sweep/sweep-result.js';
+import { useColor, type CliIO } from './io.js';
+import { progressListener } from './progress.js';
+import { prepareSidePath, sidePath } from './side-path.js';
+
+/** The options of `run` a sweep reads (`run`'s own, passed on as they are). */
+export interface SweepCommandOptions {
+  out?: string;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  redisUrl?: string;
+  repeat?: number;
+  markdown?: string | boolean;
+  html?: string | boolean;
+  junit?: string;
+  strict?: boolean;
+}
+
+/** Whole seconds, as the estimate is: `1m40s`. */
+const roughly = (ms: number): string => formatDuration(Math.max(1000, Math.round(ms / 1000) * 1000));
+
+/**
+ * `statebench run` of a scenario with a sweep (`sweep:` or `--sweep`): says how long it will
+ * take, runs every architecture at every point with progress, saves the result after every
+ * point, reports; returns the exit code.
+ */
+export async function runSweepCommand(file: string, scenario: Scenario, options: SweepCommandOptions, io: CliIO): Promise<number> {
+  if (options.junit !== undefined) {
+    throw new InvalidInputError([{ file: '--junit', path: '', message: 'a sweep writes no JUnit report: its thresholds are judged at every point, and `--markdown` or the exit code say which failed' }]);
+  }
+  const sink = await ResultFile.reserve({ requested: options.out, scenarioName: scenario.name, startedAt: new Date().toISOString(), force: options.force });
+  try {
+    const markdown = sidePath(options.markdown, sink.path, '.md');
+    const html = sidePath(options.html, sink.path, '.html');
+    if (markdown !== undefined) await prepareSidePath(markdown, '--markdown');
+    if (html !== undefined) await prepareSidePath(html, '--html');
+    if (options.force && options.out !== undefined) io.stderr.write(`notice: --force: ${sink.path} will be replaced\n`);
+    const result = await runAndSave(file, scenario, options, io, sink);
+    const outcome = await sink.finish(result);
+    let sideFailures = 0;
+    for (const [option, path, render] of [
+      ['markdown', markdown, async () => renderSweepMarkdown(result)],
+      ['html', html, async () => (await import('../report/html/sweep-html.js')).renderSweepHtml(result)],
+    ] as const) {
+      if (path === undefined) continue;
+      try {
+        await writeFileDurably(path, await render());
+      } catch (err) {
+        sideFailures++;
+        io.stderr.write(`statebench: could not write the --${option} report to ${path}: ${errnoWords(err)}\n`);
+      }
+    }
+    if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else {
+      io.stdout.write(renderSweepTerminal(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
+      if (outcome.saved === 'asked') io.stdout.write(`\nresult: ${outcome.path}\n`);
+    }
+    if (outcome.saved === 'fallback') io.stderr.write(`statebench: could not write the result to ${outcome.asked} (${outcome.error}); it is in ${outcome.path} instead\n`);
+    else if (outcome.saved === 'nowhere') {
+      io.stderr.write(`statebench: could not write the result to ${outcome.asked} (${outcome.error}), nor to a fallback file; the result JSON follows on stderr\n`);
+      if (!options.json) io.stderr.write(`${JSON.stringify(result)}\n`);
+    }
+    if (outcome.saved !== 'asked' || sideFailures > 0) return EXIT.outputNotWritten;
+    return sweepExitCode(result, { signal: io.signal.reason, strict: options.strict || result.scenario.strict });
+  } finally {
+    await sink.release();
+  }
+}
+
+async function runAndSave(file: string, scenario: Scenario, options: SweepCommandOptions, io: CliIO, sink: ResultFile): Promise<SweepResult> {
+  const quiet = options.quiet || options.json;
+  const listener: SweepListener = quiet ? { notice: (m) => io.stderr.write(`notice: ${m}\n`) } : sweepProgress(io, options);
+  let partial: SweepResult | undefined;
+  const total = scenario.sweep!.points.length;
+  const forget = onEmergency(async (reason) => {
+    if (!partial) return;
+    partial.complete = false;
+    partial.incompleteReason = `crashed: ${reason}`;
+    partial.finishedAt = new Date().toISOString();
+    const outcome = await sink.finish(partial);
+    io.stderr.write(`statebench: partial result ${outcome.saved === 'nowhere' ? `could not be written (${outcome.error})` : `written to ${outcome.path}`}\n`);
+  });
+  return runSweep(scenario, {
+    scenarioFile: file,
+    redisUrl: options.redisUrl,
+    repeat: options.repeat,
+    signal: io.signal,
+    listener,
+    onResult: (r) => {
+      partial = r;
+      void sink.save(r, total);
+    },
+  }).finally(forget);
+}
+
+/** The plan before anything starts, a line per point with what is left, and each architecture's live progress. */
+function sweepProgress(io: CliIO, options: SweepCommandOptions): SweepListener {
+  const color = useColor(io, 'stderr', options.color);
+  const runs = progressListener(io.stderr, { tty: Boolean(io.stderr.isTTY), color });
+  const w = (s: string): void => void io.stderr.write(`${s}\n`);
+  return {
+    ...runs,
+    sweepStart: ({ points, runs: count, estimatedMs }) =>
+      w(`sweep: ${points} point${points === 1 ? '' : 's'}, ${count} architecture run${count === 1 ? '' : 's'}, about ${roughly(estimatedMs)} (an estimate: each run's warm-up, window and grace, and a few seconds to start its topology)`),
+    pointStart: (index, total, label, remainingMs) => w(`● point ${index + 1}/${total}: ${label} · about ${roughly(remainingMs)} left`),
+    pointDone: (index, point) => {
+      const failing = point.run.architectures.filter((a) => a.unmeasured !== undefined || a.error !== undefined).map((a) => a.architecture);
+      w(`● point ${index + 1} done${failing.length === 0 ? '' : `: ${failing.join(', ')} did not measure`}`);
+    },
+  };
+}
+
+/**
+ * 128 + the signal's number when interrupted; 1 when an architecture could not run at a point
+ * (its topology never started); 99 when a threshold failed at any point; 98 with `strict` when
+ * the machine disturbed a point. An architecture failing at a value (the cookie refusing a large
+ * session with 413) is what a sweep measures, not a failed run.
+ */
+export function sweepExitCode(result: SweepResult, opts: { signal?: unknown; strict?: boolean } = {}): number {
+  if (!result.complete && result.incompleteReason === 'interrupted') return interruptedExitCode(opts.signal);
+  if (result.points.some((p) => p.run.architectures.some((a) => a.error !== undefined && a.requests.sent === 0))) return EXIT.runFailed;
+  if (result.points.some((p) => p.run.thresholds.some((t) => !t.passed))) return EXIT.thresholdsFailed;
+  if (opts.strict && result.points.some((p) => isDisturbed(p.run))) return EXIT.disturbed;
+  return EXIT.ok;
+}
