@@ -75,6 +75,10 @@ process.on('unhandledRejection', crash);
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
+  // Only touched when a command reads `-`: creating the stream for nothing could hold a pipe open.
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
   signal: controller.signal,
 });

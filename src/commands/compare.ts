@@ -1,7 +1,5 @@
 import { compareResults } from '../compare/compare-results.js';
 import { parseMaxRegress } from '../compare/tolerances.js';
-import { writeFileDurably } from '../run/write-result.js';
-import { prepareSidePath } from './side-path.js';
 import { EXIT } from '../errors.js';
 import { renderComparisonMarkdown } from '../report/comparison-markdown.js';
 import { renderComparison } from '../report/comparison-terminal.js';
@@ -10,35 +8,51 @@ import { useColor, type CliIO } from './io.js';
 import { InvalidInputError } from '../errors.js';
 import { readCapacityResultIfAny } from '../report/read-capacity-result.js';
 import type { CapacityResult } from '../capacity/capacity-result.js';
+import { planOutputs, writeOutputs, type OutputFlags, type PlannedOutput } from './outputs.js';
+import { renderComparisonJUnit } from '../report/comparison-junit.js';
+import { renderComparisonHtml } from '../report/comparison-html.js';
+import { renderTimelineCsv } from '../report/timeline-csv.js';
 
-export interface CompareCommandOptions {
+export interface CompareCommandOptions extends OutputFlags {
   maxRegress?: string;
-  markdown?: string | boolean;
-  json?: boolean;
   color?: boolean;
 }
 
 /**
  * `statebench compare BASELINE CURRENT`: 0 when nothing regressed beyond tolerance and noise
  * (inconclusive metrics included), 99 on a regression, lost coverage or a failed threshold of
- * the current run, 2 on bad input or two different experiments.
+ * the current run, 2 on bad input or two different experiments, 3 when an output could not be
+ * written. The terminal comparison when no output is asked for; otherwise exactly the outputs
+ * asked for.
  */
 export async function compareCommand(baselineFile: string, currentFile: string, options: CompareCommandOptions, io: CliIO): Promise<number> {
   const maxRegress = options.maxRegress ? parseMaxRegress(options.maxRegress) : undefined;
   const capacities = await Promise.all([readCapacityResultIfAny(baselineFile), readCapacityResultIfAny(currentFile)]);
   if (capacities[0] !== undefined || capacities[1] !== undefined) return compareCapacityFiles(capacities, [baselineFile, currentFile], maxRegress, options, io);
-  if (typeof options.markdown === 'string') await prepareSidePath(options.markdown, '--markdown');
+  const outputs = await planOutputs(options);
   const [baseline, current] = await Promise.all([readResultFile(baselineFile), readResultFile(currentFile)]);
   const cmp = compareResults(baseline, current, { maxRegress, baselineSource: baselineFile, currentSource: currentFile });
-  if (options.json) {
-    io.stdout.write(`${JSON.stringify(cmp, null, 2)}\n`);
-  } else if (options.markdown === true) {
-    io.stdout.write(renderComparisonMarkdown(cmp));
-  } else {
+  const verdict = cmp.failed ? EXIT.thresholdsFailed : EXIT.ok;
+  if (outputs.length === 0) {
     io.stdout.write(renderComparison(cmp, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
+    return verdict;
   }
-  if (typeof options.markdown === 'string') await writeFileDurably(options.markdown, renderComparisonMarkdown(cmp));
-  return cmp.failed ? EXIT.thresholdsFailed : EXIT.ok;
+  const failures = await writeOutputs(
+    outputs,
+    {
+      json: () => `${JSON.stringify(cmp, null, 2)}\n`,
+      markdown: () => renderComparisonMarkdown(cmp),
+      html: () => renderComparisonHtml(cmp),
+      junit: () => renderComparisonJUnit(cmp),
+      csv: () =>
+        renderTimelineCsv([
+          { label: 'baseline', result: baseline },
+          { label: 'current', result: current },
+        ]),
+    },
+    io,
+  );
+  return failures > 0 ? EXIT.outputNotWritten : verdict;
 }
 
 /** Two capacity searches: sustainable rates side by side; 99 when one fell beyond `throughput=` tolerance and the searches' precision. */
@@ -54,12 +68,21 @@ async function compareCapacityFiles(
     const other = names[baseline === undefined ? 0 : 1];
     throw new InvalidInputError([{ file: other, path: '', message: 'is a run result, the other a capacity search: compare two of a kind' }]);
   }
+  const outputs: PlannedOutput[] = await planOutputs(options, {
+    refused: {
+      html: 'two capacity searches are compared in the terminal, --markdown or --json; `statebench report FILE --html` draws each one',
+      junit: 'a capacity comparison has no per-metric tests; its verdict is the exit code, and --markdown or --json',
+      csv: 'a capacity search is many short probes, not one per-second timeline; the probes are in each file',
+    },
+  });
   const { compareCapacity, renderCapacityComparison, renderCapacityComparisonMarkdown } = await import('../report/capacity-compare.js');
   const throughput = maxRegress?.throughput;
   const cmp = compareCapacity(baseline, current, throughput?.kind === 'relative' ? { tolerance: throughput.fraction } : {});
-  if (options.json) io.stdout.write(`${JSON.stringify(cmp, null, 2)}\n`);
-  else if (options.markdown === true) io.stdout.write(renderCapacityComparisonMarkdown(cmp));
-  else io.stdout.write(renderCapacityComparison(cmp));
-  if (typeof options.markdown === 'string') await writeFileDurably(options.markdown, renderCapacityComparisonMarkdown(cmp));
-  return cmp.regressed ? EXIT.thresholdsFailed : EXIT.ok;
+  const verdict = cmp.regressed ? EXIT.thresholdsFailed : EXIT.ok;
+  if (outputs.length === 0) {
+    io.stdout.write(renderCapacityComparison(cmp));
+    return verdict;
+  }
+  const failures = await writeOutputs(outputs, { json: () => `${JSON.stringify(cmp, null, 2)}\n`, markdown: () => renderCapacityComparisonMarkdown(cmp) }, io);
+  return failures > 0 ? EXIT.outputNotWritten : verdict;
 }

@@ -43,6 +43,25 @@ export interface Scenario {
   pairing?: 'sequential' | 'concurrent';
   /** How `statebench capacity` searches (`capacity:`); absent: its defaults. */
   capacity?: CapacitySpec;
+  /**
+   * What flags, `--set` and `STATEBENCH_*` variables changed in the file (or in the defaults,
+   * for a run without one), in the order applied; absent when nothing did.
+   */
+  overrides?: AppliedOverride[];
+}
+
+/** One field a flag, `--set` or an environment variable changed, as the result records it. */
+export interface AppliedOverride {
+  /** Who changed it: `--duration`, `--set`, `STATEBENCH_RATE`. */
+  source: string;
+  /** The field, as messages write it: `load.rate`, `thresholds["sticky.p99"]`. */
+  path: string;
+  /** The value given, as the file would hold it (before units are converted); absent when removed. */
+  value?: unknown;
+  /** The field was removed, so its default applies (`load.users` when `--rate` makes the load open). */
+  removed?: true;
+  /** What the file (or an earlier override) had there; absent when nothing. */
+  was?: unknown;
 }
 
 /** `capacity:` resolved: what the capacity search runs. */
