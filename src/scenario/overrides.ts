@@ -173,6 +173,8 @@ function setIn(root: Data, change: Change, source: string, out: OverriddenData):
   for (let i = 0; i < path.length - 1; i++) {
     const segment = path[i];
     const container = node as Data | unknown[];
+    const problem = indexProblem(container, path.slice(0, i + 1));
+    if (problem !== undefined) return value === undefined ? undefined : problem;
     let next = (container as Record<string | number, unknown>)[segment];
     if (next === undefined || next === null) {
       if (value === undefined) return undefined; // removing below nothing: nothing to do
@@ -185,12 +187,8 @@ function setIn(root: Data, change: Change, source: string, out: OverriddenData):
     node = next;
   }
   const last = path[path.length - 1];
-  if (Array.isArray(node)) {
-    if (typeof last !== 'number') return `\`${formatPath(path.slice(0, -1))}\` is a list: index it with a number, as in \`${formatPath([...path.slice(0, -1), 0])}\``;
-    if (last > node.length) return `\`${formatPath(path.slice(0, -1))}\` has ${node.length} ${node.length === 1 ? 'entry' : 'entries'}: \`[${last}]\` is beyond them (\`[${node.length}]\` adds one)`;
-  } else if (typeof last === 'number') {
-    return `\`${formatPath(path.slice(0, -1))}\` is not a list: \`[${last}]\` cannot index it`;
-  }
+  const problem = indexProblem(node as Data | unknown[], path);
+  if (problem !== undefined) return value === undefined ? undefined : problem;
   const holder = node as Record<string | number, unknown>;
   const was = holder[last];
   if (value === undefined) {
@@ -207,6 +205,21 @@ function setIn(root: Data, change: Change, source: string, out: OverriddenData):
     ...(value === undefined ? { removed: true as const } : { value }),
     ...(was === undefined ? {} : { was }),
   });
+  return undefined;
+}
+
+/** Why `path`'s last segment cannot index `container`: a word into a list, a number into a mapping, an index past the end. */
+function indexProblem(container: Data | unknown[], path: Path): string | undefined {
+  const segment = path[path.length - 1];
+  const parent = formatPath(path.slice(0, -1));
+  if (Array.isArray(container)) {
+    if (typeof segment !== 'number') return `\`${parent}\` is a list: index it with a number, as in \`${parent}[0]\``;
+    if (segment > container.length) {
+      return `\`${parent}\` has ${container.length} ${container.length === 1 ? 'entry' : 'entries'}: \`[${segment}]\` is beyond them (\`[${container.length}]\` adds one)`;
+    }
+  } else if (typeof segment === 'number') {
+    return `\`${parent}\` is not a list: \`[${segment}]\` cannot index it`;
+  }
   return undefined;
 }
 
