@@ -89,7 +89,7 @@ async function load(arg: string | undefined, flags: ScenarioOverride[], extra: r
     return { scenario: parseScenario(await readScenarioStream(io.stdin), STDIN_SOURCE, { overrides, defaultName: 'stdin' }) };
   }
   if (arg !== undefined) return loadScenarioFile(resolveBuiltinScenario(arg), { overrides });
-  const shaping = flags.some((o) => 'set' in o || !NOT_SHAPING.has(o.flag));
+  const shaping = flags.some((o) => !('flag' in o) || !NOT_SHAPING.has(o.flag));
   if (shaping || fallback === undefined) {
     io.stderr.write(`notice: no scenario file: the defaults plus ${overrides.map((o) => o.source).filter((s, i, all) => all.indexOf(s) === i).join(', ') || 'nothing'} (\`statebench list\` shows the shipped scenarios)\n`);
     return { scenario: scenarioFromDefaults({ overrides }) };

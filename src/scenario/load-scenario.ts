@@ -159,6 +159,36 @@ export function scenarioFromDefaults(options: ParseOptions = {}): Scenario {
   return parseScenario('{}', DEFAULTS_SOURCE, { defaultName: 'ad-hoc', ...options });
 }
 
+/** Options of {@link loadScenario}. */
+export interface LoadScenarioOptions {
+  /**
+   * Fields to change before validation, by path (`duration`, `load.rate`, `faults[0].at`,
+   * `thresholds.sticky.p99`), with values as a scenario file holds them (`'2s'`, `'500/s'`, `3`,
+   * `['sticky', 'redis']`); `null` removes a field so its default applies. Like `run --set`.
+   */
+  set?: Record<string, unknown>;
+  /** Only these architectures, validating the scenario for them alone (like `run --arch`). */
+  arch?: readonly string[];
+}
+
+/**
+ * A scenario as `statebench run` resolves it: `source` is a scenario file or a shipped
+ * scenario's name (`kill-one-replica`), or left out for the defaults (`loadScenario({ set })`);
+ * `set` and `arch` change it
+ * before validation. Throws InvalidInputError listing every problem, each naming its field (and
+ * `set` or `arch` for the fields they changed); the resolved scenario records what they changed
+ * (`overrides`).
+ */
+export async function loadScenario(source?: string | LoadScenarioOptions, options: LoadScenarioOptions = {}): Promise<Scenario> {
+  if (typeof source === 'object') return loadScenario(undefined, source);
+  const overrides: ScenarioOverride[] = [
+    ...Object.entries(options.set ?? {}).map(([path, value]) => ({ source: 'set', path, value })),
+    ...(options.arch === undefined ? [] : [{ source: 'arch', flag: 'arch' as const, value: options.arch.join(',') }]),
+  ];
+  if (source === undefined) return scenarioFromDefaults({ overrides });
+  return (await loadScenarioFile(resolveBuiltinScenario(source), { overrides })).scenario;
+}
+
 /**
  * Reads a whole scenario from a stream (`statebench run -`), refusing more than
  * LIMITS.scenarioFileBytes, and a terminal (it would wait for a scenario typed by hand).

@@ -19,10 +19,15 @@ import type { AppliedOverride } from './types.js';
 /** The named flags, by the word after `--`. Each sets one or more fields. */
 export type AdHocFlag = 'duration' | 'warmup' | 'replicas' | 'rate' | 'users' | 'arch' | 'workers' | 'balancer' | 'pairing';
 
-/** One change as given: a named flag with its text, or a `path=value` assignment (`--set`). */
+/**
+ * One change as given: a named flag with its text (`--duration 5s`), a `path=value` assignment
+ * whose value is read as YAML (`--set load.rate=2000/s`), or a field path with a value as is (the
+ * library's `set: { 'load.rate': '2000/s' }`). `source` is how problems and the result name it.
+ */
 export type ScenarioOverride =
-  | { /** How messages name it: `--duration`, `STATEBENCH_DURATION`. */ source: string; flag: AdHocFlag; value: string }
-  | { /** How messages name it: `--set`, `STATEBENCH_SET`. */ source: string; set: string };
+  | { source: string; flag: AdHocFlag; value: string }
+  | { source: string; set: string }
+  | { source: string; path: string; value: unknown };
 
 type Path = (string | number)[];
 type Data = Record<string, unknown>;
@@ -134,7 +139,14 @@ export function applyOverrides(data: unknown, overrides: readonly ScenarioOverri
   for (const override of overrides) {
     let changes: Change[];
     if ('flag' in override) changes = FLAGS[override.flag](override.value, root);
-    else {
+    else if ('path' in override) {
+      const parsed = parsePath(override.path);
+      if ('message' in parsed) {
+        out.problems.push({ source: override.source, path: [], message: parsed.message });
+        continue;
+      }
+      changes = [{ path: parsed.path, value: override.value === null ? undefined : override.value }];
+    } else {
       const parsed = parseAssignment(override.set);
       if ('message' in parsed) {
         out.problems.push({ source: override.source, path: [], message: parsed.message });

@@ -87,6 +87,7 @@ export type { ClosedLoad, LoadSpec, OpenLoad, SessionMix } from '../load/load-sp
 export type { StoreOptions } from '../stores/store-options.js';
 export type { FaultSpec } from '../faults/index.js';
 
+/** How a threshold compares a metric with its value. */
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==';
 
 /** `p99: "< 50ms"` or `sticky.sessions-lost: "> 0"`, parsed. */
