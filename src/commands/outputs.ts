@@ -36,6 +36,8 @@ export interface PlannedOutput {
 }
 
 const ORDER: readonly OutputFormat[] = ['json', 'markdown', 'html', 'junit', 'csv'];
+/** For the example path in a message. */
+const EXTENSION: Record<OutputFormat, string> = { json: 'json', markdown: 'md', html: 'html', junit: 'xml', csv: 'csv' };
 
 export interface PlanOptions {
   /** Formats this command cannot write, with why (a capacity search has no per-second timeline). */
@@ -67,7 +69,7 @@ export async function planOutputs(flags: OutputFlags, opts: PlanOptions = {}): P
   const onStdout = planned.filter((p) => p.path === undefined);
   if (onStdout.length > 1) {
     const [first, ...rest] = onStdout.map((p) => p.flag);
-    problems.push({ file: first, path: '', message: `and ${rest.join(' and ')} would ${rest.length === 1 ? 'both' : 'all'} write to stdout: give all but one a file path (\`${rest[0]} out.${rest[0].slice(2)}\`)` });
+    problems.push({ file: first, path: '', message: `and ${rest.join(' and ')} would ${rest.length === 1 ? 'both' : 'all'} write to stdout: give all but one a file path (\`${rest[0]} out.${EXTENSION[onStdout[1].format]}\`)` });
   }
   const seen = new Map<string, string>();
   if (opts.resultPath !== undefined) seen.set(path.resolve(opts.resultPath), 'the result file');

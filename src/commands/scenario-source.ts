@@ -75,7 +75,13 @@ export async function resolveScenarioSource(
   for (const notice of env.notices) io.stderr.write(`notice: ${notice}\n`);
   const shaping = [...env.overrides, ...commandLineOverrides(flags)];
   const source = await load(arg, shaping, extra, io, fallback);
-  for (const o of source.scenario.overrides ?? []) {
+  const applied = source.scenario.overrides ?? [];
+  // Two flags on one field: the later wins (the named flag over --set), which deserves a word.
+  applied.forEach((o, i) => {
+    const earlier = applied.slice(0, i).filter((e) => e.path === o.path && e.source.startsWith('-') && o.source.startsWith('-') && e.source !== o.source);
+    for (const e of earlier) io.stderr.write(`notice: ${e.source} ${o.path}=${JSON.stringify(e.value)} is replaced by ${o.source} (${JSON.stringify(o.value)})\n`);
+  });
+  for (const o of applied) {
     const key = /^thresholds\["([^"]+)"\]$/.exec(o.path)?.[1];
     if (o.removed && key !== undefined && /(^--|_)arch$/i.test(o.source)) io.stderr.write(`notice: threshold ${key} not checked: ${o.source} leaves out ${key.split('.')[0]}\n`);
   }

@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/result/types.js';
 import { shippedScenarios } from '../../src/scenario/shipped-scenarios.js';
 import { cli } from '../helpers/cli.js';
+import { resolveScenarioSource } from '../../src/commands/scenario-source.js';
+import { PassThrough } from 'node:stream';
 
 /**
  * Issue 17, point 1: runs from flags, `--set`, STATEBENCH_* variables and stdin, as a k6 or
@@ -60,6 +62,23 @@ describe('refused before anything starts, naming the flag and the field', () => 
     const r = await cli(['run', '-r', '100/s', '-u', '5']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--rate: and --users ask for two load models/);
+  });
+});
+
+describe('precedence', () => {
+  it('a named flag wins over --set on the same field, and says so; both are recorded', async () => {
+    const err = new PassThrough();
+    let stderr = '';
+    err.on('data', (d: Buffer) => (stderr += d.toString()));
+    const io = { stdout: new PassThrough(), stderr: err, env: { STATEBENCH_RATE: '50/s' }, signal: new AbortController().signal };
+    const { scenario } = await resolveScenarioSource('kill-one-replica', { set: ['load.rate=abc'], rate: '1000/s' }, io, 'kill-one-replica');
+    expect(scenario.load).toMatchObject({ model: 'open', rateRps: 1000, sessions: 300 });
+    expect(stderr).toBe('notice: --set load.rate="abc" is replaced by --rate ("1000/s")\n');
+    expect(scenario.overrides?.filter((o) => o.path === 'load.rate').map((o) => `${o.source}=${String(o.value)} was ${String(o.was)}`)).toEqual([
+      'STATEBENCH_RATE=50/s was 2000/s',
+      '--set=abc was 50/s',
+      '--rate=1000/s was abc',
+    ]);
   });
 });
 

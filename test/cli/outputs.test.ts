@@ -50,7 +50,7 @@ describe('report', () => {
   it('two outputs on stdout, or two on one file, are refused before writing anything (exit 2)', async () => {
     const both = await cli(['report', RESULT, '--json', '--markdown', '--html', file('never.html')]);
     expect(both.code).toBe(2);
-    expect(both.stderr).toContain('--json: and --markdown would both write to stdout: give all but one a file path (`--markdown out.markdown`)');
+    expect(both.stderr).toContain('--json: and --markdown would both write to stdout: give all but one a file path (`--markdown out.md`)');
     expect(existsSync(file('never.html'))).toBe(false);
     const same = await cli(['report', RESULT, '--markdown', file('x.txt'), '--csv', file('x.txt')]);
     expect(same.code).toBe(2);
