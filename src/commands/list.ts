@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { shippedScenarios } from '../scenario/shipped-scenarios.js';
 import type { CliIO } from './io.js';
 
@@ -18,8 +19,10 @@ export async function listCommand(options: { json?: boolean }, io: CliIO): Promi
     const line = `${s.name.padEnd(nameWidth)}  ${s.summary}`;
     io.stdout.write(`${line.length > width ? `${line.slice(0, width - 1)}…` : line}\n`);
   }
+  const dir = scenarios[0] === undefined ? 'scenarios' : path.dirname(scenarios[0].file);
+  const shown = path.relative(process.cwd(), dir);
   io.stdout.write(
-    `\nRun one: statebench run NAME (capacity: statebench capacity). Each is a file in ${scenarios[0] ? scenarios[0].file.replace(/\/[^/]+$/, '/') : 'scenarios/'}, a starting point for your own.\n`,
+    `\nRun one: statebench run NAME (capacity: statebench capacity). Each is a file in ${shown !== '' && !shown.startsWith('..') ? shown : dir}/, a starting point for your own.\n`,
   );
   return 0;
 }
