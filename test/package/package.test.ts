@@ -80,23 +80,24 @@ describe('the public API', () => {
     expect(r.stdout.split('\n')).toEqual(['function function function', 'statebench', 'ERR_PACKAGE_PATH_NOT_EXPORTED', '']);
   });
 
-  it('documents every export (TSDoc)', () => {
-    const program = ts.createProgram([path.join(root, 'src/index.ts')], {
+  it('documents every export (TSDoc), in the declarations the package ships', () => {
+    // The built .d.ts, not the sources: it is what an editor shows a user, and far quicker to load.
+    const entry = path.join(root, 'dist/src/index.d.ts');
+    const program = ts.createProgram([entry], {
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       target: ts.ScriptTarget.ES2022,
-      strict: true,
       skipLibCheck: true,
       noEmit: true,
+      types: [],
     });
     const checker = program.getTypeChecker();
-    const entry = checker.getSymbolAtLocation(program.getSourceFile(path.join(root, 'src/index.ts'))!)!;
-    const exports = checker.getExportsOfModule(entry);
+    const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!);
     const undocumented = exports
       .map((symbol) => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol))
       .filter((symbol) => ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() === '')
       .map((symbol) => symbol.name);
-    expect(exports.length).toBeGreaterThan(60);
+    expect(exports.map((s) => s.name)).toEqual(expect.arrayContaining(['runScenario', 'loadScenario', 'renderHtml', 'renderTimelineCsv', 'compareResults']));
     expect(undocumented).toEqual([]);
   });
 });
