@@ -17,7 +17,7 @@ import { interruptedExitCode } from './errors.js';
  */
 /** After the first signal, children are killed outright if the graceful stop takes longer than this. */
 const HURRY_AFTER_MS = 10_000;
-/** After the first signal, the process is gone within this (README "Exit codes"). */
+/** After the first signal, the process is gone within this (docs/commands.md "Exit codes"). */
 const HARD_DEADLINE_MS = 20_000;
 
 const controller = new AbortController();

@@ -272,7 +272,7 @@ export const scenarioFileSchema = z
       .optional(),
     strict: z.boolean().meta({ description: '`run` exits with code 98 when the machine disturbed the run (the generator fell behind, foreign processes or steal took CPU), as `--strict` does.', default: false }).optional(),
   })
-  .meta({ title: 'statebench scenario', description: 'One statebench experiment. See README "Scenario reference".' });
+  .meta({ title: 'statebench scenario', description: 'One statebench experiment. See docs/scenarios.md.' });
 
 /** A scenario file after field-level validation: units converted, defaults not yet applied. */
 export type ScenarioFile = z.output<typeof scenarioFileSchema>;

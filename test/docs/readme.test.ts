@@ -8,6 +8,9 @@ import { DEFAULT_SCENARIO } from '../../src/commands/run.js';
 import { resolveScenarioSource } from '../../src/commands/scenario-source.js';
 import { readResultFile } from '../../src/report/read-result.js';
 import { fixturePath } from '../report/load-fixture.js';
+import { ARCHITECTURES } from '../../src/architectures/index.js';
+import { FAULTS } from '../../src/faults/index.js';
+import { THRESHOLD_METRIC_NAMES } from '../../src/scenario/thresholds.js';
 
 /**
  * Issue 17, point 7: the README is a front door under 15 KB, its commands are real, and no link
@@ -77,5 +80,20 @@ describe('README.md', () => {
     }
     expect(broken).toEqual([]);
     for (const doc of ['experiments', 'scenarios', 'results', 'ci', 'benchmarks', 'commands', 'library', 'capacity']) expect(readme).toContain(`(docs/${doc}.md)`);
+  });
+});
+
+describe('docs/ stays true to the code', () => {
+  const doc = (name: string): string => readFileSync(path.join(root, 'docs', name), 'utf8');
+
+  it('scenarios.md describes every fault in its own file\'s words, and lists every threshold metric', () => {
+    const text = doc('scenarios.md');
+    for (const fault of FAULTS.values()) expect(text, fault.kind).toContain(`| \`${fault.kind}\` | ${fault.summary} |`);
+    for (const metric of THRESHOLD_METRIC_NAMES) expect(text, metric).toContain(`\`${metric}\``);
+  });
+
+  it('architectures.md describes every architecture in its descriptor\'s words', () => {
+    const text = doc('architectures.md');
+    for (const a of ARCHITECTURES.values()) expect(text, a.name).toContain(`| \`${a.name}\` | ${a.help} |`);
   });
 });
