@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/result/types.js';
 import { shippedScenarios } from '../../src/scenario/shipped-scenarios.js';
-import { cli } from '../helpers/cli.js';
+import { cli, spawnCli } from '../helpers/cli.js';
 import { resolveScenarioSource } from '../../src/commands/scenario-source.js';
 import { PassThrough } from 'node:stream';
 
@@ -15,29 +14,8 @@ import { PassThrough } from 'node:stream';
  * (one sticky replica, 1 s) go through the real CLI.
  */
 
-const MAIN = path.resolve('dist/src/main.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'statebench-adhoc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The built CLI as a child, with `input` piped to its stdin. */
-function statebench(args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end(input);
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`statebench ${args.join(' ')} took over 40 s`));
-    }, 40_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** The smallest real run: one sticky replica, 1 s, 2 closed users. */
 const TINY = ['--arch', 'sticky', '--replicas', '1', '-d', '1s', '--warmup', '0s', '-u', '2'];
@@ -111,7 +89,7 @@ describe('validate - and list', () => {
 describe('real runs', () => {
   it('with no file: the defaults plus the flags; STATEBENCH_* variables show in the resolved scenario, flags win over them', async () => {
     const out = path.join(dir, 'adhoc.json');
-    const r = await statebench(['run', ...TINY, '--out', out, '--csv', '-'], { STATEBENCH_SET: 'load.timeout=1500ms; session.adds=3', STATEBENCH_REPLICAS: '2' });
+    const r = await spawnCli(['run', ...TINY, '--out', out, '--csv', '-'], { env: { STATEBENCH_SET: 'load.timeout=1500ms; session.adds=3', STATEBENCH_REPLICAS: '2' } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('notice: no scenario file: the defaults plus STATEBENCH_SET, STATEBENCH_REPLICAS, --arch, --replicas, --duration, --warmup, --users');
     // stdout holds the CSV alone: a header and one row per measured second.
@@ -134,7 +112,7 @@ describe('real runs', () => {
   });
 
   it('run - takes the scenario from stdin and --json prints the result alone', async () => {
-    const r = await statebench(['run', '-', ...TINY, '--out', path.join(dir, 'piped.json'), '--json'], {}, 'name: piped\nsession: {adds: 2}\n');
+    const r = await spawnCli(['run', '-', ...TINY, '--out', path.join(dir, 'piped.json'), '--json'], { input: 'name: piped\nsession: {adds: 2}\n' });
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as RunResult;
     expect(result.scenario.name).toBe('piped');
