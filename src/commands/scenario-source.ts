@@ -70,9 +70,11 @@ export async function resolveScenarioSource(
   fallback?: string,
   /** A command's own flags that set fields (`capacity --replicas`): applied last, and never a reason to leave `fallback`. */
   extra: readonly ScenarioOverride[] = [],
+  /** Leave out the notices about unknown `STATEBENCH_` variables (`validate` says them once, not per file). */
+  quietEnv = false,
 ): Promise<ScenarioSource> {
   const env = overridesFromEnv(io.env);
-  for (const notice of env.notices) io.stderr.write(`notice: ${notice}\n`);
+  if (!quietEnv) for (const notice of env.notices) io.stderr.write(`notice: ${notice}\n`);
   const shaping = [...env.overrides, ...commandLineOverrides(flags)];
   const source = await load(arg, shaping, extra, io, fallback);
   const applied = source.scenario.overrides ?? [];

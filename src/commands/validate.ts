@@ -17,9 +17,9 @@ export async function validateCommand(files: string[], io: CliIO, options: Valid
     throw new InvalidInputError([{ file: STDIN_SOURCE, path: '', message: '`-` is given twice: standard input holds one scenario' }]);
   }
   const problems: InputProblem[] = [];
-  for (const arg of files) {
+  for (const [i, arg] of files.entries()) {
     try {
-      const { scenario, file } = await resolveScenarioSource(arg, { arch: options.arch }, io);
+      const { scenario, file } = await resolveScenarioSource(arg, { arch: options.arch }, io, undefined, [], i > 0);
       const faults = scenario.faults.length;
       io.stdout.write(`${file ?? STDIN_SOURCE}: ok (${scenario.architectures.join(', ')}; ${faults} ${faults === 1 ? 'fault' : 'faults'})\n`);
     } catch (err) {
