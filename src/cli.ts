@@ -7,11 +7,17 @@ import { ARCHITECTURE_NAMES, architecturesHelp } from './architectures/index.js'
 const EXAMPLES_RUN = `
 Examples:
   $ statebench run                              the default: sticky vs redis vs sqlite vs cookie, one replica killed
-  $ statebench run scenarios/ci-smoke.yaml --markdown --junit junit.xml
-  $ statebench run kill-one-replica --arch sticky,sqlite --out results/mine.json
-  $ statebench run --json > result.json         the result JSON on stdout, nothing else
-  $ statebench run session-size                 a sweep: every architecture at each session size
+  $ statebench run --arch sticky,redis -d 5s -r 1000/s     no file: the defaults plus the flags
+  $ statebench run kill-one-replica --arch sticky,sqlite --set load.rate=500/s
+  $ statebench run scenarios/ci-smoke.yaml --markdown summary.md --junit junit.xml
+  $ statebench run - < my.yaml --json > result.json        a scenario on stdin, the result JSON on stdout
+  $ STATEBENCH_DURATION=10s statebench run two-tabs          any flag above as STATEBENCH_<FLAG>; STATEBENCH_SET="a=1;b=2"
+  $ statebench run session-size                            a sweep: every architecture at each session size
   $ statebench run ci-smoke --sweep store.latency=0ms,0.5ms,2ms
+
+Scenario fields change in this order, a later one winning: the file (or the defaults), STATEBENCH_SET,
+STATEBENCH_<FLAG>, --set, the flags. Outputs: a path writes a file; no path (or -) writes stdout,
+which then holds that output alone.
 
 Exit codes: 0 ok · 1 run failed or did not measure · 2 invalid input · 3 result or report not written where asked
 (path on stderr) · 99 thresholds failed · 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP`;
@@ -39,6 +45,32 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** The output flags `run`, `report`, `compare` share: a path writes a file, none (or `-`) stdout. */
+function outputOptions(command: Command, what: { json: string; junit: string; csv: string }): Command {
+  return command
+    .option('--json', `${what.json} on stdout, and nothing else there`)
+    .option('--markdown [path]', 'a Markdown summary, to PATH or stdout')
+    .option('--html [path]', 'a self-contained HTML report, to PATH or stdout')
+    .option('--junit <path>', `${what.junit} as JUnit XML, to PATH (- for stdout)`)
+    .option('--csv <path>', `${what.csv} as CSV, to PATH (- for stdout)`);
+}
+
+/** The flags that change a scenario's fields, for `run`. */
+function scenarioOptions(command: Command): Command {
+  return command
+    .option('-d, --duration <time>', 'measured window per architecture, e.g. 10s (sets `duration`)')
+    .option('-r, --rate <rate>', 'an open load at this arrival rate, e.g. 1000/s (sets `load.model: open`, `load.rate`)')
+    .option('-u, --users <n>', 'a closed load of n users, each sending when its last answer came (k6 VUs; sets `load.model: closed`, `load.users`)')
+    .addOption(new Option('-c, --connections <n>', 'the same as --users (autocannon and wrk say -c)').hideHelp())
+    .option('--replicas <n>', 'application replicas per architecture (sets `replicas`)')
+    .option('--warmup <time>', 'load before measuring, e.g. 2s (sets `warmup`)')
+    .option('--arch <list>', `only these architectures, comma-separated (${ARCHITECTURE_NAMES.join(',')}); the file is validated for these alone`)
+    .option('--set <path=value>', 'any scenario field, validated as in the file, e.g. --set store.latency=1ms; repeatable', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--workers <n>', 'engines generating the load, each in a worker thread (keep 1 on 2 cores; sets `load.workers`)')
+    .option('--balancer <list>', 'what routes requests: router (in-process), haproxy, or router,haproxy to measure the hop (sets `balancer`)')
+    .addOption(new Option('--pairing <mode>', 'sequential: one architecture after another; concurrent: all at once, each with 1/N of the load (sets `pairing`)').choices(['sequential', 'concurrent']));
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new CommanderInvalidArgument('expected a whole number of 1 or more');
@@ -62,31 +94,25 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  program
+  const run = program
     .command('run')
-    .description('run a scenario: every architecture in turn under the same load and faults, then a side-by-side report')
-    .argument('[scenario]', 'a scenario file, or the name of a shipped one (scenarios/NAME.yaml)', 'kill-one-replica')
+    .description('run a scenario: every architecture under the same load and faults, then a side-by-side report')
+    .argument('[scenario]', 'a scenario file, a shipped scenario\'s name (statebench list), or - for stdin; none: kill-one-replica, or the defaults when flags change fields');
+  scenarioOptions(run)
     .option('-o, --out <path>', 'where to write the result JSON (default: results/<time>-<scenario>.json); rewritten after every architecture')
     .option('--force', 'replace the file at --out if it exists (otherwise refused)')
-    .option('--json', 'print the result JSON on stdout and nothing else there')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colours (NO_COLOR is respected too)')
-    .option('--arch <list>', `only these architectures, comma-separated (${ARCHITECTURE_NAMES.join(',')})`)
     .option('--redis-url <url>', 'use this Redis instead of starting redis-server (store faults then refused)')
     .addOption(new Option('--repeat <n>', 'run each architecture n times, keeping every run (for compare\'s noise rule)').argParser(positiveInt))
-    .option('--markdown [path]', 'also write a Markdown summary (default: beside the result)')
-    .option('--html [path]', 'also write a self-contained HTML report (default: beside the result)')
-    .option('--junit <path>', 'also write thresholds as JUnit XML')
-    .addOption(new Option('--pairing <mode>', 'sequential: one architecture after another; concurrent: all at once, each with 1/N of the load (default for 2+ architectures without faults)').choices(['sequential', 'concurrent']))
-    .addOption(new Option('--balancer <list>', 'what routes requests: router (in-process), haproxy, or router,haproxy to measure the hop'))
-    .addOption(new Option('--workers <n>', 'engines generating the load, each in a worker thread (keep 1 on 2 cores)').argParser(positiveInt))
     .option('--strict', 'exit with code 98 when the machine disturbed the run (generator late, foreign CPU, steal)')
     .option('--shard <i/n>', 'generate slice i of n of the load (against `topology.external`); `statebench merge` adds the slices up')
     .option('--start-at <time>', 'begin the load at this ISO time (e.g. 2026-05-01T12:00:00Z), so shards on several machines begin together')
     .option('--allow-exec', 'let an external topology run the shell commands its scenario gives for faults (refused without it)')
-    .option('--sweep <field=values>', 'run every architecture at each value, e.g. session.payload=64B,512B,2KiB (twice for a grid); replaces the file\'s sweep:', collect, [])
+    .option('--sweep <field=values>', 'run every architecture at each value, e.g. session.payload=64B,512B,2KiB (twice for a grid); replaces the file\'s sweep:', collect, []);
+  outputOptions(run, { json: 'the result JSON', junit: 'thresholds', csv: 'the per-second timeline' })
     .addHelpText('after', EXAMPLES_RUN)
-    .action(async (scenario: string, options) => {
+    .action(async (scenario: string | undefined, options) => {
       const { runCommand } = await import('./commands/run.js');
       exit.code = await runCommand(scenario, options, io);
     });
@@ -94,16 +120,16 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
   program
     .command('capacity')
     .description('find the highest rate each architecture sustains within an SLO, per replica count, and project beyond')
-    .argument('[scenario]', 'a scenario file, or the name of a shipped one (scenarios/NAME.yaml)', 'capacity')
+    .argument('[scenario]', 'a scenario file, a shipped scenario\'s name, or - for stdin (default: capacity)')
     .option('-o, --out <path>', 'where to write the result JSON, every probe included (default: results/<time>-<scenario>.json)')
-    .option('--json', 'print the result JSON on stdout and nothing else there')
+    .option('--json', 'the result JSON on stdout, and nothing else there')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colours (NO_COLOR is respected too)')
     .option('--arch <list>', `only these architectures, comma-separated (${ARCHITECTURE_NAMES.join(',')})`)
     .option('--replicas <list>', 'replica counts to search, comma-separated (default: the scenario\'s `capacity.replicas`, or 1,2,4)')
     .option('--redis-url <url>', 'use this Redis instead of starting redis-server')
-    .option('--markdown [path]', 'also write a Markdown summary (default: beside the result)')
-    .option('--html [path]', 'also write a self-contained HTML report with the chart (default: beside the result)')
+    .option('--markdown [path]', 'a Markdown summary, to PATH or stdout')
+    .option('--html [path]', 'a self-contained HTML report with the chart, to PATH or stdout')
     .addHelpText('after', EXAMPLES_CAPACITY)
     .action(async (scenario: string, options) => {
       const { capacityCommand } = await import('./commands/capacity.js');
@@ -113,43 +139,60 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
   program
     .command('validate')
     .description('check scenario files (every problem at once) without starting anything')
-    .argument('<files...>', 'scenario files or shipped scenario names')
-    .addHelpText('after', '\nExamples:\n  $ statebench validate scenarios/*.yaml\n  $ statebench validate my-experiment.yaml      every problem at once, exit 2 if any')
-    .action(async (files: string[]) => {
+    .argument('<files...>', 'scenario files, shipped scenario names, or - for stdin')
+    .option('--arch <list>', 'validate for these architectures alone, as `run --arch` would run them')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ statebench validate scenarios/*.yaml\n  $ statebench validate my-experiment.yaml      every problem at once, exit 2 if any\n  $ statebench validate - < my-experiment.yaml\n\nSTATEBENCH_* variables apply as they would to `run`.',
+    )
+    .action(async (files: string[], options) => {
       const { validateCommand } = await import('./commands/validate.js');
-      exit.code = await validateCommand(files, io);
+      exit.code = await validateCommand(files, io, options);
     });
 
   program
+    .command('list')
+    .description('the shipped scenarios, one line each')
+    .option('--json', 'as JSON: name, file, description, architectures, duration')
+    .action(async (options) => {
+      const { listCommand } = await import('./commands/list.js');
+      exit.code = await listCommand(options, io);
+    });
+
+  const report = program
     .command('report')
-    .description('print the report of a saved result again, or render it as Markdown or HTML')
+    .description('rebuild the reports of a saved result (a run or a capacity search) without running anything')
     .argument('<result>', 'a result JSON written by `statebench run` (a run, a sweep) or `statebench capacity`')
     .option('--point <point>', 'a sweep\'s point, as a run report: its number (1-based), value (`512B`) or label (`session.payload=512B`)')
-    .option('--markdown [path]', 'write a Markdown summary (default: beside the result)')
-    .option('--html [path]', 'write a self-contained HTML report (default: beside the result)')
-    .option('--json', 'print the result JSON')
-    .option('--no-color', 'no colours')
-    .addHelpText('after', '\nExample:\n  $ statebench report results/2026-11-27T05-04-23-kill-one-replica.json --html')
+    .option('--no-color', 'no colours');
+  outputOptions(report, { json: 'the result JSON', junit: 'thresholds', csv: 'the per-second timeline' })
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ statebench report results/2026-11-27T05-04-23-kill-one-replica.json\n' +
+        '  $ statebench report results/latest.json --html report.html --csv timeline.csv\n' +
+        '  $ statebench report results/latest.json --markdown >> "$GITHUB_STEP_SUMMARY"\n\n' +
+        'The terminal table when no output is asked for; otherwise exactly the outputs asked for.',
+    )
     .action(async (file: string, options) => {
       const { reportCommand } = await import('./commands/report.js');
       exit.code = await reportCommand(file, options, io);
     });
 
-  program
+  const compare = program
     .command('compare')
     .description('compare two result files; exit 99 when a metric regressed beyond tolerance and noise')
     .argument('<baseline>', 'the baseline result JSON')
     .argument('<current>', 'the current result JSON')
-    .option('--max-regress <list>', 'tolerances, e.g. p99=10%,throughput=5% (see README for defaults)')
-    .option('--markdown [path]', 'write the comparison as Markdown (stdout when no path)')
-    .option('--json', 'print the comparison as JSON')
-    .option('--no-color', 'no colours')
+    .option('--max-regress <list>', 'tolerances, e.g. p99=10%,throughput=5% (defaults: docs/ci.md)')
+    .option('--no-color', 'no colours');
+  outputOptions(compare, { json: 'the comparison as JSON', junit: 'each metric\'s verdict (a regression fails)', csv: 'both runs\' per-second timelines' })
     .addHelpText(
       'after',
       '\nExamples:\n  $ statebench run ci-smoke --repeat 3 --out ci/baseline.json   a baseline that knows its run-to-run noise\n' +
-        '  $ statebench compare ci/baseline.json results/latest.json --max-regress p99=15%\n\n' +
+        '  $ statebench compare ci/baseline.json results/latest.json --max-regress p99=15%\n' +
+        '  $ statebench compare ci/baseline.json current.json --markdown compare.md --junit compare.xml\n\n' +
         'Exit codes: 0 no regression (inconclusive metrics included) · 2 invalid input, or two different experiments ·\n' +
-        '99 a regression beyond tolerance and noise, coverage lost, or a threshold failed',
+        '3 an output could not be written · 99 a regression beyond tolerance and noise, coverage lost, or a threshold failed',
     )
     .action(async (baseline: string, current: string, options) => {
       const { compareCommand } = await import('./commands/compare.js');

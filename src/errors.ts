@@ -36,6 +36,10 @@ export function interruptedExitCode(signal: unknown): number {
   return number === undefined ? EXIT.interrupted : 128 + number;
 }
 
+/**
+ * Every setup error statebench throws: a stable `code` (`STATEBENCH_…`) to match on, and the exit
+ * code the CLI maps it to. Failed requests are never errors: they are counted outcomes.
+ */
 export class StatebenchError extends Error {
   constructor(
     message: string,
@@ -55,6 +59,10 @@ export interface InputProblem {
   message: string;
 }
 
+/**
+ * Invalid input found before anything starts (exit 2): every problem at once, each naming the
+ * file, flag or variable, the field, and what was expected.
+ */
 export class InvalidInputError extends StatebenchError {
   constructor(readonly problems: InputProblem[], summary?: string) {
     super(

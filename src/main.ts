@@ -17,7 +17,7 @@ import { interruptedExitCode } from './errors.js';
  */
 /** After the first signal, children are killed outright if the graceful stop takes longer than this. */
 const HURRY_AFTER_MS = 10_000;
-/** After the first signal, the process is gone within this (README "Exit codes"). */
+/** After the first signal, the process is gone within this (docs/commands.md "Exit codes"). */
 const HARD_DEADLINE_MS = 20_000;
 
 const controller = new AbortController();
@@ -75,6 +75,10 @@ process.on('unhandledRejection', crash);
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
+  // Only touched when a command reads `-`: creating the stream for nothing could hold a pipe open.
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
   signal: controller.signal,
 });

@@ -99,6 +99,7 @@ export type KneeLimit =
   /** Nothing measured ran at its limit (latency from elsewhere: queueing, the network). */
   | 'unexplained';
 
+/** Where one architecture stopped scaling at one replica count, and what ran out there. */
 export interface Knee {
   limit: KneeLimit;
   /** The evidence in words: `replicas at 0.19 of 0.20 core each; store 0.08 of 0.50 core`. */

@@ -27,6 +27,7 @@ export interface CapacityListener {
   pointDone?(architecture: string, point: CapacityPoint): void;
 }
 
+/** How {@link runCapacity} searches: the scenario file it came from, a Redis to use, an abort signal, who listens. */
 export interface CapacityOptions {
   scenarioFile?: string;
   redisUrl?: string;

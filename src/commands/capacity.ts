@@ -1,85 +1,71 @@
-import { writeFile } from 'node:fs/promises';
 import type { CapacityResult, Probe } from '../capacity/capacity-result.js';
 import { runCapacity, type CapacityListener } from '../capacity/run-capacity.js';
-import { EXIT, InvalidInputError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { renderCapacityMarkdown } from '../report/capacity-markdown.js';
 import { KNEE_WORDS, sustainableText } from '../report/capacity-summary.js';
 import { renderCapacityTerminal } from '../report/capacity-terminal.js';
 import { formatLatencyUs } from '../report/format.js';
 import { onEmergency } from '../run/emergency.js';
 import { defaultResultPath, writeResultFile } from '../run/write-result.js';
-import { loadScenarioFile, resolveBuiltinScenario } from '../scenario/load-scenario.js';
-import { defaultCapacitySpec } from '../scenario/resolve-scenario.js';
 import { useColor, type CliIO } from './io.js';
-import { parseArchList } from './run.js';
-import { sidePath } from './side-path.js';
+import { planOutputs, takesStdout, writeOutputs, type OutputFlags, type OutputFormat, type Renderers } from './outputs.js';
+import { resolveScenarioSource } from './scenario-source.js';
 
-export interface CapacityCommandOptions {
+export interface CapacityCommandOptions extends Pick<OutputFlags, 'json' | 'markdown' | 'html'> {
   out?: string;
-  json?: boolean;
   quiet?: boolean;
   color?: boolean;
   redisUrl?: string;
   arch?: string;
+  /** Replica counts to search, `1,2,4`: sets `capacity.replicas`. */
   replicas?: string;
-  markdown?: string | boolean;
-  html?: string | boolean;
 }
+
+/** What a capacity search can be written as: no per-second timeline or thresholds of its own. */
+export const CAPACITY_REFUSED: Partial<Record<OutputFormat, string>> = {
+  junit: 'a capacity search has no thresholds to report as tests; its SLO verdicts are in --markdown, --html and --json',
+  csv: 'a capacity search is many short probes, not one per-second timeline; the probes are in --json',
+};
 
 /** `statebench capacity [SCENARIO]`: search, save every probe, report; returns the exit code. */
 export async function capacityCommand(scenarioArg: string | undefined, options: CapacityCommandOptions, io: CliIO): Promise<number> {
-  const file = resolveBuiltinScenario(scenarioArg ?? 'capacity');
-  const { scenario } = await loadScenarioFile(file);
-  if (options.arch) scenario.architectures = parseArchList(options.arch);
-  if (options.replicas !== undefined) scenario.capacity = { ...(scenario.capacity ?? defaultCapacitySpec()), replicaCounts: parseReplicaList(options.replicas) };
+  const replicas = options.replicas === undefined ? [] : [{ source: '--replicas', set: `capacity.replicas=[${options.replicas}]` }];
+  const { scenario, file } = await resolveScenarioSource(scenarioArg, { arch: options.arch }, io, 'capacity', replicas);
+  const out = options.out ?? defaultResultPath({ startedAt: new Date().toISOString(), scenario });
+  const outputs = await planOutputs(options, { refused: CAPACITY_REFUSED, resultPath: out });
 
-  const listener = options.quiet || options.json ? { notice: (m: string) => io.stderr.write(`notice: ${m}\n`) } : progressLines(io);
+  const listener = options.quiet || takesStdout(outputs) ? { notice: (m: string) => io.stderr.write(`notice: ${m}\n`) } : progressLines(io);
   let partial: CapacityResult | undefined;
   const forget = onEmergency(async (reason) => {
     if (!partial) return;
     partial.complete = false;
     partial.incompleteReason = `crashed: ${reason}`;
     partial.finishedAt = new Date().toISOString();
-    const path = options.out ?? defaultResultPath(partial);
-    await writeResultFile(partial, path);
-    io.stderr.write(`statebench: partial result written to ${path}\n`);
+    await writeResultFile(partial, out);
+    io.stderr.write(`statebench: partial result written to ${out}\n`);
   });
-  const result = await runCapacity(scenario, { scenarioFile: file, redisUrl: options.redisUrl, signal: io.signal, listener, onResult: (r) => (partial = r) }).finally(forget);
+  const result = await runCapacity(scenario, { scenarioFile: file ?? (scenarioArg === '-' ? '-' : undefined), redisUrl: options.redisUrl, signal: io.signal, listener, onResult: (r) => (partial = r) }).finally(forget);
 
-  const out = options.out ?? defaultResultPath(result);
   await writeResultFile(result, out);
-  await writeCapacitySideReports(result, options, out);
-  if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else {
+  const failures = await writeOutputs(outputs, capacityRenderers(result), io);
+  if (!takesStdout(outputs)) {
     io.stdout.write(renderCapacityTerminal(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
     io.stdout.write(`\nresult: ${out}\n`);
+  } else {
+    io.stderr.write(`result: ${out}\n`);
   }
   if (!result.complete && result.incompleteReason === 'interrupted') return EXIT.interrupted;
+  if (failures > 0) return EXIT.outputNotWritten;
   return result.complete ? EXIT.ok : EXIT.runFailed;
 }
 
-/** `--markdown` and `--html` beside the result (also used by `report` on a capacity file). */
-export async function writeCapacitySideReports(result: CapacityResult, options: { markdown?: string | boolean; html?: string | boolean }, out: string, io?: CliIO): Promise<void> {
-  const md = sidePath(options.markdown, out, '.md');
-  if (md) {
-    await writeFile(md, renderCapacityMarkdown(result));
-    io?.stderr.write(`markdown: ${md}\n`);
-  }
-  const html = sidePath(options.html, out, '.html');
-  if (html) {
-    const { renderCapacityHtml } = await import('../report/html/capacity-html.js');
-    await writeFile(html, renderCapacityHtml(result));
-    io?.stderr.write(`html: ${html}\n`);
-  }
-}
-
-/** `1,2,4` → [1, 2, 4]. */
-function parseReplicaList(list: string): number[] {
-  const counts = list.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 1 || n > 64)) {
-    throw new InvalidInputError([{ file: '--replicas', path: '', message: `expected a comma-separated list of replica counts from 1 to 64, such as \`1,2,4\`; got \`${list}\`` }]);
-  }
-  return counts;
+/** How `capacity` and `report` render a capacity search in each output format it offers. */
+export function capacityRenderers(result: CapacityResult): Renderers {
+  return {
+    json: () => `${JSON.stringify(result, null, 2)}\n`,
+    markdown: () => renderCapacityMarkdown(result),
+    html: async () => (await import('../report/html/capacity-html.js')).renderCapacityHtml(result),
+  };
 }
 
 /** One plain line per probe and per replica count, on stderr (a search is minutes of probes; no live line needed). */

@@ -3,6 +3,8 @@ export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
+  /** Where `-` reads a scenario from (`statebench run - < my.yaml`); absent: nothing to read. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
 }

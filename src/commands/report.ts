@@ -1,85 +1,55 @@
 import { readResultFile } from '../report/read-result.js';
 import { renderTerminalReport } from '../report/terminal-table.js';
-import { renderMarkdown } from '../report/markdown.js';
 import { useColor, type CliIO } from './io.js';
-import { writeFileDurably } from '../run/write-result.js';
-import { prepareSidePath, sidePath } from './side-path.js';
 import { readCapacityResultIfAny } from '../report/read-capacity-result.js';
-import type { CapacityResult } from '../capacity/capacity-result.js';
-import { InvalidInputError } from '../errors.js';
 import { readSweepResultIfAny, sweepPointRun } from '../report/read-sweep-result.js';
-import type { SweepResult } from '../sweep/sweep-result.js';
+import { EXIT, InvalidInputError } from '../errors.js';
+import { planOutputs, writeOutputs, type OutputFlags } from './outputs.js';
+import { runRenderers } from './run-renderers.js';
 
-export interface ReportCommandOptions {
+export interface ReportCommandOptions extends OutputFlags {
   /** A sweep's point to render as a run report. */
   point?: string;
-  markdown?: string | boolean;
-  html?: string | boolean;
-  json?: boolean;
   color?: boolean;
 }
 
-/** `statebench report FILE.json`: rebuilds reports from a saved result, without re-running load. */
+/**
+ * `statebench report FILE.json`: rebuilds reports from a saved result (a run, a sweep or a
+ * capacity search), without re-running load. The terminal table when no output is asked for;
+ * otherwise exactly the outputs asked for, each to its file or (one of them) to stdout.
+ */
 export async function reportCommand(file: string, options: ReportCommandOptions, io: CliIO): Promise<number> {
+  const color = useColor(io, 'stdout', options.color);
   const capacity = await readCapacityResultIfAny(file);
-  if (capacity !== undefined) return capacityReport(capacity, file, options, io);
+  if (capacity !== undefined) {
+    const { CAPACITY_REFUSED, capacityRenderers } = await import('./capacity.js');
+    const outputs = await planOutputs(options, { refused: CAPACITY_REFUSED });
+    if (outputs.length === 0) {
+      const { renderCapacityTerminal } = await import('../report/capacity-terminal.js');
+      io.stdout.write(renderCapacityTerminal(capacity, { color, width: io.stdout.columns }));
+      return EXIT.ok;
+    }
+    return (await writeOutputs(outputs, capacityRenderers(capacity), io)) > 0 ? EXIT.outputNotWritten : EXIT.ok;
+  }
   const sweep = await readSweepResultIfAny(file);
-  if (sweep !== undefined && options.point === undefined) return sweepReport(sweep, file, options, io);
   if (sweep === undefined && options.point !== undefined) {
     throw new InvalidInputError([{ file: '--point', path: '', message: `${file} is not a sweep: \`--point\` picks a point of a sweep's result` }]);
   }
+  if (sweep !== undefined && options.point === undefined) {
+    const { SWEEP_REFUSED, sweepRenderers } = await import('./run-sweep.js');
+    const outputs = await planOutputs(options, { refused: SWEEP_REFUSED });
+    if (outputs.length === 0) {
+      const { renderSweepTerminal } = await import('../report/sweep-terminal.js');
+      io.stdout.write(renderSweepTerminal(sweep, { color, width: io.stdout.columns }));
+      return EXIT.ok;
+    }
+    return (await writeOutputs(outputs, sweepRenderers(sweep), io)) > 0 ? EXIT.outputNotWritten : EXIT.ok;
+  }
   const result = sweep === undefined ? await readResultFile(file) : sweepPointRun(sweep, options.point!, file);
-  const md = sidePath(options.markdown, file, '.md');
-  const html = sidePath(options.html, file, '.html');
-  // Both checked (their directories created) before either is written.
-  if (md) await prepareSidePath(md, '--markdown');
-  if (html) await prepareSidePath(html, '--html');
-  if (md) {
-    await writeFileDurably(md, renderMarkdown(result));
-    io.stderr.write(`markdown: ${md}\n`);
+  const outputs = await planOutputs(options);
+  if (outputs.length === 0) {
+    io.stdout.write(renderTerminalReport(result, { color, width: io.stdout.columns }));
+    return EXIT.ok;
   }
-  if (html) {
-    const { renderHtml } = await import('../report/html.js');
-    await writeFileDurably(html, renderHtml(result));
-    io.stderr.write(`html: ${html}\n`);
-  }
-  if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
-  return 0;
-}
-
-/** A sweep's file: its tables, slopes, Markdown and HTML, rebuilt from the saved points. */
-async function sweepReport(result: SweepResult, file: string, options: ReportCommandOptions, io: CliIO): Promise<number> {
-  const md = sidePath(options.markdown, file, '.md');
-  const html = sidePath(options.html, file, '.html');
-  if (md) await prepareSidePath(md, '--markdown');
-  if (html) await prepareSidePath(html, '--html');
-  if (md) {
-    const { renderSweepMarkdown } = await import('../report/sweep-markdown.js');
-    await writeFileDurably(md, renderSweepMarkdown(result));
-    io.stderr.write(`markdown: ${md}\n`);
-  }
-  if (html) {
-    const { renderSweepHtml } = await import('../report/html/sweep-html.js');
-    await writeFileDurably(html, renderSweepHtml(result));
-    io.stderr.write(`html: ${html}\n`);
-  }
-  if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else {
-    const { renderSweepTerminal } = await import('../report/sweep-terminal.js');
-    io.stdout.write(renderSweepTerminal(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
-  }
-  return 0;
-}
-
-/** The same options on a capacity search's file: its table, Markdown and HTML, rebuilt from the saved probes. */
-async function capacityReport(result: CapacityResult, file: string, options: ReportCommandOptions, io: CliIO): Promise<number> {
-  const { writeCapacitySideReports } = await import('./capacity.js');
-  await writeCapacitySideReports(result, options, file, io);
-  if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else {
-    const { renderCapacityTerminal } = await import('../report/capacity-terminal.js');
-    io.stdout.write(renderCapacityTerminal(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
-  }
-  return 0;
+  return (await writeOutputs(outputs, runRenderers(result), io)) > 0 ? EXIT.outputNotWritten : EXIT.ok;
 }

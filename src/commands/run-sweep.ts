@@ -1,31 +1,41 @@
-import { EXIT, InvalidInputError, interruptedExitCode } from '../errors.js';
+import { EXIT, interruptedExitCode } from '../errors.js';
 import { isDisturbed } from '../metrics/measurement-quality.js';
 import { renderSweepMarkdown } from '../report/sweep-markdown.js';
 import { renderSweepTerminal } from '../report/sweep-terminal.js';
 import { onEmergency } from '../run/emergency.js';
-import { ResultFile, errnoWords } from '../run/result-file.js';
-import { writeFileDurably } from '../run/write-result.js';
+import { ResultFile } from '../run/result-file.js';
 import type { Scenario } from '../scenario/types.js';
 import { formatDuration } from '../syntax/units.js';
 import { runSweep, type SweepListener } from '../sweep/run-sweep.js';
 import type { SweepResult } from '../sweep/sweep-result.js';
 import { useColor, type CliIO } from './io.js';
 import { progressListener } from './progress.js';
-import { prepareSidePath, sidePath } from './side-path.js';
+import { planOutputs, takesStdout, writeOutputs, type OutputFlags, type OutputFormat, type Renderers } from './outputs.js';
 
 /** The options of `run` a sweep reads (`run`'s own, passed on as they are). */
-export interface SweepCommandOptions {
+export interface SweepCommandOptions extends OutputFlags {
   out?: string;
   force?: boolean;
-  json?: boolean;
   quiet?: boolean;
   color?: boolean;
   redisUrl?: string;
   repeat?: number;
-  markdown?: string | boolean;
-  html?: string | boolean;
-  junit?: string;
   strict?: boolean;
+}
+
+/** Outputs a sweep cannot write, with why. */
+export const SWEEP_REFUSED: Partial<Record<OutputFormat, string>> = {
+  junit: 'a sweep writes no JUnit report: its thresholds are judged at every point, and `--markdown` or the exit code say which failed',
+  csv: 'a sweep is many runs, not one per-second timeline: `statebench report FILE --point N --csv PATH` writes one point\'s',
+};
+
+/** How `run` and `report` render a sweep in each output format it offers. */
+export function sweepRenderers(result: SweepResult): Renderers {
+  return {
+    json: () => `${JSON.stringify(result, null, 2)}\n`,
+    markdown: () => renderSweepMarkdown(result),
+    html: async () => (await import('../report/html/sweep-html.js')).renderSweepHtml(result),
+  };
 }
 
 /** Whole seconds, as the estimate is: `1m40s`. */
@@ -36,41 +46,24 @@ const roughly = (ms: number): string => formatDuration(Math.max(1000, Math.round
  * take, runs every architecture at every point with progress, saves the result after every
  * point, reports; returns the exit code.
  */
-export async function runSweepCommand(file: string, scenario: Scenario, options: SweepCommandOptions, io: CliIO): Promise<number> {
-  if (options.junit !== undefined) {
-    throw new InvalidInputError([{ file: '--junit', path: '', message: 'a sweep writes no JUnit report: its thresholds are judged at every point, and `--markdown` or the exit code say which failed' }]);
-  }
+export async function runSweepCommand(file: string | undefined, scenario: Scenario, options: SweepCommandOptions, io: CliIO): Promise<number> {
   const sink = await ResultFile.reserve({ requested: options.out, scenarioName: scenario.name, startedAt: new Date().toISOString(), force: options.force });
   try {
-    const markdown = sidePath(options.markdown, sink.path, '.md');
-    const html = sidePath(options.html, sink.path, '.html');
-    if (markdown !== undefined) await prepareSidePath(markdown, '--markdown');
-    if (html !== undefined) await prepareSidePath(html, '--html');
+    const outputs = await planOutputs(options, { refused: SWEEP_REFUSED, resultPath: sink.path });
     if (options.force && options.out !== undefined) io.stderr.write(`notice: --force: ${sink.path} will be replaced\n`);
-    const result = await runAndSave(file, scenario, options, io, sink);
+    const result = await runAndSave(file, scenario, options, io, sink, takesStdout(outputs));
     const outcome = await sink.finish(result);
-    let sideFailures = 0;
-    for (const [option, path, render] of [
-      ['markdown', markdown, async () => renderSweepMarkdown(result)],
-      ['html', html, async () => (await import('../report/html/sweep-html.js')).renderSweepHtml(result)],
-    ] as const) {
-      if (path === undefined) continue;
-      try {
-        await writeFileDurably(path, await render());
-      } catch (err) {
-        sideFailures++;
-        io.stderr.write(`statebench: could not write the --${option} report to ${path}: ${errnoWords(err)}\n`);
-      }
-    }
-    if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else {
+    const sideFailures = await writeOutputs(outputs, sweepRenderers(result), io);
+    if (!takesStdout(outputs)) {
       io.stdout.write(renderSweepTerminal(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
       if (outcome.saved === 'asked') io.stdout.write(`\nresult: ${outcome.path}\n`);
+    } else if (outcome.saved === 'asked') {
+      io.stderr.write(`result: ${outcome.path}\n`);
     }
     if (outcome.saved === 'fallback') io.stderr.write(`statebench: could not write the result to ${outcome.asked} (${outcome.error}); it is in ${outcome.path} instead\n`);
     else if (outcome.saved === 'nowhere') {
       io.stderr.write(`statebench: could not write the result to ${outcome.asked} (${outcome.error}), nor to a fallback file; the result JSON follows on stderr\n`);
-      if (!options.json) io.stderr.write(`${JSON.stringify(result)}\n`);
+      if (!outputs.some((o) => o.format === 'json' && o.path === undefined)) io.stderr.write(`${JSON.stringify(result)}\n`);
     }
     if (outcome.saved !== 'asked' || sideFailures > 0) return EXIT.outputNotWritten;
     return sweepExitCode(result, { signal: io.signal.reason, strict: options.strict || result.scenario.strict });
@@ -79,8 +72,8 @@ export async function runSweepCommand(file: string, scenario: Scenario, options:
   }
 }
 
-async function runAndSave(file: string, scenario: Scenario, options: SweepCommandOptions, io: CliIO, sink: ResultFile): Promise<SweepResult> {
-  const quiet = options.quiet || options.json;
+async function runAndSave(file: string | undefined, scenario: Scenario, options: SweepCommandOptions, io: CliIO, sink: ResultFile, stdoutTaken: boolean): Promise<SweepResult> {
+  const quiet = options.quiet || stdoutTaken;
   const listener: SweepListener = quiet ? { notice: (m) => io.stderr.write(`notice: ${m}\n`) } : sweepProgress(io, options);
   let partial: SweepResult | undefined;
   const total = scenario.sweep!.points.length;

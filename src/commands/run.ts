@@ -1,47 +1,31 @@
 import type { RunResult } from '../result/types.js';
 import { EXIT, interruptedExitCode } from '../errors.js';
-import { loadScenarioFile, resolveBuiltinScenario } from '../scenario/load-scenario.js';
-import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../architectures/index.js';
-import { InvalidInputError } from '../errors.js';
 import { runScenario, type RunListener } from '../run/run-scenario.js';
-import { writeFileDurably } from '../run/write-result.js';
-import { ResultFile, errnoWords } from '../run/result-file.js';
+import { ResultFile } from '../run/result-file.js';
 import type { Scenario } from '../scenario/types.js';
 import { checkRedisUrlOption } from './redis-url-option.js';
 import { renderTerminalReport } from '../report/terminal-table.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { renderJUnit } from '../report/junit.js';
 import { progressListener } from './progress.js';
-import { prepareSidePath, sidePath } from './side-path.js';
+import { planOutputs, takesStdout, writeOutputs, type OutputFlags, type PlannedOutput } from './outputs.js';
+import { runRenderers } from './run-renderers.js';
+import { resolveScenarioSource, type ScenarioFlags } from './scenario-source.js';
 import { onEmergency } from '../run/emergency.js';
 import { useColor, type CliIO } from './io.js';
 import { isDisturbed } from '../metrics/measurement-quality.js';
-import { BALANCER_KINDS } from '../balancer/index.js';
 import { parseShard } from './shard-option.js';
 import { parseStartAt } from './start-at-option.js';
 import { parseSweepOptions } from './sweep-option.js';
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends ScenarioFlags, OutputFlags {
   out?: string;
-  json?: boolean;
   quiet?: boolean;
   color?: boolean;
   redisUrl?: string;
   repeat?: number;
-  arch?: string;
-  markdown?: string | boolean;
-  html?: string | boolean;
-  junit?: string;
   /** Exit with EXIT.disturbed when the machine disturbed the run (also `strict: true` in the scenario). */
   strict?: boolean;
   /** Replace an existing file at `out`. */
   force?: boolean;
-  /** Overrides `load.workers`. */
-  workers?: number;
-  /** Overrides `balancer`: `haproxy`, or `router,haproxy`. */
-  balancer?: string;
-  /** Overrides `pairing`. */
-  pairing?: 'sequential' | 'concurrent';
   /** `i/n`: generate slice i of n of the load (src/commands/shard-option.ts). */
   shard?: string;
   /** ISO time when the load begins (src/commands/start-at-option.ts). */
@@ -52,51 +36,44 @@ export interface RunCommandOptions {
   sweep?: string[];
 }
 
+/** The shipped scenario a bare `statebench run` runs. */
+export const DEFAULT_SCENARIO = 'kill-one-replica';
+
 /** `statebench run [SCENARIO]`: validate, run every architecture, save, report; returns the exit code. */
 export async function runCommand(scenarioArg: string | undefined, options: RunCommandOptions, io: CliIO): Promise<number> {
   // Flags first: a bad one is refused before the scenario is even read.
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   const startAtMs = options.startAt === undefined ? undefined : parseStartAt(options.startAt);
-  const file = resolveBuiltinScenario(scenarioArg ?? 'kill-one-replica');
   const sweep = parseSweepOptions(options.sweep);
-  const { scenario } = await loadScenarioFile(file, sweep === undefined ? {} : { sweep });
+  const { scenario, file } = await resolveScenarioSource(scenarioArg, options, io, DEFAULT_SCENARIO, [], false, sweep);
   if (options.redisUrl !== undefined) checkRedisUrlOption(options.redisUrl);
-  if (options.workers !== undefined) scenario.load = { ...scenario.load, workers: options.workers };
-  if (options.balancer !== undefined) scenario.balancers = parseBalancers(options.balancer);
-  if (options.pairing !== undefined) scenario.pairing = options.pairing;
-  if (options.arch) {
-    scenario.architectures = parseArchList(options.arch);
-    // A threshold on an architecture left out on purpose is not a failure; say so and drop it.
-    const dropped = scenario.thresholds.filter((t) => t.architecture && !scenario.architectures.includes(t.architecture));
-    scenario.thresholds = scenario.thresholds.filter((t) => !dropped.includes(t));
-    for (const t of dropped) io.stderr.write(`notice: threshold ${t.source} not checked: --arch leaves out ${t.architecture}\n`);
-  }
+  const source = file ?? (scenarioArg === '-' ? '-' : undefined);
   if (scenario.sweep !== undefined) {
     const { runSweepCommand } = await import('./run-sweep.js');
-    return runSweepCommand(file, scenario, options, io);
+    return runSweepCommand(source, scenario, options, io);
   }
   // Every output path is checked and claimed before anything starts: a run must not be lost to a
   // path that could never be written.
   const sink = await ResultFile.reserve({ requested: options.out, scenarioName: scenario.name, startedAt: new Date().toISOString(), force: options.force });
   try {
-    const sides = await sideReportPaths(options, sink.path);
+    const outputs = await planOutputs(options, { resultPath: sink.path });
     if (options.force && options.out !== undefined) io.stderr.write(`notice: --force: ${sink.path} will be replaced\n`);
-    return await runAndSave(file, scenario, options, io, sink, sides, { shard, startAtMs });
+    return await runAndSave(source, scenario, options, io, sink, outputs, { shard, startAtMs });
   } finally {
     await sink.release();
   }
 }
 
 async function runAndSave(
-  file: string,
+  file: string | undefined,
   scenario: Scenario,
   options: RunCommandOptions,
   io: CliIO,
   sink: ResultFile,
-  sides: SideReports,
+  outputs: PlannedOutput[],
   slice: { shard?: { index: number; count: number }; startAtMs?: number },
 ): Promise<number> {
-  const progress = options.quiet || options.json
+  const progress = options.quiet || takesStdout(outputs)
     ? { notice: (m: string) => io.stderr.write(`notice: ${m}\n`) }
     : progressListener(io.stderr, { tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr', options.color) });
   const runs = scenario.architectures.length * Math.max(1, options.repeat ?? 1);
@@ -134,18 +111,18 @@ async function runAndSave(
   }).finally(forget);
 
   const outcome = await sink.finish(result);
-  const sideFailures = await writeSideReports(result, sides, io);
-  if (options.json) {
-    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  } else {
+  const sideFailures = await writeOutputs(outputs, runRenderers(result), io);
+  if (!takesStdout(outputs)) {
     io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
     if (outcome.saved === 'asked') io.stdout.write(`\nresult: ${outcome.path}\n`);
+  } else if (outcome.saved === 'asked') {
+    io.stderr.write(`result: ${outcome.path}\n`);
   }
   if (outcome.saved === 'fallback') {
     io.stderr.write(`statebench: could not write the result to ${outcome.asked} (${outcome.error}); it is in ${outcome.path} instead\n`);
   } else if (outcome.saved === 'nowhere') {
     io.stderr.write(`statebench: could not write the result to ${outcome.asked} (${outcome.error}), nor to a fallback file; the result JSON follows on stderr\n`);
-    if (!options.json) io.stderr.write(`${JSON.stringify(result)}\n`);
+    if (!outputs.some((o) => o.format === 'json' && o.path === undefined)) io.stderr.write(`${JSON.stringify(result)}\n`);
   }
   // Before any other code: the user must be told to look for the result elsewhere.
   if (outcome.saved !== 'asked' || sideFailures > 0) return EXIT.outputNotWritten;
@@ -163,62 +140,4 @@ export function exitCodeFor(result: RunResult, opts: { signal?: unknown; strict?
   if (result.thresholds.some((t) => !t.passed)) return EXIT.thresholdsFailed;
   if (opts.strict && isDisturbed(result)) return EXIT.disturbed;
   return EXIT.ok;
-}
-
-interface SideReports {
-  markdown?: string;
-  junit?: string;
-  html?: string;
-}
-
-/** The side reports' paths, each checked (and its directory created) before the run. */
-async function sideReportPaths(options: RunCommandOptions, out: string): Promise<SideReports> {
-  const sides: SideReports = {
-    markdown: sidePath(options.markdown, out, '.md'),
-    junit: options.junit,
-    html: sidePath(options.html, out, '.html'),
-  };
-  for (const [option, file] of Object.entries(sides)) if (file !== undefined) await prepareSidePath(file, `--${option}`);
-  return sides;
-}
-
-/** Writes each side report; a failure is said and counted, never thrown (the result is already saved). */
-async function writeSideReports(result: RunResult, sides: SideReports, io: CliIO): Promise<number> {
-  const render: Record<keyof SideReports, () => Promise<string>> = {
-    markdown: async () => renderMarkdown(result),
-    junit: async () => renderJUnit(result),
-    // The HTML reporter inlines a chart library: loaded only when asked for.
-    html: async () => (await import('../report/html.js')).renderHtml(result),
-  };
-  let failures = 0;
-  for (const [option, file] of Object.entries(sides) as [keyof SideReports, string | undefined][]) {
-    if (file === undefined) continue;
-    try {
-      await writeFileDurably(file, await render[option]());
-    } catch (err) {
-      failures++;
-      io.stderr.write(`statebench: could not write the --${option} report to ${file}: ${errnoWords(err)}\n`);
-    }
-  }
-  return failures;
-}
-
-export function parseArchList(list: string): string[] {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = names.filter((n) => !ARCHITECTURES.has(n));
-  if (bad.length > 0 || names.length === 0) {
-    throw new InvalidInputError([
-      { file: '--arch', path: '', message: `expected a comma-separated list of ${ARCHITECTURE_NAMES.join(', ')}; got ${bad.join(', ') || 'nothing'}` },
-    ]);
-  }
-  return names;
-}
-
-function parseBalancers(list: string): ('router' | 'haproxy')[] {
-  const kinds = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean))];
-  const bad = kinds.filter((k) => !(BALANCER_KINDS as readonly string[]).includes(k));
-  if (bad.length > 0 || kinds.length === 0) {
-    throw new InvalidInputError([{ file: '--balancer', path: '', message: `expected ${BALANCER_KINDS.join(', ')}, or both comma-separated; got ${bad.join(', ') || 'nothing'}` }]);
-  }
-  return kinds as ('router' | 'haproxy')[];
 }

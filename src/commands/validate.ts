@@ -1,16 +1,28 @@
-import { InvalidInputError } from '../errors.js';
-import { loadScenarioFile, resolveBuiltinScenario } from '../scenario/load-scenario.js';
+import { InvalidInputError, type InputProblem } from '../errors.js';
+import { STDIN_SOURCE } from '../scenario/load-scenario.js';
 import type { CliIO } from './io.js';
+import { resolveScenarioSource } from './scenario-source.js';
 
-/** `statebench validate FILE...`: checks scenario files without starting anything. */
-export async function validateCommand(files: string[], io: CliIO): Promise<number> {
-  const problems = [];
-  for (const arg of files) {
-    const file = resolveBuiltinScenario(arg);
+export interface ValidateCommandOptions {
+  /** Check each file as `run --arch` would run it: only these architectures. */
+  arch?: string;
+}
+
+/**
+ * `statebench validate FILE...`: checks scenario files (`-` reads one from stdin) without
+ * starting anything, as `run` would with the same `--arch` and `STATEBENCH_*` variables.
+ */
+export async function validateCommand(files: string[], io: CliIO, options: ValidateCommandOptions = {}): Promise<number> {
+  if (files.filter((f) => f === '-').length > 1) {
+    throw new InvalidInputError([{ file: STDIN_SOURCE, path: '', message: '`-` is given twice: standard input holds one scenario' }]);
+  }
+  const problems: InputProblem[] = [];
+  for (const [i, arg] of files.entries()) {
     try {
-      const { scenario } = await loadScenarioFile(file);
+      const { scenario, file } = await resolveScenarioSource(arg, { arch: options.arch }, io, undefined, [], i > 0);
+      const faults = scenario.faults.length;
       const sweep = scenario.sweep === undefined ? '' : `; a sweep of ${scenario.sweep.fields.map((f) => f.path).join(' × ')}: ${scenario.sweep.points.length} points`;
-      io.stdout.write(`${file}: ok (${scenario.architectures.join(', ')}; ${scenario.faults.length} faults${sweep})\n`);
+      io.stdout.write(`${file ?? STDIN_SOURCE}: ok (${scenario.architectures.join(', ')}; ${faults} ${faults === 1 ? 'fault' : 'faults'}${sweep})\n`);
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
       problems.push(...err.problems);

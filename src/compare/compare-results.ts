@@ -14,6 +14,7 @@ import type { ArchitectureComparison, ComparedRun, Comparison, Disturbance, Metr
  */
 export const NOISE_RULE: Readonly<NoiseRule> = { confidence: 0.99, resamples: 2000, minSeconds: 5 };
 
+/** Tolerances and file names for {@link compareResults}. */
 export interface CompareOptions {
   /** Merged over the default tolerances; a bare number is a relative fraction. Unknown names are input errors. */
   maxRegress?: Readonly<Record<string, Tolerance | number>>;

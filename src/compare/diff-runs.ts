@@ -7,6 +7,13 @@ import type { RunDifferences, SettingDifference } from './types.js';
  */
 const ENVIRONMENT_IGNORED: ReadonlySet<string> = new Set(['gitCommit']);
 
+/**
+ * Scenario fields left out: `overrides` records how a field got its value (a flag, a variable),
+ * and the field itself is compared; two runs of one experiment, one set by flags and one by a
+ * file, are the same experiment.
+ */
+const SCENARIO_IGNORED = /^overrides(\.|\[|$)/;
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -45,5 +52,6 @@ export function diffValues(a: unknown, b: unknown, path = ''): SettingDifference
  */
 export function diffRuns(baseline: RunResult, current: RunResult): RunDifferences {
   const environment = diffValues(baseline.environment, current.environment).filter((d) => !ENVIRONMENT_IGNORED.has(d.path));
-  return { scenario: diffValues(baseline.scenario, current.scenario), environment };
+  const scenario = diffValues(baseline.scenario, current.scenario).filter((d) => !SCENARIO_IGNORED.test(d.path));
+  return { scenario, environment };
 }

@@ -62,6 +62,7 @@ export interface SideFigure {
   seconds: number;
 }
 
+/** One metric of one architecture compared: both figures, the change, the noise, and the verdict. */
 export interface MetricComparison {
   metric: MetricName;
   unit: MetricUnit;
@@ -100,6 +101,7 @@ export interface Disturbance {
   leftOut: boolean;
 }
 
+/** One architecture in both runs: every metric compared, and whether any regressed. */
 export interface ArchitectureComparison {
   architecture: string;
   baselineRuns: number;
@@ -136,6 +138,7 @@ export interface CoverageLoss {
   detail?: string;
 }
 
+/** One side of a comparison, as reports name it. */
 export interface ComparedRun {
   /** The file name given, when known. */
   source?: string;

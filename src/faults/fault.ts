@@ -93,7 +93,7 @@ export function defineFault<S extends FaultSpecBase, V extends z.ZodType, O exte
  */
 export interface Fault<S extends FaultSpecBase = FaultSpecBase> {
   readonly kind: S['kind'];
-  /** One line for `--help` and the README. */
+  /** One line for `--help` and docs/scenarios.md. */
   readonly summary: string;
   readonly syntax: FaultSyntax<S>;
   /** The value names a replica, so the name is checked against the replicas that exist then. */

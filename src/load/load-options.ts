@@ -6,6 +6,7 @@ import type { OpenModelStats } from './open-model.js';
 import type { HttpClientKind } from './replica-clients.js';
 import type { VirtualUser } from './virtual-user.js';
 
+/** What `runLoad` drives: the router, the load and session mix, the warm-up and measured window, the recorder, an abort signal. */
 export interface RunLoadOptions {
   router: Router;
   recorder: LoadRecorder;
@@ -62,6 +63,7 @@ export interface EngineShard {
   firstUserId?: number;
 }
 
+/** When the measured window ran, whether it was cut short, what was left in flight, and each load model's own figures. */
 export interface LoadStats {
   windowStartMs: number;
   windowEndMs: number;

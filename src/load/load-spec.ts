@@ -16,6 +16,7 @@ interface LoadCommon {
   workers?: number;
 }
 
+/** A fixed number of users, each sending its next request when the last one answered (autocannon, wrk, k6 VUs). */
 export interface ClosedLoad extends LoadCommon {
   model: 'closed';
   /** Concurrent virtual users (each one session, one request at a time per tab). */
@@ -24,6 +25,7 @@ export interface ClosedLoad extends LoadCommon {
   rampUpMs: number;
 }
 
+/** Arrivals at a rate whatever the servers do (wrk2); latency counts from each request's intended send time. */
 export interface OpenLoad extends LoadCommon {
   model: 'open';
   /** Target arrival rate at the start. */

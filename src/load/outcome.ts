@@ -23,5 +23,6 @@ export type OutcomeKind =
 export const OUTCOME_KINDS: readonly OutcomeKind[] = [
   'ok', 'refused', 'reset', 'timeout', 'http-4xx', 'http-5xx', 'session-lost', 'update-lost',
 ];
+/** Why a request failed, counted by kind in every result (`refused`, `timeout`, `http-5xx`, `session-lost`, …). */
 export type ErrorKind = Exclude<OutcomeKind, 'ok'>;
 export const ERROR_KINDS = OUTCOME_KINDS.filter((k) => k !== 'ok') as readonly ErrorKind[];

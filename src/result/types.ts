@@ -104,6 +104,7 @@ export interface PairedDifference {
   includesZero: boolean;
 }
 
+/** The machine and software a run measured on (versions, CPU model and count, memory, git commit). */
 export interface Environment {
   statebenchVersion: string;
   node: string;
@@ -124,6 +125,7 @@ import type { Percentiles } from '../hdr/histogram.js';
 
 export type { Percentiles } from '../hdr/histogram.js';
 
+/** Requests of one architecture run by what became of them. */
 export interface RequestCounts {
   /** Requests handed to the network (or counted as sent when no replica could take them). */
   sent: number;
@@ -143,6 +145,7 @@ export interface RequestCounts {
   errorStatuses?: Record<string, number>;
 }
 
+/** Everything measured for one architecture (one repetition, behind one balancer). */
 export interface ArchitectureResult {
   /** The architecture's name; `redis+haproxy` when a run compares balancers and this one ran behind HAProxy. */
   architecture: string;
@@ -311,6 +314,7 @@ export interface QualityLimits {
 }
 
 
+/** From a fault to recovery: what users felt meanwhile. */
 export interface FaultWindow {
   kind: string;
   target?: string;
@@ -342,6 +346,7 @@ export interface Phase {
   replicaShare: Record<string, number>;
 }
 
+/** One second of the measured window (what `--csv` writes a row of). */
 export interface TimelineSecond {
   /** Second index from the start of the measured window. */
   second: number;
@@ -373,6 +378,7 @@ export interface TimelineSecond {
   histograms?: { latency: string; store?: string };
 }
 
+/** CPU one component used over the measured window. */
 export interface CpuUsage {
   /** `generator`, `replica-1`, ..., `store`. */
   component: string;

@@ -28,6 +28,7 @@ export interface RunListener {
   architectureDone?(result: ArchitectureResult): void;
 }
 
+/** How {@link runScenario} runs: where the scenario came from, a Redis to use, repetitions, an abort signal, who listens. */
 export interface RunOptions {
   scenarioFile?: string;
   /** Overrides `store.redisUrl`. */

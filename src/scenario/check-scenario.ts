@@ -16,13 +16,23 @@ const OPEN_ONLY = ['rate', 'rampTo', 'sessions', 'maxBacklog'] as const;
 const CLOSED_ONLY = ['users', 'rampUp'] as const;
 
 
+/** How the scenario is being checked. */
+export interface CheckOptions {
+  /**
+   * The architectures were chosen outside the file (`--arch`, `--set architectures=…`): settings
+   * that only the others would use are then left alone instead of refused as unused, so one
+   * file serves every narrowing of it.
+   */
+  architecturesChosen?: boolean;
+}
+
 /**
  * Rules that span fields, checked on the raw file data so they are reported together with
  * field errors (k6's Validate: every problem at once). A field that is itself invalid is
  * skipped here: the schema already reported it. Also parses the thresholds, whose prefixes
  * must name architectures of this scenario.
  */
-export function checkScenario(data: Record<string, unknown>): { problems: PathProblem[]; thresholds: ThresholdSpec[]; slo?: ThresholdSpec[] } {
+export function checkScenario(data: Record<string, unknown>, opts: CheckOptions = {}): { problems: PathProblem[]; thresholds: ThresholdSpec[]; slo?: ThresholdSpec[] } {
   const problems: PathProblem[] = [];
   const durationMs = data.duration === undefined ? SCENARIO_DEFAULTS.durationMs : okDuration(data.duration);
   const replicas =
@@ -31,8 +41,8 @@ export function checkScenario(data: Record<string, unknown>): { problems: PathPr
   checkLoadModel(data, problems);
   checkSessionState(data, problems);
   checkFaults(data, durationMs, replicas, problems);
-  checkStore(data, problems);
-  checkStoreBudget(data, problems);
+  checkStore(data, problems, opts);
+  if (!opts.architecturesChosen) checkStoreBudget(data, problems);
   const thresholds = checkThresholds(data, problems);
   const slo = checkSlo(data, problems);
   return { problems, thresholds, ...(slo === undefined ? {} : { slo }) };
@@ -175,7 +185,7 @@ function checkFaults(data: Record<string, unknown>, durationMs: number | undefin
  * settings it cannot honour (added latency on an embedded file, replication it does not have),
  * and a setting that no architecture of the scenario would use is pointed out.
  */
-function checkStore(data: Record<string, unknown>, problems: PathProblem[]): void {
+function checkStore(data: Record<string, unknown>, problems: PathProblem[], opts: CheckOptions): void {
   if (!isRecord(data.store)) return;
   const store = data.store;
   const listed = listedArchitectures(data);
@@ -193,7 +203,7 @@ function checkStore(data: Record<string, unknown>, problems: PathProblem[]): voi
   for (const { field, message, inItself, names } of byProblem.values()) {
     problems.push({ path: ['store', field], message: inItself ? message : `cannot apply to ${names.map((n) => `\`${n}\``).join(', ')}: ${message}` });
   }
-  if (data.architectures !== undefined && listed === undefined) return;
+  if ((data.architectures !== undefined && listed === undefined) || opts.architecturesChosen) return;
   const reported = new Set([...byProblem.values()].map((p) => p.field));
   for (const [key, value] of Object.entries(store)) {
     // Every architecture expires sessions (replica memory and cookies too): `ttl` always applies.

@@ -9,16 +9,34 @@ import { didYouMean } from './suggest.js';
 import type { Scenario } from './types.js';
 import { formatPath, type PathProblem } from './zod-problems.js';
 import { checkYamlStructure } from './yaml-structure.js';
+import { applyOverrides, architecturesChosen, attributeProblem, type ScenarioOverride } from './overrides.js';
 import { LIMITS } from '../syntax/limits.js';
 import { formatSize } from '../syntax/units.js';
+
+/** How a scenario's text becomes a Scenario. */
+export interface ParseOptions {
+  /**
+   * Changes from flags, `--set` and the environment (src/scenario/overrides.ts), applied to the
+   * file's data in order before validation; the resolved scenario records them (`overrides`).
+   */
+  overrides?: readonly ScenarioOverride[];
+  /** The scenario's name when it has no `name:` (default: the file name without extension). */
+  defaultName?: string;
+  /** `run --sweep field=v1,v2`: replaces the file's `sweep:` (values as YAML scalars); its problems are said against the option. */
+  sweep?: Record<string, unknown[]>;
+}
+
+/** Problems of flags come after the file's, whose lines they do not have. */
+const AFTER_THE_FILE = Number.MAX_SAFE_INTEGER;
 
 /**
  * Parses and validates a scenario file's text. Throws InvalidInputError listing every
  * problem (YAML syntax with line and column, then schema and cross-field problems, in file
- * order, each with its field path and line); returns the resolved Scenario otherwise.
+ * order, each with its field path and line, then those of the overrides, each named by the flag
+ * or variable that set the field); returns the resolved Scenario otherwise.
  * `fileName` is used in messages and, without extension, as the default scenario name.
  */
-export function parseScenario(text: string, fileName: string, opts: ScenarioOverrides = {}): Scenario {
+export function parseScenario(text: string, fileName: string, options: ParseOptions = {}): Scenario {
   if (text.length > LIMITS.scenarioFileBytes) throw new InvalidInputError([{ file: fileName, path: '', message: tooBig(text.length) }]);
   const lineCounter = new LineCounter();
   // The core schema whatever the file's `%YAML` directive says (no 1.1 timestamps, `yes` booleans
@@ -60,15 +78,22 @@ export function parseScenario(text: string, fileName: string, opts: ScenarioOver
     located.push({ line: 0, problem: { file: fileName, path: '', message: `could not read the YAML: ${(error as Error).message}` } });
   }
   // `run --sweep` replaces the file's `sweep:`; its problems are said against the option.
-  if (opts.sweep !== undefined && typeof data === 'object' && data !== null && !Array.isArray(data)) data = { ...data, sweep: opts.sweep };
+  if (options.sweep !== undefined && typeof data === 'object' && data !== null && !Array.isArray(data)) data = { ...data, sweep: options.sweep };
   if (located.length === 0 || data !== undefined) {
-    const result = validateScenarioData(data, defaultNameFor(fileName));
-    if (located.length === 0 && result.scenario) return result.scenario;
+    const overridden = applyOverrides(data, options.overrides ?? []);
+    for (const { source, path, message } of overridden.problems) located.push({ line: AFTER_THE_FILE, problem: { file: source, path: formatPath(path), message } });
+    const result = validateScenarioData(overridden.data, options.defaultName ?? defaultNameFor(fileName), { architecturesChosen: architecturesChosen(overridden.applied) });
+    if (located.length === 0 && result.scenario) return overridden.applied.length === 0 ? result.scenario : { ...result.scenario, overrides: overridden.applied };
     for (const problem of result.problems) {
-      if (opts.sweep !== undefined && problem.path[0] === 'sweep') {
+      if (options.sweep !== undefined && problem.path[0] === 'sweep') {
         const [, field, index] = problem.path;
         const value = typeof index === 'number' ? ` value ${index + 1}` : '';
-        located.push({ line: 0, problem: { file: '--sweep', path: field === undefined ? '' : `${String(field)}${value}`, message: problem.message } });
+        located.push({ line: AFTER_THE_FILE, problem: { file: '--sweep', path: field === undefined ? '' : `${String(field)}${value}`, message: problem.message } });
+        continue;
+      }
+      const source = attributeProblem(problem, overridden.changes);
+      if (source !== undefined) {
+        located.push({ line: AFTER_THE_FILE, problem: { file: source, path: formatPath(problem.path), message: problem.message } });
         continue;
       }
       const line = lineOf(doc, lineCounter, problem);
@@ -125,16 +150,72 @@ function displayPath(path: string): string {
  * Reads, validates and resolves a scenario file. `file` is the absolute path read.
  * A missing or unreadable file is an InvalidInputError too (exit code 2).
  */
-export async function loadScenarioFile(path: string, opts: ScenarioOverrides = {}): Promise<{ scenario: Scenario; file: string }> {
+export async function loadScenarioFile(path: string, options: ParseOptions = {}): Promise<{ scenario: Scenario; file: string }> {
   const file = resolve(path);
   const shown = displayPath(file);
-  return { scenario: parseScenario(await readBounded(file, shown), shown, opts), file };
+  return { scenario: parseScenario(await readBounded(file, shown), shown, options), file };
 }
 
-/** What the command line changes in a file before it is validated. */
-export interface ScenarioOverrides {
-  /** `run --sweep field=v1,v2`: replaces the file's `sweep:` (values as YAML scalars). */
-  sweep?: Record<string, unknown[]>;
+/** What messages call a run with no scenario file: its fields are the defaults and the flags. */
+export const DEFAULTS_SOURCE = '(defaults)';
+/** What messages call a scenario read from standard input. */
+export const STDIN_SOURCE = '<stdin>';
+
+/**
+ * A scenario with no file: every default (src/scenario/defaults.ts) and the overrides, named
+ * `ad-hoc` unless `--set name=…` says otherwise. Throws InvalidInputError as a file would.
+ */
+export function scenarioFromDefaults(options: ParseOptions = {}): Scenario {
+  return parseScenario('{}', DEFAULTS_SOURCE, { defaultName: 'ad-hoc', ...options });
+}
+
+/** Options of {@link loadScenario}. */
+export interface LoadScenarioOptions {
+  /**
+   * Fields to change before validation, by path (`duration`, `load.rate`, `faults[0].at`,
+   * `thresholds.sticky.p99`), with values as a scenario file holds them (`'2s'`, `'500/s'`, `3`,
+   * `['sticky', 'redis']`); `null` removes a field so its default applies. Like `run --set`.
+   */
+  set?: Record<string, unknown>;
+  /** Only these architectures, validating the scenario for them alone (like `run --arch`). */
+  arch?: readonly string[];
+}
+
+/**
+ * A scenario as `statebench run` resolves it: `source` is a scenario file or a shipped
+ * scenario's name (`kill-one-replica`), or left out for the defaults (`loadScenario({ set })`);
+ * `set` and `arch` change it
+ * before validation. Throws InvalidInputError listing every problem, each naming its field (and
+ * `set` or `arch` for the fields they changed); the resolved scenario records what they changed
+ * (`overrides`).
+ */
+export async function loadScenario(source?: string | LoadScenarioOptions, options: LoadScenarioOptions = {}): Promise<Scenario> {
+  if (typeof source === 'object') return loadScenario(undefined, source);
+  const overrides: ScenarioOverride[] = [
+    ...Object.entries(options.set ?? {}).map(([path, value]) => ({ source: 'set', path, value })),
+    ...(options.arch === undefined ? [] : [{ source: 'arch', flag: 'arch' as const, value: options.arch.join(',') }]),
+  ];
+  if (source === undefined) return scenarioFromDefaults({ overrides });
+  return (await loadScenarioFile(resolveBuiltinScenario(source), { overrides })).scenario;
+}
+
+/**
+ * Reads a whole scenario from a stream (`statebench run -`), refusing more than
+ * LIMITS.scenarioFileBytes, and a terminal (it would wait for a scenario typed by hand).
+ */
+export async function readScenarioStream(stream: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string> {
+  if (stream.isTTY) {
+    throw new InvalidInputError([{ file: STDIN_SOURCE, path: '', message: 'standard input is a terminal: pipe a scenario in, as in `statebench run - < my.yaml`' }]);
+  }
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    length += buffer.length;
+    if (length > LIMITS.scenarioFileBytes) throw new InvalidInputError([{ file: STDIN_SOURCE, path: '', message: tooBig(length) }]);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

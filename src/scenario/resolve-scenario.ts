@@ -1,7 +1,7 @@
 import { ARCHITECTURES } from '../architectures/index.js';
 import { checkFaults } from '../faults/check-faults.js';
 import { checkReplicaConflicts } from '../faults/replica-conflicts.js';
-import { checkScenario } from './check-scenario.js';
+import { checkScenario, type CheckOptions } from './check-scenario.js';
 import { SCENARIO_DEFAULTS as D, defaultSessions } from './defaults.js';
 import { scenarioFileSchema, type ScenarioFile } from './schema.js';
 import { validateSweep } from './sweep.js';
@@ -17,7 +17,11 @@ import { formatPath, zodIssuesToProblems, type PathProblem } from './zod-problem
  * or the Scenario with every default filled in. `defaultName` names a scenario whose file
  * has no `name`.
  */
-export function validateScenarioData(data: unknown, defaultName: string): { scenario: Scenario; problems: [] } | { scenario: undefined; problems: PathProblem[] } {
+export function validateScenarioData(
+  data: unknown,
+  defaultName: string,
+  opts: CheckOptions = {},
+): { scenario: Scenario; problems: [] } | { scenario: undefined; problems: PathProblem[] } {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     const found = data === null || data === undefined ? 'the file is empty' : `found ${Array.isArray(data) ? 'a list' : `\`${String(data)}\``}`;
     return { scenario: undefined, problems: [{ path: [], message: `expected a mapping of scenario fields such as \`name:\`, \`architectures:\` and \`duration:\`; ${found}` }] };
@@ -26,7 +30,7 @@ export function validateScenarioData(data: unknown, defaultName: string): { scen
   if ('sweep' in data) return validateSweep(data as Record<string, unknown>, defaultName, validateScenarioData, scenarioFileSchema);
   const parsed = scenarioFileSchema.safeParse(data, { reportInput: true });
   const problems = parsed.success ? [] : zodIssuesToProblems(parsed.error.issues, scenarioFileSchema);
-  const cross = checkScenario(data as Record<string, unknown>);
+  const cross = checkScenario(data as Record<string, unknown>, opts);
   const seen = new Set(problems.map((p) => `${formatPath(p.path)}\0${p.message}`));
   for (const problem of cross.problems) {
     const key = `${formatPath(problem.path)}\0${problem.message}`;

@@ -300,7 +300,7 @@ export const scenarioFileSchema = z
     sweep: publishAs(z.record(z.string(), z.array(z.unknown())), (convert) => sweepJsonSchema(convert)).optional(),
     strict: z.boolean().meta({ description: '`run` exits with code 98 when the machine disturbed the run (the generator fell behind, foreign processes or steal took CPU), as `--strict` does.', default: false }).optional(),
   })
-  .meta({ title: 'statebench scenario', description: 'One statebench experiment. See README "Scenario reference".' });
+  .meta({ title: 'statebench scenario', description: 'One statebench experiment. See docs/scenarios.md.' });
 
 /**
  * `sweep:` for editors: each sweepable field (`session.payload`) with a list of the values that

@@ -57,6 +57,11 @@ export interface Scenario {
    * the file without its sweep). `run` runs every architecture at every point.
    */
   sweep?: SweepSpec;
+  /**
+   * What flags, `--set` and `STATEBENCH_*` variables changed in the file (or in the defaults,
+   * for a run without one), in the order applied; absent when nothing did.
+   */
+  overrides?: AppliedOverride[];
 }
 
 /** What a swept field's values are a quantity of: bytes, ms, req/s, a count, or not a number (`none`). */
@@ -69,6 +74,7 @@ export interface SweepSpec {
   points: SweepPointSpec[];
 }
 
+/** One swept field: its path, its values as written and as numbers. */
 export interface SweepField {
   /** As written under `sweep:` (`session.payload`). */
   path: string;
@@ -79,6 +85,7 @@ export interface SweepField {
   numbers: (number | null)[];
 }
 
+/** One point of a sweep: which value of each field, its label, and what it changes in the scenario. */
 export interface SweepPointSpec {
   /** Index of this point's value in each field's `values`. */
   at: number[];
@@ -96,6 +103,20 @@ export interface SweepPointSpec {
 export interface ScenarioTopology {
   /** By architecture name: every architecture of the scenario has its entry. */
   external: Record<string, ExternalTargets>;
+}
+
+/** One field a flag, `--set` or an environment variable changed, as the result records it. */
+export interface AppliedOverride {
+  /** Who changed it: `--duration`, `--set`, `STATEBENCH_RATE`. */
+  source: string;
+  /** The field, as messages write it: `load.rate`, `thresholds["sticky.p99"]`. */
+  path: string;
+  /** The value given, as the file would hold it (before units are converted); absent when removed. */
+  value?: unknown;
+  /** The field was removed, so its default applies (`load.users` when `--rate` makes the load open). */
+  removed?: true;
+  /** What the file (or an earlier override) had there; absent when nothing. */
+  was?: unknown;
 }
 
 /** `capacity:` resolved: what the capacity search runs. */
@@ -121,6 +142,7 @@ export type { ClosedLoad, LoadSpec, OpenLoad, SessionMix } from '../load/load-sp
 export type { StoreOptions } from '../stores/store-options.js';
 export type { FaultSpec } from '../faults/index.js';
 
+/** How a threshold compares a metric with its value. */
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==';
 
 /** `p99: "< 50ms"` or `sticky.sessions-lost: "> 0"`, parsed. */

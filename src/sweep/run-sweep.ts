@@ -24,6 +24,7 @@ export interface SweepListener extends RunListener {
   pointDone?(index: number, point: SweepPoint): void;
 }
 
+/** How {@link runSweep} runs: the scenario file for messages, a Redis to use, repeats, a signal to stop it, and who listens. */
 export interface SweepOptions {
   scenarioFile?: string;
   redisUrl?: string;

@@ -100,6 +100,7 @@ export interface MemoryFit {
   sessionsHeld: (number | null)[];
 }
 
+/** What a sweep shows across its points: each figure per architecture and value, where an architecture failed, and the fitted slopes. */
 export interface SweepGrowth {
   fits: GrowthFit[];
   memory: MemoryFit[];

@@ -81,7 +81,7 @@ export function rateRps(options: UnitOptions) {
     rps === 0
       ? 'must be more than zero'
       : rps > LIMITS.rateRps
-        ? `must be at most \`${LIMITS.rateRps}/s\` (the most one generator can pace and count; see README "Limits"), got \`${Number(rps.toPrecision(6))}/s\``
+        ? `must be at most \`${LIMITS.rateRps}/s\` (the most one generator can pace and count; see docs/commands.md "Limits"), got \`${Number(rps.toPrecision(6))}/s\``
         : undefined,
   );
   return publishAs(schema, withDefault({ description: options.description, type: 'string', pattern: RATE_PATTERN, examples: ['2000/s', '120/m'] }, options));

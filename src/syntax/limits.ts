@@ -3,7 +3,7 @@
  * the reason it is where it is. Everything beyond is refused before anything starts (exit 2,
  * naming the field and the limit): a value the generator, the timers or the machine cannot
  * hold would otherwise be found out halfway through a run, or never (a run that hangs).
- * README "Limits" lists them for users.
+ * docs/commands.md "Limits" lists them for users.
  */
 export const LIMITS = {
   /**
@@ -23,11 +23,11 @@ export const LIMITS = {
    * Arrival rate (`rate`, `rampTo`): 100,000/s. The generator counts every due request, sent,
    * queued or dropped, on its one thread; 10,000,000/s outran that counting (the loop fell
    * further behind at every turn and never let a signal in), while 100,000/s is still tens of
-   * times what two cores can send (measured here: README "Limits").
+   * times what two cores can send (measured here: docs/commands.md "Limits").
    */
   rateRps: 100_000,
   /**
-   * Open-model session pool: 100,000, about 245 MB of generator memory (measured: README
+   * Open-model session pool: 100,000, about 245 MB of generator memory (measured: docs/commands.md
    * "Limits"). Sessions wait idle until an arrival takes one, so a large pool costs memory only.
    */
   sessions: 100_000,

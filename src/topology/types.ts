@@ -6,6 +6,7 @@ import type { StoreOptions } from '../stores/store-options.js';
 /** What statebench believes about a replica process (not what the router has observed). */
 export type ReplicaState = 'starting' | 'up' | 'paused' | 'killed' | 'stopped';
 
+/** One application replica of a topology: its name, URL, process and state. */
 export interface Replica {
   readonly name: string;
   /** Origin, e.g. `http://127.0.0.1:41234`; can change when a restart cannot rebind the port. */
@@ -111,6 +112,7 @@ export interface Topology extends EventEmitter {
   stop(): Promise<void>;
 }
 
+/** What `startTopology` starts: an architecture, its replica count, store options and added latency, CPU budgets. */
 export interface TopologyOptions {
   /** The architecture's name, as users write it (`redis`). */
   architecture: string;

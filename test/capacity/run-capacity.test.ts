@@ -64,7 +64,11 @@ describe('a capacity search', () => {
     const dir = mkdtempSync(join(tmpdir(), 'statebench-capacity-'));
     const file = join(dir, 'c.json');
     await writeResultFile(result, file);
-    const report = await cli(['report', file, '--markdown', join(dir, 'c.md'), '--html', join(dir, 'c.html')]);
+    // Outputs given paths are written and stdout stays empty; without outputs, the table.
+    const files = await cli(['report', file, '--markdown', join(dir, 'c.md'), '--html', join(dir, 'c.html')]);
+    expect(files.code).toBe(0);
+    expect(files.stdout).toBe('');
+    const report = await cli(['report', file]);
     expect(report.code).toBe(0);
     expect(report.stdout).toContain('statebench capacity · tiny-capacity');
     expect(report.stdout).toMatch(/cookie\s+│\s+1 │\s+≥ 40\/s │\s+100% │\s+2 │ none up to 40\/s/);

@@ -13,7 +13,7 @@ import { descendants, survivors, waitFor } from '../helpers/processes.js';
  * SIGHUP, SIGKILL, a double Ctrl-C, the watchdog killed first. Each cell asserts that no
  * process statebench started (replicas, stores and their children, the watchdog) outlives it,
  * that its temp directories are gone, and that every architecture that had finished is on
- * disk. Cells left out, and why, are listed in README "Exit codes".
+ * disk. Cells left out, and why, are listed in docs/commands.md "Exit codes".
  *
  * Each cell is one real `statebench run` of sticky then redis (or postgres), about 2 s measured
  * each, so the whole matrix fits in about a minute and a half on a busy 2-core machine.

@@ -55,7 +55,7 @@ describe('durations are bounded by what timers hold and by a day', () => {
 describe('rates, sessions and sizes are bounded by what the generator and memory hold', () => {
   test('rates', () => {
     expect(messages('load: {model: open, rate: 10000000/s}\n')).toEqual([
-      'load.rate: must be at most `100000/s` (the most one generator can pace and count; see README "Limits"), got `10000000/s` (line 1)',
+      'load.rate: must be at most `100000/s` (the most one generator can pace and count; see docs/commands.md "Limits"), got `10000000/s` (line 1)',
     ]);
     expect(messages('load: {model: open, rate: 100/s, rampTo: 50000000/s}\n')[0]).toMatch(/^load.rampTo: must be at most `100000\/s`/);
     expect(messages(`load: {model: open, rate: ${HUGE}/s}\n`)[0]).toMatch(/^load.rate: .* is too large to be a rate/);

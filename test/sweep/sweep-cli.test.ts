@@ -34,7 +34,7 @@ describe('a sweep from the command line', () => {
 
   test('runs every architecture at every value, says how long first, marks the cookie past 4 KiB as failing with 413, and keeps every point', async () => {
     // 4 adds of 2KiB: an 8 KiB session, twice what a cookie holds.
-    const run = await cli(['run', file, '--sweep', 'session.payload=64B,2KiB', '--out', out, '--markdown', '--html']);
+    const run = await cli(['run', file, '--sweep', 'session.payload=64B,2KiB', '--out', out, '--markdown', out.replace(/\.json$/, '.md'), '--html', out.replace(/\.json$/, '.html')]);
     expect(run.stderr).toMatch(/^sweep: 2 points, 2 architecture runs, about \d+s \(an estimate/m);
     expect(run.stderr).toContain('● point 1/2: session.payload=64B · about');
     expect(run.stderr).toContain('● point 2/2: session.payload=2KiB · about');
