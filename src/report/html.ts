@@ -9,7 +9,7 @@ import type { RunResult } from '../result/types.js';
 import { describeScenario } from './describe-run.js';
 import { DISTURBED_HEADLINE, DISTURBED_MEANING, findDisturbedRuns } from './disturbance-rows.js';
 import { runLabel } from './fault-window-rows.js';
-import { formatCount, formatLatencyUs } from './format.js';
+import { formatCount, formatLatencyUs, threeSignificant } from './format.js';
 import { buildChartData, type ChartData } from './html/chart-data.js';
 import { renderEnvironmentSection, renderScenarioSection, renderThresholdsSection } from './html/context-sections.js';
 import { drawCharts } from './html/draw-charts.js';
@@ -153,8 +153,11 @@ export function renderHtml(result: RunResult): string {
   const bootstrap =
     '(function () {\n' +
     "  var data = JSON.parse(document.getElementById('statebench-data').textContent);\n" +
+    // The tables' number format, from its one source: a hover value reads as the table beside it.
+    `  ${threeSignificant.toString()}\n` +
+    `  var formatLatencyUs = ${formatLatencyUs.toString()};\n` +
     `  var drawCharts = ${drawCharts.toString()};\n` +
-    '  window.statebenchCharts = drawCharts(uPlot, data, document);\n' +
+    '  window.statebenchCharts = drawCharts(uPlot, data, document, formatLatencyUs);\n' +
     '})();';
   return [
     '<!DOCTYPE html>',
