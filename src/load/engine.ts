@@ -187,6 +187,7 @@ export class Engine implements ExchangeSink {
       if (kind === 'ok' && ex.setCookie !== undefined && vu.phase === 'login') {
         vu.loggedIn(ex.setCookie, ex.replica);
         if (record) recorder.sessionStarted(nowMs);
+        if (!this.closed) recorder.sessions?.(1, nowMs);
       }
       return kind;
     }
@@ -195,6 +196,7 @@ export class Engine implements ExchangeSink {
     if (kind === 'session-lost') {
       if (record) recorder.sessionLost(nowMs, vu.cart.acknowledgedCount());
       vu.startOver();
+      if (!this.closed) recorder.sessions?.(-1, nowMs);
       return kind;
     }
     if (ex.setCookie !== undefined) vu.token = ex.setCookie; // the cookie architecture: last answer wins
@@ -224,6 +226,7 @@ export class Engine implements ExchangeSink {
         return kind;
       case 'logout':
         vu.startOver();
+        if (!this.closed) recorder.sessions?.(-1, nowMs);
         // A new user takes this place, with a browser that carries no affinity to any replica:
         // otherwise a sticky router would keep every future session on the replicas that
         // existed at the start, and replicas added by `scale` would never get any. (A lost

@@ -18,8 +18,10 @@ export interface MetricDefinition {
 /** Every metric name, in the order tables show them. */
 export const METRIC_NAMES = [
   'throughput',
+  'mean',
   'p50',
   'p90',
+  'p95',
   'p99',
   'p999',
   'max',
@@ -46,8 +48,14 @@ export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
     description: 'completed requests (ok or failed) per second of the measured window',
     extract: (r) => r.throughputRps,
   },
+  mean: { name: 'mean', unit: 'us', higherIsWorse: true, description: 'mean request latency', extract: (r) => r.latencyUs.mean },
   p50: { name: 'p50', unit: 'us', higherIsWorse: true, description: 'median request latency', extract: (r) => r.latencyUs.p50 },
   p90: { name: 'p90', unit: 'us', higherIsWorse: true, description: '90th percentile request latency', extract: (r) => r.latencyUs.p90 },
+  p95: {
+    name: 'p95', unit: 'us', higherIsWorse: true,
+    // Results written before p95 was recorded and without a histogram have none.
+    description: '95th percentile request latency', extract: (r) => r.latencyUs.p95 ?? null,
+  },
   p99: { name: 'p99', unit: 'us', higherIsWorse: true, description: '99th percentile request latency', extract: (r) => r.latencyUs.p99 },
   p999: { name: 'p999', unit: 'us', higherIsWorse: true, description: '99.9th percentile request latency', extract: (r) => r.latencyUs.p999 },
   max: { name: 'max', unit: 'us', higherIsWorse: true, description: 'slowest request', extract: (r) => r.latencyUs.max },

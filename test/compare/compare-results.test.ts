@@ -160,10 +160,14 @@ describe('tolerances', () => {
   });
 
   test('parseMaxRegress reports every bad entry at once', () => {
-    const err = thrown(() => parseMaxRegress('p95=10%,p99=abc,error-rate=5,throughput'));
+    const err = thrown(() => parseMaxRegress('p97=10%,p99=abc,error-rate=5,throughput'));
     expect(err.exitCode).toBe(EXIT.invalidInput);
-    expect(err.problems.map((p) => p.path)).toEqual(['p95', 'p99', 'error-rate', 'throughput']);
-    expect(err.message).toContain('unknown metric `p95`');
+    expect(err.problems.map((p) => p.path)).toEqual(['p97', 'p99', 'error-rate', 'throughput']);
+    expect(err.message).toContain('unknown metric `p97`');
+  });
+
+  test('p95 and mean are metrics like the others: `--max-regress p95=10%,mean=5%`', () => {
+    expect(parseMaxRegress('p95=10%,mean=5%')).toEqual({ p95: { kind: 'relative', fraction: 0.1 }, mean: { kind: 'relative', fraction: 0.05 } });
   });
 
   test('an unknown metric passed to compareResults is an input error', () => {
