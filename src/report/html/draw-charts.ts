@@ -275,6 +275,24 @@ export function drawCharts(
     }, [r.seconds, r.completed, ...r.errors.map((e) => e.values)], 220);
   }
 
+  // Sessions and requests each on their own axis, shared by every run's chart.
+  const sessionsMax = linearMax(data.runs.flatMap((r) => r.sessionsOpen.map((v) => v ?? 0)));
+  const inFlightMax = linearMax(data.runs.flatMap((r) => r.requestsInFlight.map((v) => v ?? 0)));
+
+  function inFlightChart(el: HTMLElement, i: number): void {
+    const r = data.runs[i];
+    mount(el, 'in-flight', i, {
+      scales: { x: timeScale(), sessions: { range: [0, sessionsMax] }, requests: { range: [0, inFlightMax] } },
+      axes: [timeAxis(), countAxis('sessions', 3, 'sessions held'), countAxis('requests', 1, 'requests in flight')],
+      series: [
+        { label: 'second', value: (_u, v) => (v === null ? '–' : `${v} s`) },
+        { label: 'sessions held', scale: 'sessions', stroke: '#009E73', fill: 'rgba(0, 158, 115, 0.08)', width: 1.5, paths: stepped, value: (_u, v) => fmtCount(v) },
+        { label: 'requests in flight', scale: 'requests', stroke: '#CC79A7', width: 1.5, paths: stepped, value: (_u, v) => fmtCount(v) },
+      ],
+      plugins: [faultPlugin(r.bands, [], r.failedFaults, r.disturbedSeconds)],
+    }, [r.seconds, r.sessionsOpen, r.requestsInFlight], 200);
+  }
+
   function replicasChart(el: HTMLElement, i: number): void {
     const r = data.runs[i];
     mount(el, 'replicas', i, {
@@ -404,6 +422,7 @@ export function drawCharts(
   const perRun: Record<string, (el: HTMLElement, run: number) => void> = {
     latency: latencyChart,
     throughput: throughputChart,
+    'in-flight': inFlightChart,
     replicas: replicasChart,
   };
   const overlays: Record<string, (el: HTMLElement) => void> = {
