@@ -74,6 +74,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .addOption(new Option('--balancer <list>', 'what routes requests: router (in-process), haproxy, or router,haproxy to measure the hop'))
     .addOption(new Option('--workers <n>', 'engines generating the load, each in a worker thread (keep 1 on 2 cores)').argParser(positiveInt))
     .option('--strict', 'exit with code 98 when the machine disturbed the run (generator late, foreign CPU, steal)')
+    .option('--endpoints', 'add the per-endpoint table (login, add, read, checkout, logout) to the terminal report')
     .addHelpText('after', EXAMPLES_RUN)
     .action(async (scenario: string, options) => {
       const { runCommand } = await import('./commands/run.js');
@@ -117,6 +118,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .option('--html [path]', 'write a self-contained HTML report (default: beside the result)')
     .option('--json', 'print the result JSON')
     .option('--no-color', 'no colours')
+    .option('--endpoints', 'add the per-endpoint table (login, add, read, checkout, logout) to the terminal report')
     .addHelpText('after', '\nExample:\n  $ statebench report results/2026-11-27T05-04-23-kill-one-replica.json --html')
     .action(async (file: string, options) => {
       const { reportCommand } = await import('./commands/report.js');

@@ -6,7 +6,7 @@ import { ARCHITECTURES } from '../architectures/index.js';
 import { prepareScenario } from '../run/run-scenario.js';
 import { ResultFile } from '../run/result-file.js';
 import { renderTerminalReport } from '../report/terminal-table.js';
-import { formatCount, formatRate } from '../report/format.js';
+import { formatRate, plural } from '../report/format.js';
 import { wrapWords } from '../report/wrap-lines.js';
 import { DEFAULT_STORY_YAML, defaultStoryScenario } from '../demo/default-story.js';
 import { buildStory } from '../demo/story.js';
@@ -128,10 +128,10 @@ async function tell(
 
 /** How the architectures share the machine, said on screen because it shapes every figure. */
 function sharingLine(lineup: DemoLineup, scenario: Scenario): string {
-  const share = lineup.load.model === 'closed' ? `${formatCount(lineup.load.users)} users` : `${formatRate(lineup.load.rateRps)} req/s`;
+  const share = lineup.load.model === 'closed' ? plural(lineup.load.users, 'user') : `${formatRate(lineup.load.rateRps)} req/s`;
   if (lineup.architectures.length < 2) return `${lineup.architectures[0]} alone, with ${share}`;
-  const total = scenario.load.model === 'closed' ? `${formatCount(scenario.load.users)} users` : `${formatRate(scenario.load.rateRps)} req/s`;
-  return `${lineup.architectures.join(' and ')} run at once, sharing ${cpus().length} cores: ${share} each, of ${total}`;
+  const total = scenario.load.model === 'closed' ? plural(scenario.load.users, 'user') : `${formatRate(scenario.load.rateRps)} req/s`;
+  return `${lineup.architectures.join(' and ')} run at once, sharing ${plural(cpus().length, 'core')}: ${share} each, of ${total}`;
 }
 
 /** The same test ink applies: in CI it draws only the last frame, so the live view would stay blank. */

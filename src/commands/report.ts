@@ -12,6 +12,8 @@ export interface ReportCommandOptions {
   html?: string | boolean;
   json?: boolean;
   color?: boolean;
+  /** Add the per-endpoint table to the terminal report. */
+  endpoints?: boolean;
 }
 
 /** `statebench report FILE.json`: rebuilds reports from a saved result, without re-running load. */
@@ -34,7 +36,7 @@ export async function reportCommand(file: string, options: ReportCommandOptions,
     io.stderr.write(`html: ${html}\n`);
   }
   if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
+  else io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns, endpoints: options.endpoints }));
   return 0;
 }
 

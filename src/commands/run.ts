@@ -39,6 +39,8 @@ export interface RunCommandOptions {
   balancer?: string;
   /** Overrides `pairing`. */
   pairing?: 'sequential' | 'concurrent';
+  /** Add the per-endpoint table to the terminal report. */
+  endpoints?: boolean;
 }
 
 /** `statebench run [SCENARIO]`: validate, run every architecture, save, report; returns the exit code. */
@@ -109,7 +111,7 @@ async function runAndSave(file: string, scenario: Scenario, options: RunCommandO
   if (options.json) {
     io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
-    io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
+    io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns, endpoints: options.endpoints }));
     if (outcome.saved === 'asked') io.stdout.write(`\nresult: ${outcome.path}\n`);
   }
   if (outcome.saved === 'fallback') {

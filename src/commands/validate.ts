@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../errors.js';
 import { loadScenarioFile, resolveBuiltinScenario } from '../scenario/load-scenario.js';
 import type { CliIO } from './io.js';
+import { plural } from '../syntax/figures.js';
 
 /** `statebench validate FILE...`: checks scenario files without starting anything. */
 export async function validateCommand(files: string[], io: CliIO): Promise<number> {
@@ -9,7 +10,7 @@ export async function validateCommand(files: string[], io: CliIO): Promise<numbe
     const file = resolveBuiltinScenario(arg);
     try {
       const { scenario } = await loadScenarioFile(file);
-      io.stdout.write(`${file}: ok (${scenario.architectures.join(', ')}; ${scenario.faults.length} faults)\n`);
+      io.stdout.write(`${file}: ok (${scenario.architectures.join(', ')}; ${plural(scenario.faults.length, 'fault')})\n`);
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
       problems.push(...err.problems);

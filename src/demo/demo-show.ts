@@ -3,6 +3,7 @@ import { DemoState, type Hold } from './demo-state.js';
 import { Narrator } from './narrator.js';
 import type { DemoListener, DemoPhase, ReplicaView } from './run-demo.js';
 import type { Act, Story } from './story.js';
+import { plural } from '../syntax/figures.js';
 
 /** Where a show goes: the full-screen live view, or plain lines. */
 export interface DemoSink {
@@ -35,7 +36,7 @@ export class DemoShow implements DemoListener {
 
   phase(phase: DemoPhase): void {
     this.state.phase = phase;
-    if (phase === 'starting') this.say([`starting ${this.state.architectures.length} × ${this.state.story.scenario.replicas} replicas…`]);
+    if (phase === 'starting') this.say([`starting ${this.state.architectures.length} × ${plural(this.state.story.scenario.replicas, 'replica')}…`]);
     if (phase === 'warmup') this.say([`warm-up: ${Math.round(this.state.story.scenario.warmupMs / 1000)} s of load before measuring`]);
     if (phase === 'stopping') this.say(this.narrator.end(this.state));
     this.sink.changed(this.state);

@@ -1,5 +1,5 @@
 import type { RunResult } from '../result/types.js';
-import { formatDurationMs, formatRate } from './format.js';
+import { formatDurationMs, formatRate, plural } from './format.js';
 
 /**
  * One line saying what was run: enough to tell two reports apart at a glance
@@ -14,12 +14,12 @@ export function scenarioParts(result: RunResult): string[] {
   const s = result.scenario;
   const load =
     s.load.model === 'closed'
-      ? `closed load, ${s.load.users} users`
+      ? `closed load, ${plural(s.load.users, 'user')}`
       : `open load, ${formatRate(s.load.rateRps)} req/s${s.load.rampToRps !== undefined ? ` ramping to ${formatRate(s.load.rampToRps)}` : ''}`;
   const share = result.pairing?.mode === 'concurrent' && result.pairing.share !== undefined && result.pairing.share < 1 ? Math.round(1 / result.pairing.share) : undefined;
   const parts = [
     share === undefined ? load : `${load} shared by ${share} architectures run at once (1/${share} each)`,
-    `${s.replicas} replicas`,
+    plural(s.replicas, 'replica'),
     `${formatDurationMs(s.durationMs)} measured after ${formatDurationMs(s.warmupMs)} warm-up`,
   ];
   // Loopback makes a store look free; say so when a realistic round trip was injected.

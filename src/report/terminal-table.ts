@@ -294,7 +294,9 @@ function endpointSection(result: RunResult, width: number, p: Palette): string[]
   const aligns = [false, false, true, true, true, true, true, false];
   const unpainted = [header, ...body].map((r) => r.map((c) => ({ text: c.text })));
   const out = ['', p.bold('Per endpoint')];
-  if (Math.max(...alignColumns(unpainted, aligns).map((l) => l.length)) <= width) {
+  if (rows.every((r) => r.errorKinds.length === 0)) {
+    out.push(...alignColumns([header, ...body].map((r) => r.slice(0, -1)), aligns.slice(0, -1)));
+  } else if (Math.max(...alignColumns(unpainted, aligns).map((l) => l.length)) <= width) {
     out.push(...alignColumns([header, ...body], aligns));
   } else {
     const lines = alignColumns([header, ...body].map((r) => r.slice(0, -1)), aligns.slice(0, -1));
