@@ -7,7 +7,7 @@ import { FAULTS } from '../faults/index.js';
 import { startFaultTimeline, type FaultTimeline } from '../faults/timeline.js';
 import { runLoad } from '../load/run-load.js';
 import { CpuSampler } from '../metrics/cpu-sampler.js';
-import { Recorder } from '../metrics/recorder.js';
+import { Recorder, type WindowSoFar } from '../metrics/recorder.js';
 import { summarize } from '../metrics/summarize.js';
 import type { ArchitectureResult, FaultEvent, TimelineSecond } from '../result/types.js';
 import type { Scenario } from '../scenario/types.js';
@@ -21,7 +21,8 @@ export interface ArchitectureRunListener {
   topology?(topology: Topology): void;
   /** The measured window started, at `startMs` (performance.now() ms). */
   windowStart?(startMs: number): void;
-  second?(second: TimelineSecond): void;
+  /** A second of the timeline closed; `soFar` is the measured window up to it. */
+  second?(second: TimelineSecond, soFar: WindowSoFar): void;
   fault?(label: string): void;
 }
 
@@ -75,7 +76,7 @@ export class ArchitectureRun {
     this.scenario = opts.scenario;
     this.architecture = ARCHITECTURES.get(opts.architecture)!;
     const names = Array.from({ length: this.scenario.replicas }, (_, i) => `replica-${i + 1}`);
-    this.recorder = new Recorder({ replicaNames: names, onSecond: (s) => opts.listener?.second?.(s) });
+    this.recorder = new Recorder({ replicaNames: names, onSecond: (s, soFar) => opts.listener?.second?.(s, soFar) });
   }
 
   /** Starts the topology; false (and the error kept for the result) when it could not start. */
