@@ -1,5 +1,5 @@
 import type { ArchitectureResult, TimelineSecond } from '../result/types.js';
-import { DemoState, type Hold } from './demo-state.js';
+import { DemoState, type FinalFrame, type Hold } from './demo-state.js';
 import { Narrator } from './narrator.js';
 import type { DemoListener, DemoPhase, ReplicaView } from './run-demo.js';
 import type { Act, Story } from './story.js';
@@ -30,7 +30,16 @@ export class DemoShow implements DemoListener {
 
   /** Tells the introduction; call once the sink is ready. */
   begin(): void {
-    this.say(this.narrator.intro(this.state));
+    const opening = this.narrator.intro(this.state);
+    this.say(opening);
+    this.state.openingLines = opening.length;
+    this.sink.changed(this.state);
+  }
+
+  /** The run is over: the last frame shows the result condensed, with its conclusions. */
+  finish(frame: FinalFrame): void {
+    this.state.final = frame;
+    this.state.hold = undefined;
     this.sink.changed(this.state);
   }
 
