@@ -6,8 +6,8 @@ import type { TimelineSecond } from '../../src/result/types.js';
 
 const scenario = parseScenario('name: t\nduration: 20s\nreplicas: 3\nfaults:\n  - {at: 8s, kill: replica-2}\n', 't.yaml');
 
-function second(i: number, lost: number, storeP50Us: number): TimelineSecond {
-  return { second: i, completed: 1000, ok: 1000, errors: {}, sessionsLost: lost, updatesLost: 0, dropped: 0, p50Us: 1000, p99Us: 5000, storeP50Us, byReplica: {}, faults: [] };
+function second(i: number, lost: number, storeP50Us: number, errors: TimelineSecond['errors'] = {}, updatesLost = 0): TimelineSecond {
+  return { second: i, completed: 1000, ok: 1000, errors, sessionsLost: lost, updatesLost, dropped: 0, p50Us: 1000, p99Us: 5000, storeP50Us, byReplica: {}, faults: [] };
 }
 
 /** Plays a story to a show: seconds of both architectures, the act at 8 s; returns what was said. */
@@ -38,5 +38,21 @@ describe('the narration', () => {
     const said = play({ sticky: 1, redis: 9 }, 1830);
     expect(said).toContain('5 s after replica-2 was killed: sticky: 1 user was logged out; redis: 9');
     expect(said.some((l) => l.includes('the store added 1.83 ms to every redis request'))).toBe(true);
+  });
+
+  it('tells the cart items lost and names every kind of failed request', () => {
+    const said: string[] = [];
+    const story = buildStory(scenario);
+    const show = new DemoShow(story, ['sticky', 'redis'], 'shared', false, { changed() {}, line: (l) => said.push(l) });
+    show.phase('running');
+    for (let i = 0; i < 16; i++) {
+      if (i === 8) show.act(story.acts[1]);
+      const kill = i === 8;
+      show.second('sticky', second(i, kill ? 12 : 0, 0, kill ? { 'session-lost': 12, 'update-lost': 2 } : {}, kill ? 40 : 0), (i + 1) * 1000);
+      show.second('redis', second(i, 0, 400, kill ? { refused: 3 } : {}), (i + 1) * 1000);
+    }
+    expect(said).toContain('  cart items lost meanwhile: sticky 40, redis 0');
+    expect(said).toContain('  failed requests meanwhile: sticky 14 (session-lost 12, update-lost 2), redis 3 (refused 3)');
+    expect(said.join('\n')).not.toContain('other');
   });
 });
