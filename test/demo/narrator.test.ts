@@ -10,16 +10,24 @@ function second(i: number, lost: number, storeP50Us: number, errors: TimelineSec
   return { second: i, completed: 1000, ok: 1000, errors, sessionsLost: lost, updatesLost, dropped: 0, p50Us: 1000, p99Us: 5000, storeP50Us, byReplica: {}, faults: [] };
 }
 
+/** What the kill's second brings each architecture besides lost sessions: failures by kind, items lost. */
+interface KillSecond {
+  errors?: TimelineSecond['errors'];
+  itemsLost?: number;
+}
+
 /** Plays a story to a show: seconds of both architectures, the act at 8 s; returns what was said. */
-function play(lostAtKill: { sticky: number; redis: number }, storeUs: number): string[] {
+function play(lostAtKill: { sticky: number; redis: number }, storeUs: number, atKill: { sticky?: KillSecond; redis?: KillSecond } = {}): string[] {
   const said: string[] = [];
   const story = buildStory(scenario);
   const show = new DemoShow(story, ['sticky', 'redis'], 'shared', false, { changed() {}, line: (l) => said.push(l) });
   show.phase('running');
+  const at = (i: number, arch: 'sticky' | 'redis', store: number): TimelineSecond =>
+    i === 8 ? second(i, lostAtKill[arch], store, atKill[arch]?.errors, atKill[arch]?.itemsLost) : second(i, 0, store);
   for (let i = 0; i < 16; i++) {
     if (i === 8) show.act(story.acts[1]);
-    show.second('sticky', second(i, i === 8 ? lostAtKill.sticky : 0, 0), (i + 1) * 1000);
-    show.second('redis', second(i, i === 8 ? lostAtKill.redis : 0, storeUs), (i + 1) * 1000);
+    show.second('sticky', at(i, 'sticky', 0), (i + 1) * 1000);
+    show.second('redis', at(i, 'redis', storeUs), (i + 1) * 1000);
   }
   return said;
 }
@@ -41,16 +49,10 @@ describe('the narration', () => {
   });
 
   it('tells the cart items lost and names every kind of failed request', () => {
-    const said: string[] = [];
-    const story = buildStory(scenario);
-    const show = new DemoShow(story, ['sticky', 'redis'], 'shared', false, { changed() {}, line: (l) => said.push(l) });
-    show.phase('running');
-    for (let i = 0; i < 16; i++) {
-      if (i === 8) show.act(story.acts[1]);
-      const kill = i === 8;
-      show.second('sticky', second(i, kill ? 12 : 0, 0, kill ? { 'session-lost': 12, 'update-lost': 2 } : {}, kill ? 40 : 0), (i + 1) * 1000);
-      show.second('redis', second(i, 0, 400, kill ? { refused: 3 } : {}), (i + 1) * 1000);
-    }
+    const said = play({ sticky: 12, redis: 0 }, 400, {
+      sticky: { errors: { 'session-lost': 12, 'update-lost': 2 }, itemsLost: 40 },
+      redis: { errors: { refused: 3 } },
+    });
     expect(said).toContain('  cart items lost meanwhile: sticky 40, redis 0');
     expect(said).toContain('  failed requests meanwhile: sticky 14 (session-lost 12, update-lost 2), redis 3 (refused 3)');
     expect(said.join('\n')).not.toContain('other');
