@@ -229,13 +229,17 @@ function footer(state: DemoState, tone: (t: Tone) => Tone): ReactNode {
 
 /**
  * The last frame: the result condensed to what the screen holds (the full report follows once
- * the terminal is given back), and what the numbers say; conclusions that would not fit are cut
- * from the end.
+ * the terminal is given back), and what the numbers say. The table's losses and error kinds come
+ * first; conclusions that would not fit go, whole sentences from the last.
  */
 function finalFrame(state: DemoState, final: FinalFrame, columns: number, height: number, tone: (t: Tone) => Tone): ReactElement {
-  const conclusions = final.conclusions.flatMap((sentence) => wrapWords(sentence, columns, '  ', '    '));
-  const table = renderCondensedSummary(final.result, { maxLines: Math.max(4, height - FINAL_FIXED_ROWS - conclusions.length) });
-  const told = conclusions.slice(0, Math.max(0, height - FINAL_FIXED_ROWS - table.length));
+  const sentences = final.conclusions.map((sentence) => wrapWords(sentence, columns, '  ', '    '));
+  const table = renderCondensedSummary(final.result, { maxLines: height - FINAL_FIXED_ROWS - sentences.flat().length });
+  const told: string[] = [];
+  for (const lines of sentences) {
+    if (FINAL_FIXED_ROWS + table.length + told.length + lines.length > height) break;
+    told.push(...lines);
+  }
   const total = Math.round(state.story.scenario.durationMs / 1000);
   return h(
     Box,

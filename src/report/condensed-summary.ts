@@ -3,7 +3,11 @@ import { buildSummaryTable, type SummaryRow } from './summary-table.js';
 
 /** Options of {@link renderCondensedSummary}. */
 export interface CondensedSummaryOptions {
-  /** Lines the summary may take at most (the demo's last frame gives it what its screen has left). */
+  /**
+   * Lines the summary should take at most (the demo's last frame gives it what its screen has
+   * left). Rows that can go do; the header, p99, errors by kind and the losses stay even when
+   * they alone are taller.
+   */
   maxLines: number;
 }
 
@@ -21,7 +25,7 @@ const EXPENDABLE = ['p95', 'store p50', 'p50', 'req/s'];
  * figures as {@link buildSummaryTable}'s rows (one source, so they never disagree with the full
  * report printed after it), without borders or repetition ranges, as few rows as tell the
  * story. Rows in {@link EXPENDABLE} go, in that order, while the table is taller than
- * `maxLines`. Pure: returns the lines.
+ * `maxLines`; the others always stay. Pure: returns the lines.
  */
 export function renderCondensedSummary(result: RunResult, opts: CondensedSummaryOptions): string[] {
   const summary = buildSummaryTable(result);
@@ -40,8 +44,5 @@ export function renderCondensedSummary(result: RunResult, opts: CondensedSummary
   const labelWidth = Math.max(...rows.map((r) => r.shortLabel.length));
   const widths = summary.columns.map((c, i) => Math.max(c.architecture.length, ...rows.map((r) => r.cells[i].text.length)));
   const line = (label: string, cells: string[]): string => `${label.padEnd(labelWidth)}${cells.map((c, i) => `  ${c.padStart(widths[i])}`).join('')}`.trimEnd();
-  return [
-    line('', summary.columns.map((c) => c.architecture)),
-    ...rows.map((r) => line(r.shortLabel, r.cells.map((c) => c.text))),
-  ].slice(0, Math.max(1, opts.maxLines));
+  return [line('', summary.columns.map((c) => c.architecture)), ...rows.map((r) => line(r.shortLabel, r.cells.map((c) => c.text)))];
 }

@@ -82,7 +82,7 @@ describe('concludeDemo', () => {
     a.faultWindows = [window('kill', 'replica-2', 12_000, 48), window('restart', 'replica-2', 30_000, 0), window('pause', 'replica-1', 42_000, 70)];
     const [loss] = concludeDemo(craftRun([a, redis(0)]));
     expect(loss).toBe(
-      'Over the 3 faults of the story, sticky logged out 118 users (14.8% of its sessions; 48 when replica-2 was killed, 70 when replica-1 was frozen for 2s) and redis logged out no one.',
+      'Over the 3 faults of the story, sticky logged out 118 users (14.8% of its sessions; 48 when replica-2 was killed, 70 when replica-1 was frozen for 2.00 s) and redis logged out no one.',
     );
   });
 

@@ -149,4 +149,23 @@ describe('the opening and the last frame at 80x24', () => {
     expect(text).toContain('sticky logged out 214 users');
     expect(lines.at(-1)).toContain('any key: exit, and the full report follows');
   });
+
+  it('keeps the losses and every error kind when the screen runs short, and drops whole conclusions instead', () => {
+    const state = stateAtKill();
+    const result = loadFixture('kill-one-replica');
+    result.architectures = result.architectures.slice(0, 2);
+    const sticky = result.architectures[0];
+    sticky.requests.errors = { ...sticky.requests.errors, timeout: 60, reset: 44, 'http-5xx': 3 };
+    const long = 'Over the 3 faults of the story, sticky logged out 83 users (2.2% of its sessions; 42 when replica-2 was killed, 41 when replica-1 was frozen for 2.00 s), losing 292 cart items, and redis logged out no one, losing 13 cart items.';
+    state.final = { result, conclusions: [long, long, long], dismiss: 'any key: exit' };
+    const lines = render(state).split('\n');
+    expect(lines.length).toBeLessThanOrEqual(23);
+    const text = lines.join('\n');
+    for (const row of ['lost sessions', 'lost items', '  timeout', '  reset', '  http-5xx', '  session-lost', '  refused', '  update-lost']) expect(text).toContain(`\n${row} `);
+    // Whole sentences only: the first is told, the last is not cut halfway.
+    expect(text).toContain('  Over the 3 faults of the story');
+    expect(text.split('Over the 3 faults').length - 1).toBeLessThan(3);
+    const body = lines.filter((l) => l.trim() !== '');
+    expect(body.at(-2)).toMatch(/items\.$/);
+  });
 });
