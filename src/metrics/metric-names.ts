@@ -13,6 +13,12 @@ export interface MetricDefinition {
   description: string;
   /** The value, or null when it does not apply (no store timing, nothing completed). */
   extract(result: ArchitectureResult): number | null;
+  /**
+   * A figure of the session store: it does not apply to architectures without one (sticky and
+   * cookie measure a store time of 0), so `compare` does not judge it there. Thresholds still
+   * read the 0, as they always have.
+   */
+  storeOnly?: boolean;
 }
 
 /** Every metric name, in the order tables show them. */
@@ -78,12 +84,12 @@ export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
     description: 'acknowledged cart items later missing, or lost with their session', extract: (r) => r.updatesLost,
   },
   'store-p50': {
-    name: 'store-p50', unit: 'us', higherIsWorse: true,
+    name: 'store-p50', unit: 'us', higherIsWorse: true, storeOnly: true,
     description: 'median store time inside the server (null without store timings)',
     extract: (r) => r.store.roundTripUs?.p50 ?? null,
   },
   'store-p99': {
-    name: 'store-p99', unit: 'us', higherIsWorse: true,
+    name: 'store-p99', unit: 'us', higherIsWorse: true, storeOnly: true,
     description: '99th percentile store time inside the server (null without store timings)',
     extract: (r) => r.store.roundTripUs?.p99 ?? null,
   },

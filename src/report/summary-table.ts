@@ -2,7 +2,7 @@ import { ERROR_KINDS, type ErrorKind } from '../load/outcome.js';
 import type { ArchitectureResult, RunResult } from '../result/types.js';
 import { groupByArchitecture, spreadOf, type ArchitectureGroup } from './architecture-groups.js';
 import { budgetRows } from './budget-rows.js';
-import { storeApplies } from './store-applies.js';
+import { storeApplies } from '../metrics/store-applies.js';
 import {
   NOT_APPLICABLE,
   formatChange,

@@ -166,6 +166,16 @@ describe('tolerances', () => {
     expect(err.message).toContain('unknown metric `p97`');
   });
 
+  test('store figures are not judged where there is no store: sticky and cookie measure a store time of 0', () => {
+    const cmp = compareResults(loadFixture('kill-one-replica'), loadFixture('kill-one-replica'));
+    const verdict = (arch: string, metric: string) => cmp.architectures.find((a) => a.architecture === arch)!.metrics.find((m) => m.metric === metric)!;
+    expect(loadFixture('kill-one-replica').architectures[0].store.roundTripUs?.p50).toBe(0);
+    expect(verdict('sticky', 'store-p50').verdict).toBe('not-compared');
+    expect(verdict('cookie', 'store-p99').verdict).toBe('not-compared');
+    expect(verdict('redis', 'store-p50').verdict).not.toBe('not-compared');
+    expect(verdict('sticky', 'p95').baseline?.value).toBe(1164);
+  });
+
   test('p95 and mean are metrics like the others: `--max-regress p95=10%,mean=5%`', () => {
     expect(parseMaxRegress('p95=10%,mean=5%')).toEqual({ p95: { kind: 'relative', fraction: 0.1 }, mean: { kind: 'relative', fraction: 0.05 } });
   });

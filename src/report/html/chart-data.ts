@@ -1,7 +1,7 @@
 import { ERROR_KINDS } from '../../load/outcome.js';
 import type { ArchitectureResult, RunResult, TimelineSecond } from '../../result/types.js';
 import { runLabel } from '../fault-window-rows.js';
-import { storeApplies } from '../store-applies.js';
+import { storeApplies } from '../../metrics/store-applies.js';
 import { SPECTRUM_MAX_X, spectrumFromHistogram, spectrumFromPercentiles, spectrumXs } from './percentile-spectrum.js';
 
 /**

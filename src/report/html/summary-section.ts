@@ -1,7 +1,7 @@
 import { ERROR_KINDS } from '../../load/outcome.js';
 import type { ArchitectureResult, RunResult } from '../../result/types.js';
 import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, formatRate, NOT_APPLICABLE, plural } from '../format.js';
-import { storeApplies } from '../store-applies.js';
+import { storeApplies } from '../../metrics/store-applies.js';
 import { budgetRows } from '../budget-rows.js';
 import { escapeHtml } from './escape-html.js';
 
