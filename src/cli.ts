@@ -109,6 +109,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .option('--shard <i/n>', 'generate slice i of n of the load (against `topology.external`); `statebench merge` adds the slices up')
     .option('--start-at <time>', 'begin the load at this ISO time (e.g. 2026-05-01T12:00:00Z), so shards on several machines begin together')
     .option('--allow-exec', 'let an external topology run the shell commands its scenario gives for faults (refused without it)')
+    .option('--endpoints', 'add the per-endpoint table (login, add, read, checkout, logout) to the terminal report')
     .option('--sweep <field=values>', 'run every architecture at each value, e.g. session.payload=64B,512B,2KiB (twice for a grid); replaces the file\'s sweep:', collect, []);
   outputOptions(run, { json: 'the result JSON', junit: 'thresholds', csv: 'the per-second timeline' })
     .addHelpText('after', EXAMPLES_RUN)
@@ -164,6 +165,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .description('rebuild the reports of a saved result (a run or a capacity search) without running anything')
     .argument('<result>', 'a result JSON written by `statebench run` (a run, a sweep) or `statebench capacity`')
     .option('--point <point>', 'a sweep\'s point, as a run report: its number (1-based), value (`512B`) or label (`session.payload=512B`)')
+    .option('--endpoints', 'add the per-endpoint table to the terminal report')
     .option('--no-color', 'no colours');
   outputOptions(report, { json: 'the result JSON', junit: 'thresholds', csv: 'the per-second timeline' })
     .addHelpText(

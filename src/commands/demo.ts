@@ -6,7 +6,7 @@ import { ARCHITECTURES } from '../architectures/index.js';
 import { prepareScenario } from '../run/run-scenario.js';
 import { ResultFile } from '../run/result-file.js';
 import { renderTerminalReport } from '../report/terminal-table.js';
-import { formatCount, formatRate } from '../report/format.js';
+import { formatRate, plural } from '../report/format.js';
 import { wrapWords } from '../report/wrap-lines.js';
 import { DEFAULT_STORY_YAML, defaultStoryScenario } from '../demo/default-story.js';
 import { buildStory } from '../demo/story.js';
@@ -16,6 +16,7 @@ import { runDemoOnStageThread } from '../demo/demo-thread.js';
 import { plainNarration } from '../demo/plain-narration.js';
 import { concludeDemo } from '../demo/conclusions.js';
 import type { LiveView } from '../demo/live-view.js';
+import type { RunResult } from '../result/types.js';
 import { useColor, type CliIO } from './io.js';
 
 export interface DemoCommandOptions {
@@ -72,6 +73,8 @@ async function tell(
   let view: LiveView | undefined;
   const sink: DemoSink = live ? { changed: (state) => view?.changed(state) } : plainNarration(io.stdout);
   const show = new DemoShow(story, lineup.architectures, sharingLine(lineup, scenario), paced, sink);
+  // Said before the live view opens, so its first frame already shows the opening.
+  show.begin();
   if (live) {
     // Loaded only for a terminal: React and ink are the heaviest modules statebench has.
     const { openLiveView } = await import('../demo/live-view.js');
@@ -85,9 +88,8 @@ async function tell(
     });
   }
 
-  let result;
+  let result: RunResult;
   try {
-    show.begin();
     result = await runDemoOnStageThread({
       story,
       lineup,
@@ -101,10 +103,10 @@ async function tell(
           }
         : undefined,
     });
-    if (paced && !io.signal.aborted) {
-      show.hold('end');
-      await Promise.race([view!.waitForKey(), new Promise((r) => io.signal.addEventListener('abort', r, { once: true }))]);
-    }
+    // The last frame: the result condensed to fit the screen, until a key (or a while) has
+    // passed; the full report follows on the terminal given back. Not after a Ctrl-C: the room
+    // asked to stop.
+    if (view !== undefined && !io.signal.aborted) await lastFrame(show, view, result, { paced, keys: Boolean(stdin.isTTY), signal: io.signal });
   } finally {
     view?.close();
   }
@@ -126,12 +128,32 @@ async function tell(
   return EXIT.ok;
 }
 
+/** How long the last frame stays without a key press: the presenter's keyboard, or nobody's. */
+const LAST_FRAME_MS = { keys: 60_000, noKeys: 10_000 };
+
+/**
+ * Shows the last frame and waits: under `--pace slow` for the presenter's key (the story is over
+ * when they say so), otherwise for a key or {@link LAST_FRAME_MS}, whichever comes first.
+ */
+async function lastFrame(show: DemoShow, view: LiveView, result: RunResult, opts: { paced: boolean; keys: boolean; signal: AbortSignal }): Promise<void> {
+  const waitMs = opts.paced ? undefined : opts.keys ? LAST_FRAME_MS.keys : LAST_FRAME_MS.noKeys;
+  const after = waitMs === undefined ? '' : ` (or in ${Math.round(waitMs / 1000)} s)`;
+  const dismiss = opts.keys ? `any key: exit, and the full report follows${after}` : `the full report follows in ${Math.round((waitMs ?? 0) / 1000)} s`;
+  show.finish({ result, conclusions: concludeDemo(result), dismiss });
+  let timer: NodeJS.Timeout | undefined;
+  const waits: Promise<unknown>[] = [new Promise((r) => opts.signal.addEventListener('abort', r, { once: true }))];
+  if (opts.keys) waits.push(view.waitForKey());
+  if (waitMs !== undefined) waits.push(new Promise((r) => (timer = setTimeout(r, waitMs))));
+  await Promise.race(waits);
+  clearTimeout(timer);
+}
+
 /** How the architectures share the machine, said on screen because it shapes every figure. */
 function sharingLine(lineup: DemoLineup, scenario: Scenario): string {
-  const share = lineup.load.model === 'closed' ? `${formatCount(lineup.load.users)} users` : `${formatRate(lineup.load.rateRps)} req/s`;
+  const share = lineup.load.model === 'closed' ? plural(lineup.load.users, 'user') : `${formatRate(lineup.load.rateRps)} req/s`;
   if (lineup.architectures.length < 2) return `${lineup.architectures[0]} alone, with ${share}`;
-  const total = scenario.load.model === 'closed' ? `${formatCount(scenario.load.users)} users` : `${formatRate(scenario.load.rateRps)} req/s`;
-  return `${lineup.architectures.join(' and ')} run at once, sharing ${cpus().length} cores: ${share} each, of ${total}`;
+  const total = scenario.load.model === 'closed' ? plural(scenario.load.users, 'user') : `${formatRate(scenario.load.rateRps)} req/s`;
+  return `${lineup.architectures.join(' and ')} run at once, sharing ${plural(cpus().length, 'core')}: ${share} each, of ${total}`;
 }
 
 /** The same test ink applies: in CI it draws only the last frame, so the live view would stay blank. */

@@ -11,6 +11,8 @@ export interface ReportCommandOptions extends OutputFlags {
   /** A sweep's point to render as a run report. */
   point?: string;
   color?: boolean;
+  /** Add the per-endpoint table to the terminal report. */
+  endpoints?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function reportCommand(file: string, options: ReportCommandOptions,
   const result = sweep === undefined ? await readResultFile(file) : sweepPointRun(sweep, options.point!, file);
   const outputs = await planOutputs(options);
   if (outputs.length === 0) {
-    io.stdout.write(renderTerminalReport(result, { color, width: io.stdout.columns }));
+    io.stdout.write(renderTerminalReport(result, { color, width: io.stdout.columns, endpoints: options.endpoints }));
     return EXIT.ok;
   }
   return (await writeOutputs(outputs, runRenderers(result), io)) > 0 ? EXIT.outputNotWritten : EXIT.ok;

@@ -34,6 +34,8 @@ export interface RunCommandOptions extends ScenarioFlags, OutputFlags {
   allowExec?: boolean;
   /** `--sweep field=v1,v2` (repeated for a grid): replaces the file's `sweep:`. */
   sweep?: string[];
+  /** Add the per-endpoint table to the terminal report. */
+  endpoints?: boolean;
 }
 
 /** The shipped scenario a bare `statebench run` runs. */
@@ -113,7 +115,7 @@ async function runAndSave(
   const outcome = await sink.finish(result);
   const sideFailures = await writeOutputs(outputs, runRenderers(result), io);
   if (!takesStdout(outputs)) {
-    io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
+    io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns, endpoints: options.endpoints }));
     if (outcome.saved === 'asked') io.stdout.write(`\nresult: ${outcome.path}\n`);
   } else if (outcome.saved === 'asked') {
     io.stderr.write(`result: ${outcome.path}\n`);

@@ -2,6 +2,7 @@ import { InvalidInputError, type InputProblem } from '../errors.js';
 import { STDIN_SOURCE } from '../scenario/load-scenario.js';
 import type { CliIO } from './io.js';
 import { resolveScenarioSource } from './scenario-source.js';
+import { plural } from '../syntax/figures.js';
 
 export interface ValidateCommandOptions {
   /** Check each file as `run --arch` would run it: only these architectures. */
@@ -20,9 +21,8 @@ export async function validateCommand(files: string[], io: CliIO, options: Valid
   for (const [i, arg] of files.entries()) {
     try {
       const { scenario, file } = await resolveScenarioSource(arg, { arch: options.arch }, io, undefined, [], i > 0);
-      const faults = scenario.faults.length;
-      const sweep = scenario.sweep === undefined ? '' : `; a sweep of ${scenario.sweep.fields.map((f) => f.path).join(' × ')}: ${scenario.sweep.points.length} points`;
-      io.stdout.write(`${file ?? STDIN_SOURCE}: ok (${scenario.architectures.join(', ')}; ${faults} ${faults === 1 ? 'fault' : 'faults'}${sweep})\n`);
+      const sweep = scenario.sweep === undefined ? '' : `; a sweep of ${scenario.sweep.fields.map((f) => f.path).join(' × ')}: ${plural(scenario.sweep.points.length, 'point')}`;
+      io.stdout.write(`${file ?? STDIN_SOURCE}: ok (${scenario.architectures.join(', ')}; ${plural(scenario.faults.length, 'fault')}${sweep})\n`);
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
       problems.push(...err.problems);

@@ -86,6 +86,24 @@ export function mixtureQuantile(seconds: readonly TimelineSecond[], q: number): 
   return Math.exp((a + b) / 2);
 }
 
+/**
+ * The window's mean latency re-made from its seconds, with the same model as
+ * {@link mixtureQuantile}: each second a log-normal through its p50 and p99 (whose mean is
+ * exp(μ + σ²/2)), weighted by its completions. The tail of a slow second lifts it as it lifts the
+ * window's own mean.
+ */
+export function mixtureMean(seconds: readonly TimelineSecond[]): number | null {
+  let total = 0;
+  let sum = 0;
+  for (const s of seconds) {
+    const shape = logNormalOf(s);
+    if (!shape) continue;
+    total += shape.n;
+    sum += shape.n * Math.exp(shape.mu + (shape.sigma * shape.sigma) / 2);
+  }
+  return total === 0 ? null : sum / total;
+}
+
 /** One second's latency as a log-normal: log-median, log-spread, completions. */
 interface LogNormal {
   mu: number;
@@ -127,8 +145,10 @@ const sumOf = (of: (s: TimelineSecond) => number): PerSecondFigure => ({
 /** The per-second figure of each metric; `unfinished` has none (it exists only at the end). */
 export const PER_SECOND_FIGURES: Readonly<Partial<Record<MetricName, PerSecondFigure>>> = {
   throughput: { latency: false, windowOnly: true, statistic: (seconds) => mean(seconds.map((s) => s.completed)) },
+  mean: { latency: true, statistic: mixtureMean },
   p50: latencyQuantile(0.5),
   p90: latencyQuantile(0.9),
+  p95: latencyQuantile(0.95),
   p99: latencyQuantile(0.99),
   p999: latencyQuantile(0.999),
   max: latencyQuantile(0.9999),

@@ -1,4 +1,5 @@
 import { METRICS, type MetricName } from '../metrics/metric-names.js';
+import { storeApplies } from '../metrics/store-applies.js';
 import type { ArchitectureResult } from '../result/types.js';
 import { median, stratifiedBootstrap } from './bootstrap.js';
 import { PER_SECOND_FIGURES, secondsFor, strataOf } from './per-second-figures.js';
@@ -52,6 +53,7 @@ function larger(a: NoiseBand | null, b: NoiseBand | null): NoiseBand | null {
  */
 export function sideFigure(runs: readonly ArchitectureResult[], metric: MetricName, rule: NoiseRule): SideFigure | null {
   const present = runs.filter((r) => {
+    if (METRICS[metric].storeOnly && !storeApplies(r)) return false;
     const v = METRICS[metric].extract(r);
     return v !== null && Number.isFinite(v);
   });

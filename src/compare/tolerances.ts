@@ -9,7 +9,7 @@ import type { Tolerance } from './types.js';
  * both its tolerance and the measured noise to count; the tolerance says how much change matters
  * to you, the noise how much the machine can produce by chance.
  * - throughput 5%: the headline figure, and the steadiest;
- * - p50, p90, p99 10%; p99.9 20% (the tail rests on few samples: 1 in 1,000 requests);
+ * - mean, p50, p90, p95, p99 10%; p99.9 20% (the tail rests on few samples: 1 in 1,000 requests);
  * - error-rate +1 percentage point absolute (a relative rule would flag 0.01% → 0.02%);
  * - sessions-lost, updates-lost, dropped 25%, which from a baseline of 0 means any loss at
  *   all: redis, sqlite and cookie must keep losing nothing, while sticky's losses (which
@@ -20,8 +20,10 @@ import type { Tolerance } from './types.js';
  */
 export const DEFAULT_MAX_REGRESS: Readonly<Partial<Record<MetricName, Tolerance>>> = {
   throughput: { kind: 'relative', fraction: 0.05 },
+  mean: { kind: 'relative', fraction: 0.1 },
   p50: { kind: 'relative', fraction: 0.1 },
   p90: { kind: 'relative', fraction: 0.1 },
+  p95: { kind: 'relative', fraction: 0.1 },
   p99: { kind: 'relative', fraction: 0.1 },
   p999: { kind: 'relative', fraction: 0.2 },
   'error-rate': { kind: 'absolute', amount: 0.01 },

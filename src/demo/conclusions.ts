@@ -1,5 +1,5 @@
 import type { ArchitectureResult, FaultEvent, RunResult } from '../result/types.js';
-import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, formatRate } from '../report/format.js';
+import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, formatRate, plural } from '../report/format.js';
 import { describeFault } from '../faults/index.js';
 import type { FaultSpec } from '../scenario/types.js';
 
@@ -36,14 +36,28 @@ function faultsClause(faults: FaultEvent[], specs: readonly FaultSpec[]): string
 function lossSentence(opening: string, a: ArchitectureResult, b: ArchitectureResult, specs: readonly FaultSpec[]): string {
   const la = a.sessions.lost;
   const lb = b.sessions.lost;
-  if (la === 0 && lb === 0) return `${opening}neither ${a.architecture} nor ${b.architecture} logged anyone out.`;
-  if (la > 0 && lb === 0) return `${opening}${a.architecture} ${loggedOut(a, specs)} and ${b.architecture} logged out no one.`;
-  if (la === 0) return `${opening}${a.architecture} logged out no one, but ${b.architecture} ${loggedOut(b, specs)}.`;
-  return `${opening}${a.architecture} ${loggedOut(a, specs)} and ${b.architecture} ${loggedOut(b, specs)} as well.`;
+  // After `…, losing 12 cart items` a plain `and` would run the two architectures together.
+  const and = a.updatesLost > 0 ? ', and' : ' and';
+  if (la === 0 && lb === 0) {
+    const items = [a, b].filter((r) => r.updatesLost > 0).map((r) => `${r.architecture} lost ${plural(r.updatesLost, 'cart item')}`);
+    return `${opening}neither ${a.architecture} nor ${b.architecture} logged anyone out${items.length > 0 ? `, but ${items.join(' and ')}` : ''}.`;
+  }
+  if (la > 0 && lb === 0) return `${opening}${a.architecture} ${loggedOut(a, specs)}${and} ${b.architecture} ${loggedOut(b, specs)}.`;
+  if (la === 0) return `${opening}${a.architecture} ${loggedOut(a, specs)}, but ${b.architecture} ${loggedOut(b, specs)}.`;
+  return `${opening}${a.architecture} ${loggedOut(a, specs)}${and} ${b.architecture} ${loggedOut(b, specs)} as well.`;
 }
 
-/** `logged out 47 users (4.2% of its sessions)`, with the faults that cost them when there were several; or `logged out no one`. */
+/**
+ * `logged out 47 users (4.2% of its sessions)`, with the faults that cost them when there were
+ * several; or `logged out no one`. Acknowledged cart items that vanished are said too: a cart
+ * missing what the shop confirmed is a loss users see even when they stay logged in.
+ */
 function loggedOut(r: ArchitectureResult, specs: readonly FaultSpec[]): string {
+  const items = r.updatesLost > 0 ? `, losing ${plural(r.updatesLost, 'cart item')}` : '';
+  return `${sessionsOut(r, specs)}${items}`;
+}
+
+function sessionsOut(r: ArchitectureResult, specs: readonly FaultSpec[]): string {
   const lost = r.sessions.lost;
   if (lost === 0) return 'logged out no one';
   const parts: string[] = [];

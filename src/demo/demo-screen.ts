@@ -1,7 +1,8 @@
 import { createElement as h, type ReactElement, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import { formatCount, formatLatencyUs } from '../report/format.js';
-import type { ArchitecturePanel, DemoState } from './demo-state.js';
+import type { ArchitecturePanel, DemoState, FinalFrame } from './demo-state.js';
+import { renderCondensedSummary } from '../report/condensed-summary.js';
 import type { ReplicaView } from './run-demo.js';
 import { barChart } from './sparkline.js';
 import { faultMarker } from './story.js';
@@ -19,6 +20,15 @@ const MAX_CHART_ROWS = 5;
 /** `req/s ` / `p99   ` before a chart, and room for the figure after it. */
 const CHART_LABEL = 6;
 const CHART_FIGURE = 10;
+/**
+ * The opening (what is on stage, where each keeps its sessions) stays up until the story is this
+ * far in, or its first fault strikes if sooner: long enough to read, while the status lines of
+ * the start and the warm-up scroll beneath it. Under `--pace slow` the story waits at 0 s for the
+ * presenter, and the opening with it.
+ */
+const OPENING_MS = 8000;
+/** The last frame's lines besides the table and the conclusions: header 2, blank, heading, blank, footer. */
+const FINAL_FIXED_ROWS = 6;
 
 /** Props of {@link DemoScreen}. */
 export interface DemoScreenProps {
@@ -40,6 +50,7 @@ type Tone = 'red' | 'green' | 'yellow' | 'cyan' | 'magenta' | 'gray' | undefined
 export function DemoScreen({ state, columns, rows, color }: DemoScreenProps): ReactElement {
   const tone = (t: Tone): Tone => (color ? t : undefined);
   const height = Math.max(1, rows - 1);
+  if (state.final !== undefined) return finalFrame(state, state.final, columns, height, tone);
   if (columns < MIN_COLUMNS || height < MIN_ROWS) return compact(state, columns, height, tone);
 
   // Narration gets its few lines first; every row beyond goes to taller charts, then back to narration.
@@ -183,12 +194,25 @@ export function timelineText(state: DemoState, columns: number): { line: string;
   return { line: `${startLabel}${rule.join('')}${endLabel}`, cursor };
 }
 
+/** Whether the opening is kept on screen (see {@link OPENING_MS}). */
+function openingPinned(state: DemoState): boolean {
+  if (state.phase === 'stopping' || state.phase === 'done') return false;
+  const firstFaultMs = state.story.acts.find((a) => a.faults.length > 0)?.startMs ?? Number.POSITIVE_INFINITY;
+  return state.storyMs < Math.min(OPENING_MS, firstFaultMs);
+}
+
 function narration(state: DemoState, rows: number, columns: number, tone: (t: Tone) => Tone): ReactNode {
   // Wrapped here rather than by ink, so the newest line always shows in full at the bottom.
-  const wrapped = state.narration.flatMap((line, i) =>
-    wrapWords(line, columns - 3, '', '').map((text, j) => ({ text: `${j === 0 ? '›' : ' '} ${text}`, newest: i === state.narration.length - 1 })),
-  );
-  const lines = wrapped.slice(-rows);
+  const last = state.narration.length - 1;
+  const wrap = (line: string, i: number): { text: string; newest: boolean }[] =>
+    wrapWords(line, columns - 3, '', '').map((text, j) => ({ text: `${j === 0 ? '›' : ' '} ${text}`, newest: i === last }));
+  // The header's second line already says how the architectures share the machine.
+  const said = state.narration.map((line, i) => ({ line, i })).filter((x) => x.line !== state.sharing);
+  const pinned = openingPinned(state) ? said.filter((x) => x.i < state.openingLines) : [];
+  // The opening first, as much as leaves a row for the newest line; then the newest lines.
+  const top = pinned.flatMap((x) => wrap(x.line, x.i)).slice(0, Math.max(0, rows - 1));
+  const below = said.filter((x) => !pinned.includes(x)).flatMap((x) => wrap(x.line, x.i));
+  const lines = [...top, ...below.slice(Math.max(0, below.length - (rows - top.length)))];
   return h(
     Box,
     { key: 'narration', flexDirection: 'column', height: rows },
@@ -201,6 +225,40 @@ function footer(state: DemoState, tone: (t: Tone) => Tone): ReactNode {
   if (state.hold) return h(Text, { key: 'footer', inverse: true, color: tone('yellow'), wrap: 'truncate-end' }, ` waiting for the presenter · ${keys} `);
   const phase = state.phase === 'running' ? '' : `${state.phase} · `;
   return h(Text, { key: 'footer', dimColor: true, wrap: 'truncate-end' }, `${phase}${keys}`);
+}
+
+/**
+ * The last frame: the result condensed to what the screen holds (the full report follows once
+ * the terminal is given back), and what the numbers say. The table's losses and error kinds come
+ * first; conclusions that would not fit go, whole sentences from the last.
+ */
+function finalFrame(state: DemoState, final: FinalFrame, columns: number, height: number, tone: (t: Tone) => Tone): ReactElement {
+  const sentences = final.conclusions.map((sentence) => wrapWords(sentence, columns, '  ', '    '));
+  const table = renderCondensedSummary(final.result, { maxLines: height - FINAL_FIXED_ROWS - sentences.flat().length });
+  const told: string[] = [];
+  for (const lines of sentences) {
+    if (FINAL_FIXED_ROWS + table.length + told.length + lines.length > height) break;
+    told.push(...lines);
+  }
+  const total = Math.round(state.story.scenario.durationMs / 1000);
+  return h(
+    Box,
+    { flexDirection: 'column', width: columns, height },
+    h(
+      Box,
+      { justifyContent: 'space-between', width: columns },
+      h(Text, { bold: true, wrap: 'truncate-end' }, `statebench demo · ${state.story.scenario.name} · the result`),
+      h(Text, { color: tone('cyan') }, `${Math.floor(state.storyMs / 1000)} s / ${total} s`),
+    ),
+    h(Text, { dimColor: true, wrap: 'truncate-end' }, state.sharing),
+    h(Text, {}, ' '),
+    ...table.map((line, i) => h(Text, { key: `t${i}`, bold: i === 0, wrap: 'truncate-end' }, line)),
+    h(Text, {}, ' '),
+    h(Text, { bold: true }, 'What the numbers say'),
+    ...told.map((line, i) => h(Text, { key: `c${i}`, wrap: 'truncate-end' }, line)),
+    h(Box, { flexGrow: 1 }),
+    h(Text, { dimColor: true, wrap: 'truncate-end' }, final.dismiss),
+  );
 }
 
 /** For terminals smaller than the layout: one line per architecture, and the narration. */

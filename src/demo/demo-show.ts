@@ -1,8 +1,9 @@
 import type { ArchitectureResult, TimelineSecond } from '../result/types.js';
-import { DemoState, type Hold } from './demo-state.js';
+import { DemoState, type FinalFrame, type Hold } from './demo-state.js';
 import { Narrator } from './narrator.js';
 import type { DemoListener, DemoPhase, ReplicaView } from './run-demo.js';
 import type { Act, Story } from './story.js';
+import { plural } from '../syntax/figures.js';
 
 /** Where a show goes: the full-screen live view, or plain lines. */
 export interface DemoSink {
@@ -29,13 +30,22 @@ export class DemoShow implements DemoListener {
 
   /** Tells the introduction; call once the sink is ready. */
   begin(): void {
-    this.say(this.narrator.intro(this.state));
+    const opening = this.narrator.intro(this.state);
+    this.say(opening);
+    this.state.openingLines = opening.length;
+    this.sink.changed(this.state);
+  }
+
+  /** The run is over: the last frame shows the result condensed, with its conclusions. */
+  finish(frame: FinalFrame): void {
+    this.state.final = frame;
+    this.state.hold = undefined;
     this.sink.changed(this.state);
   }
 
   phase(phase: DemoPhase): void {
     this.state.phase = phase;
-    if (phase === 'starting') this.say([`starting ${this.state.architectures.length} × ${this.state.story.scenario.replicas} replicas…`]);
+    if (phase === 'starting') this.say([`starting ${this.state.architectures.length} × ${plural(this.state.story.scenario.replicas, 'replica')}…`]);
     if (phase === 'warmup') this.say([`warm-up: ${Math.round(this.state.story.scenario.warmupMs / 1000)} s of load before measuring`]);
     if (phase === 'stopping') this.say(this.narrator.end(this.state));
     this.sink.changed(this.state);

@@ -1,4 +1,5 @@
-import type { TimelineSecond } from '../result/types.js';
+import type { ErrorKind } from '../load/outcome.js';
+import type { RunResult, TimelineSecond } from '../result/types.js';
 import type { Act, Story } from './story.js';
 import type { DemoPhase, ReplicaView } from './run-demo.js';
 
@@ -17,7 +18,11 @@ export interface ArchitecturePanel {
   /** Σ storeP50Us × completed, µs: divided by `completedTotal` it is the weighted median store time so far. */
   storeUsWeighted: number;
   sessionsLost: number;
+  /** Acknowledged cart items lost, with lost sessions or overwritten. */
+  itemsLost: number;
   errors: number;
+  /** `errors` by kind: the narration names them (`update-lost 2` is not `refused 2`). */
+  errorsByKind: Partial<Record<ErrorKind, number>>;
   /** Seconds closed so far (measured window). */
   seconds: number;
   replicas: ReplicaView[];
@@ -27,6 +32,17 @@ export interface ArchitecturePanel {
 
 /** What the presenter is being waited for (`--pace slow`). */
 export type Hold = Act | 'start' | 'end';
+
+/**
+ * The demo's last frame: the result condensed to fit the screen, and what the numbers say. The
+ * full report is printed once the screen is given back.
+ */
+export interface FinalFrame {
+  result: RunResult;
+  conclusions: string[];
+  /** How the frame ends, for the footer: `any key: the full report follows`. */
+  dismiss: string;
+}
 
 /** A fault as it appears on the timeline. */
 export interface FiredFault {
@@ -48,6 +64,10 @@ export class DemoState {
   readonly fired: FiredFault[] = [];
   /** Narration so far, oldest first. */
   readonly narration: string[] = [];
+  /** How many of the first narration lines are the opening (what is on stage): the screen keeps them up until the story is under way. */
+  openingLines = 0;
+  /** Set once the run is over and the result condensed for the last frame. */
+  final: FinalFrame | undefined;
   readonly notices: string[] = [];
 
   constructor(
@@ -64,7 +84,9 @@ export class DemoState {
       completedTotal: 0,
       storeUsWeighted: 0,
       sessionsLost: 0,
+      itemsLost: 0,
       errors: 0,
+      errorsByKind: {},
       seconds: 0,
       replicas: Array.from({ length: story.scenario.replicas }, (_, i) => ({ name: `replica-${i + 1}`, state: 'starting' as const })),
       replicaRps: {},
@@ -89,7 +111,11 @@ export class DemoState {
     p.completedTotal += s.completed;
     p.storeUsWeighted += s.storeP50Us * s.completed;
     p.sessionsLost += s.sessionsLost;
-    p.errors += Object.values(s.errors).reduce((a, b) => a + (b ?? 0), 0);
+    p.itemsLost += s.updatesLost;
+    for (const [kind, n] of Object.entries(s.errors) as [ErrorKind, number][]) {
+      p.errors += n;
+      p.errorsByKind[kind] = (p.errorsByKind[kind] ?? 0) + n;
+    }
     p.seconds++;
     p.replicaRps = { ...s.byReplica };
     return true;

@@ -1,4 +1,5 @@
 import { formatCount, formatLatencyUs } from '../report/format.js';
+import type { ErrorKind } from '../load/outcome.js';
 import type { ArchitecturePanel, DemoState, Hold } from './demo-state.js';
 import { describeFault, type Act } from './story.js';
 import { ARCHITECTURES } from '../architectures/index.js';
@@ -16,7 +17,7 @@ const COST_AFTER_MS = 5000;
  */
 export class Narrator {
   private readonly announced = new Set<number>();
-  private readonly pending: { act: Act; lostBefore: number[]; errorsBefore: number[] }[] = [];
+  private readonly pending: { act: Act; before: ArchitecturePanel[] }[] = [];
   private costTold = false;
 
   /** Who is on stage and where each keeps its sessions. */
@@ -39,7 +40,7 @@ export class Narrator {
     const lines = this.flushAftermaths(state, Number.POSITIVE_INFINITY);
     if (act.faults.length === 0) return lines;
     lines.push(`act ${act.number}: ${act.title}`);
-    this.pending.push({ act, lostBefore: state.panels.map((p) => p.sessionsLost), errorsBefore: state.panels.map((p) => p.errors) });
+    this.pending.push({ act, before: state.panels.map((p) => ({ ...p, errorsByKind: { ...p.errorsByKind } })) });
     return lines;
   }
 
@@ -71,17 +72,32 @@ export class Narrator {
   private flushAftermaths(state: DemoState, startedBeforeMs: number): string[] {
     const lines: string[] = [];
     while (this.pending.length > 0 && this.pending[0].act.startMs <= startedBeforeMs) {
-      const { act, lostBefore, errorsBefore } = this.pending.shift()!;
-      const lost = state.panels.map((p, i) => p.sessionsLost - lostBefore[i]);
-      const errors = state.panels.map((p, i) => p.errors - errorsBefore[i]);
+      const { act, before } = this.pending.shift()!;
+      const lost = state.panels.map((p, i) => p.sessionsLost - before[i].sessionsLost);
+      const items = state.panels.map((p, i) => p.itemsLost - before[i].itemsLost);
       const afterS = Math.round((state.storyMs - act.startMs) / 1000);
       lines.push(`${afterS} s after ${act.faults.map((f) => describeFault(f, 'past')).join(', ')}: ${tollText(state.panels, lost)}`);
-      if (errors.some((e) => e > 0)) {
-        lines.push(`  failed requests meanwhile: ${state.panels.map((p, i) => `${p.architecture} ${formatCount(errors[i])}`).join(', ')}`);
+      if (items.some((n) => n > 0)) {
+        lines.push(`  cart items lost meanwhile: ${state.panels.map((p, i) => `${p.architecture} ${formatCount(items[i])}`).join(', ')}`);
+      }
+      const failed = state.panels.map((p, i) => failedSince(p, before[i]));
+      if (failed.some((f) => f !== undefined)) {
+        lines.push(`  failed requests meanwhile: ${state.panels.map((p, i) => `${p.architecture} ${failed[i] ?? '0'}`).join(', ')}`);
       }
     }
     return lines;
   }
+}
+
+/** `14 (session-lost 12, update-lost 2)`: the requests that failed since `before`, every kind named; undefined for none. */
+function failedSince(p: ArchitecturePanel, before: ArchitecturePanel): string | undefined {
+  const kinds = (Object.entries(p.errorsByKind) as [ErrorKind, number][])
+    .map(([kind, n]) => ({ kind, n: n - (before.errorsByKind[kind] ?? 0) }))
+    .filter((k) => k.n > 0)
+    .sort((a, b) => b.n - a.n);
+  if (kinds.length === 0) return undefined;
+  const total = kinds.reduce((s, k) => s + k.n, 0);
+  return `${formatCount(total)} (${kinds.map((k) => `${k.kind} ${formatCount(k.n)}`).join(', ')})`;
 }
 
 /** `sticky: 312 users were logged out; redis: 0`: the first architecture in full, the others by number. */

@@ -1,5 +1,6 @@
 import type { FaultSpec, Scenario } from '../scenario/types.js';
 import { describeFault as describeSpec, type Tense } from '../faults/index.js';
+import { plural } from '../syntax/figures.js';
 
 /** Faults this close together are one act: the audience sees them as one event. */
 const SAME_ACT_WITHIN_MS = 1000;
@@ -38,7 +39,7 @@ export function buildStory(scenario: Scenario): Story {
   const acts: Act[] = [];
   const firstFaultMs = groups[0]?.[0].atMs ?? scenario.durationMs;
   if (firstFaultMs > 0) {
-    acts.push({ number: 1, title: `steady state: ${scenario.replicas} replicas share the users`, startMs: 0, endMs: firstFaultMs, faults: [] });
+    acts.push({ number: 1, title: `steady state: ${plural(scenario.replicas, 'replica')} share${scenario.replicas === 1 ? 's' : ''} the users`, startMs: 0, endMs: firstFaultMs, faults: [] });
   }
   groups.forEach((faults, i) => {
     acts.push({

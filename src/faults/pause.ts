@@ -1,5 +1,5 @@
 import { durationMs, replicaTarget } from '../syntax/fields.js';
-import { formatDuration } from '../syntax/units.js';
+import { formatDurationMs } from '../syntax/figures.js';
 import { assertReplicaState, defineFault, passive, pickTarget, who } from './fault.js';
 
 const NEEDS = ['up'] as const;
@@ -40,5 +40,5 @@ export const pause = defineFault<PauseSpec, typeof replicaTarget, typeof options
     const replica = topology.replicas.find((r) => r.name === effect.target);
     if (replica?.state === 'paused') await topology.resume(replica.name);
   },
-  describe: (spec, tense) => `${who(spec.target)} ${passive(tense, 'frozen')}${spec.forMs === undefined ? '' : ` for ${formatDuration(spec.forMs)}`}`,
+  describe: (spec, tense) => `${who(spec.target)} ${passive(tense, 'frozen')}${spec.forMs === undefined ? '' : ` for ${formatDurationMs(spec.forMs)}`}`,
 });

@@ -1,5 +1,5 @@
 import { STORE_LATENCY, durationMs } from '../syntax/fields.js';
-import { formatDuration } from '../syntax/units.js';
+import { formatLatencyUs } from '../syntax/figures.js';
 import { defineFault, passive } from './fault.js';
 
 export interface StoreLatencySpec {
@@ -41,5 +41,5 @@ export const storeLatency = defineFault<StoreLatencySpec, typeof value, typeof o
   async heal({ topology }) {
     await topology.setStoreLatency({ latencyMs: 0, jitterMs: 0 });
   },
-  describe: (spec, tense) => `the store ${passive(tense, `slowed down by ${formatDuration(spec.latencyMs)}`)}`,
+  describe: (spec, tense) => `the store ${passive(tense, `slowed down by ${formatLatencyUs(spec.latencyMs * 1000)}`)}`,
 });

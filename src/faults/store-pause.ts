@@ -1,5 +1,5 @@
 import { durationMs, flag } from '../syntax/fields.js';
-import { formatDuration } from '../syntax/units.js';
+import { formatDurationMs } from '../syntax/figures.js';
 import { defineFault, passive } from './fault.js';
 
 export interface StorePauseSpec {
@@ -34,5 +34,5 @@ export const storePause = defineFault<StorePauseSpec, typeof flag, typeof option
     }
     return { detail: `${topology.architecture.store?.pauseHow ?? 'paused'} for ${spec.forMs} ms`, healed: true };
   },
-  describe: (spec, tense) => `the store ${passive(tense, 'frozen')} for ${formatDuration(spec.forMs)}`,
+  describe: (spec, tense) => `the store ${passive(tense, 'frozen')} for ${formatDurationMs(spec.forMs)}`,
 });

@@ -11,11 +11,17 @@
 import hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
 
-/** Latency figures in integer microseconds (mean is for Little's law checks only). */
+/** Latency figures in integer microseconds. */
 export interface Percentiles {
   count: number;
   p50: number;
   p90: number;
+  /**
+   * The percentile k6 and Gatling users read first. Absent in results written before it was
+   * recorded; reading such a file fills it in from the histogram saved beside it
+   * (src/report/result-histograms.ts), and it stays absent only where no histogram was kept.
+   */
+  p95?: number;
   p99: number;
   p999: number;
   max: number;
@@ -118,11 +124,12 @@ export function mergeEncoded(parts: readonly string[]): string {
  */
 export function percentilesOf(h: Histogram): Percentiles {
   const count = h.totalCount;
-  if (count === 0) return { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 };
+  if (count === 0) return { count: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, mean: 0 };
   return {
     count,
     p50: h.getValueAtPercentile(50),
     p90: h.getValueAtPercentile(90),
+    p95: h.getValueAtPercentile(95),
     p99: h.getValueAtPercentile(99),
     p999: h.getValueAtPercentile(99.9),
     max: h.getValueAtPercentile(100),

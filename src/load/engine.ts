@@ -192,6 +192,7 @@ export class Engine implements ExchangeSink {
       if (kind === 'ok' && ex.setCookie !== undefined && vu.phase === 'login') {
         vu.loggedIn(ex.setCookie, ex.replica);
         if (record) recorder.sessionStarted(nowMs);
+        if (!this.closed) recorder.sessions?.(1, nowMs);
       }
       return kind;
     }
@@ -200,6 +201,7 @@ export class Engine implements ExchangeSink {
     if (kind === 'session-lost') {
       if (record) recorder.sessionLost(nowMs, vu.cart.acknowledgedCount());
       vu.startOver();
+      if (!this.closed) recorder.sessions?.(-1, nowMs);
       return kind;
     }
     if (ex.setCookie !== undefined) vu.token = ex.setCookie; // the cookie architecture: last answer wins
@@ -229,6 +231,7 @@ export class Engine implements ExchangeSink {
         return kind;
       case 'logout':
         vu.startOver();
+        if (!this.closed) recorder.sessions?.(-1, nowMs);
         // A new user takes this place, with a browser that carries no affinity to any replica:
         // otherwise a sticky router would keep every future session on the replicas that
         // existed at the start, and replicas added by `scale` would never get any. (A lost

@@ -18,6 +18,11 @@ export interface LoadRecorder {
     nowMs: number,
   ): void;
   sessionStarted(nowMs: number): void;
+  /**
+   * Optional: a session was opened (`delta` +1: a login succeeded) or closed (−1: logged out, or
+   * lost), in warm-up as in the window: the recorder keeps the gauge of sessions held, per second.
+   */
+  sessions?(delta: number, nowMs: number): void;
   sessionLost(nowMs: number, itemsLost: number): void;
   updateLost(nowMs: number, items: number): void;
   /**

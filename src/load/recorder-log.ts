@@ -18,6 +18,7 @@ const OP_SESSION_STARTED = 3;
 const OP_SESSION_LOST = 4;
 const OP_UPDATE_LOST = 5;
 const OP_LATE = 6;
+const OP_SESSIONS = 7;
 /** Records per batch buffer before a new one is started. */
 const BATCH_RECORDS = 4096;
 
@@ -86,6 +87,9 @@ export class LogRecorder implements LoadRecorder {
   }
   late(lateUs: number, nowMs: number): void {
     this.put(OP_LATE, nowMs, lateUs, 0, 0, 0, 0, 0);
+  }
+  sessions(delta: number, nowMs: number): void {
+    this.put(OP_SESSIONS, nowMs, delta, 0, 0, 0, 0, 0);
   }
 
   /** Everything recorded since the last call, complete up to now. */
@@ -218,6 +222,8 @@ export class LogReplayer {
         return r.updateLost(atMs, x[i + 2]);
       case OP_LATE:
         return r.late?.(x[i + 2], atMs);
+      case OP_SESSIONS:
+        return r.sessions?.(x[i + 2], atMs);
     }
   }
 }

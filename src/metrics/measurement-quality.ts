@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { ArchitectureResult, MeasurementQuality, QualityLimits, RunResult, TimelineSecond } from '../result/types.js';
 import type { CpuInterval } from './cpu-sampler.js';
 import type { LoopDelayFigures } from './loop-delay.js';
+import { formatLatencyUs } from '../syntax/figures.js';
 
 /**
  * The limits past which a run says it was disturbed, for a 2-CPU machine (see {@link qualityLimits}).
@@ -270,12 +271,8 @@ function percent(share: number): string {
   return `${p >= 10 ? Math.round(p) : p.toFixed(1)}%`;
 }
 
-function ms(us: number): string {
-  if (us < 1000) return `${Math.round(us)} µs`;
-  if (us < 10_000) return `${(us / 1000).toFixed(2)} ms`;
-  if (us < 1_000_000) return `${(us / 1000).toFixed(1)} ms`;
-  return `${(us / 1_000_000).toFixed(2)} s`;
-}
+/** A latency for the reasons' sentences, written as every table writes it. */
+const ms = formatLatencyUs;
 
 function cores(n: number): string {
   const text = n.toFixed(1);

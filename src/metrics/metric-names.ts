@@ -13,13 +13,21 @@ export interface MetricDefinition {
   description: string;
   /** The value, or null when it does not apply (no store timing, nothing completed). */
   extract(result: ArchitectureResult): number | null;
+  /**
+   * A figure of the session store: it does not apply to architectures without one (sticky and
+   * cookie measure a store time of 0), so `compare` does not judge it there. Thresholds still
+   * read the 0, as they always have.
+   */
+  storeOnly?: boolean;
 }
 
 /** Every metric name, in the order tables show them. */
 export const METRIC_NAMES = [
   'throughput',
+  'mean',
   'p50',
   'p90',
+  'p95',
   'p99',
   'p999',
   'max',
@@ -46,8 +54,14 @@ export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
     description: 'completed requests (ok or failed) per second of the measured window',
     extract: (r) => r.throughputRps,
   },
+  mean: { name: 'mean', unit: 'us', higherIsWorse: true, description: 'mean request latency', extract: (r) => r.latencyUs.mean },
   p50: { name: 'p50', unit: 'us', higherIsWorse: true, description: 'median request latency', extract: (r) => r.latencyUs.p50 },
   p90: { name: 'p90', unit: 'us', higherIsWorse: true, description: '90th percentile request latency', extract: (r) => r.latencyUs.p90 },
+  p95: {
+    name: 'p95', unit: 'us', higherIsWorse: true,
+    // Results written before p95 was recorded and without a histogram have none.
+    description: '95th percentile request latency', extract: (r) => r.latencyUs.p95 ?? null,
+  },
   p99: { name: 'p99', unit: 'us', higherIsWorse: true, description: '99th percentile request latency', extract: (r) => r.latencyUs.p99 },
   p999: { name: 'p999', unit: 'us', higherIsWorse: true, description: '99.9th percentile request latency', extract: (r) => r.latencyUs.p999 },
   max: { name: 'max', unit: 'us', higherIsWorse: true, description: 'slowest request', extract: (r) => r.latencyUs.max },
@@ -70,12 +84,12 @@ export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
     description: 'acknowledged cart items later missing, or lost with their session', extract: (r) => r.updatesLost,
   },
   'store-p50': {
-    name: 'store-p50', unit: 'us', higherIsWorse: true,
+    name: 'store-p50', unit: 'us', higherIsWorse: true, storeOnly: true,
     description: 'median store time inside the server (null without store timings)',
     extract: (r) => r.store.roundTripUs?.p50 ?? null,
   },
   'store-p99': {
-    name: 'store-p99', unit: 'us', higherIsWorse: true,
+    name: 'store-p99', unit: 'us', higherIsWorse: true, storeOnly: true,
     description: '99th percentile store time inside the server (null without store timings)',
     extract: (r) => r.store.roundTripUs?.p99 ?? null,
   },

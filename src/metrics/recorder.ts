@@ -13,14 +13,25 @@ import {
 import { LoopDelay, type LoopDelayFigures } from './loop-delay.js';
 import { QUALITY_LIMITS, type LatenessFigures } from './measurement-quality.js';
 
+/**
+ * The measured window so far, when a second closes: what live progress shows beside the
+ * second's own figures, so a line never passes off the last second's p99 as the run's.
+ */
+export interface WindowSoFar {
+  /** Requests completed since the window began. */
+  completed: number;
+  /** p99 of every latency recorded since the window began, µs (HDR's highest equivalent value). */
+  p99Us: number;
+}
+
 /** Options of a {@link Recorder}. */
 export interface RecorderOptions {
   /**
-   * Called once per closed second of the timeline, for live progress. It runs inside whichever
-   * recorder call crossed the second boundary (so at most once a second, never per request);
-   * it must be quick and must not throw.
+   * Called once per closed second of the timeline, for live progress, with the window so far.
+   * It runs inside whichever recorder call crossed the second boundary (so at most once a
+   * second, never per request); it must be quick and must not throw.
    */
-  onSecond?: (second: TimelineSecond) => void;
+  onSecond?: (second: TimelineSecond, soFar: WindowSoFar) => void;
   /** Replica names known in advance, so their counters exist before the first request. */
   replicaNames?: readonly string[];
   /**
@@ -99,11 +110,15 @@ export class Recorder implements LoadRecorder {
   private sentTotal = 0;
   private droppedTotal = 0;
   private readonly kindTotals = new Float64Array(OUTCOME_KINDS.length);
+  /** Completions by endpoint and outcome kind: `[ENDPOINT_INDEX × OUTCOME_KINDS.length + KIND_INDEX]`. */
+  private readonly endpointKindTotals = new Float64Array(ENDPOINTS.length * OUTCOME_KINDS.length);
   private sessionsStartedTotal = 0;
   private sessionsLostTotal = 0;
   private updatesLostTotal = 0;
   private itemsLostWithSessionsTotal = 0;
   private lateOverLimitTotal = 0;
+  /** Sessions held now (opened − closed, warm-up included); undefined until the engine reports any. */
+  private sessionsHeld: number | undefined;
   private firstSecondSentTotal = 0;
 
   private readonly replicaIndex = new Map<string, number>();
@@ -130,7 +145,7 @@ export class Recorder implements LoadRecorder {
   private secDropped = 0;
   private secFaults: string[] | null = null;
   private readonly seconds: TimelineSecond[] = [];
-  private readonly onSecond: ((second: TimelineSecond) => void) | undefined;
+  private readonly onSecond: ((second: TimelineSecond, soFar: WindowSoFar) => void) | undefined;
   private readonly secondHistograms: boolean;
   /** A closed second whose histograms are still to be encoded, and the pair to record into next. */
   private pendingSecond: { second: TimelineSecond; latency: Histogram; store: Histogram } | undefined;
@@ -254,6 +269,7 @@ export class Recorder implements LoadRecorder {
     const k = KIND_INDEX[kind];
     this.kindTotals[k]++;
     this.secKinds[k]++;
+    this.endpointKindTotals[ENDPOINT_INDEX[endpoint] * OUTCOME_KINDS.length + k]++;
     if (replica !== undefined) {
       const r = this.replicaSlot(replica);
       this.replicaTotals[r]++;
@@ -264,6 +280,17 @@ export class Recorder implements LoadRecorder {
   /** A login that succeeded. */
   sessionStarted(nowMs: number): void {
     if (nowMs >= this.startMs && !this.finished) this.sessionsStartedTotal++;
+  }
+
+  /**
+   * A session opened (+1) or closed (−1) at `nowMs`, warm-up included: each second of the
+   * timeline records how many were held when it closed (`sessionsOpen`).
+   */
+  sessions(delta: number, nowMs: number): void {
+    if (this.finished) return;
+    // The second this call falls after closes first, with the count it had.
+    if (nowMs >= this.startMs) this.advance(nowMs);
+    this.sessionsHeld = (this.sessionsHeld ?? 0) + delta;
   }
 
   /** A session the client held was lost (a 401); `itemsLost` acknowledged cart items went with it. */
@@ -355,6 +382,25 @@ export class Recorder implements LoadRecorder {
   errorCounts(): Record<ErrorKind, number> {
     const out = {} as Record<ErrorKind, number>;
     for (const kind of ERROR_KINDS) out[kind] = this.kindTotals[KIND_INDEX[kind]];
+    return out;
+  }
+
+  /**
+   * Failed requests by endpoint and kind, for every endpoint that completed a request (an
+   * endpoint without failures maps to `{}`); kinds that never happened on it are left out.
+   */
+  errorsByEndpoint(): Partial<Record<Endpoint, Partial<Record<ErrorKind, number>>>> {
+    const out: Partial<Record<Endpoint, Partial<Record<ErrorKind, number>>>> = {};
+    const width = OUTCOME_KINDS.length;
+    ENDPOINTS.forEach((endpoint, e) => {
+      if (this.endpointHistograms[e].totalCount === 0) return;
+      const errors: Partial<Record<ErrorKind, number>> = {};
+      for (const kind of ERROR_KINDS) {
+        const n = this.endpointKindTotals[e * width + KIND_INDEX[kind]];
+        if (n > 0) errors[kind] = n;
+      }
+      out[endpoint] = errors;
+    });
     return out;
   }
 
@@ -461,6 +507,9 @@ export class Recorder implements LoadRecorder {
       byReplica,
       faults: this.secFaults ?? [],
     };
+    // Counted requests sent and not completed: with one tab per session, the users waiting for an answer.
+    s.requestsInFlight = Math.max(0, this.sentTotal - this.completedCount);
+    if (this.sessionsHeld !== undefined) s.sessionsOpen = this.sessionsHeld;
     if (this.lateness.totalCount > 0) s.lateP99Us = percentileOf(this.secLate, 99);
     const loop = this.loopDelay?.takeSecond();
     if (loop !== undefined && loop.count > 0) s.loopDelayP99Us = loop.p99Us;
@@ -488,7 +537,8 @@ export class Recorder implements LoadRecorder {
     this.secFaults = null;
     this.second++;
     this.nextSecondMs = this.startMs + (this.second + 1) * 1000;
-    this.onSecond?.(s);
+    // The whole window's p99 costs a walk over one histogram (about 0.2 ms), once a second, and only for a listener.
+    if (this.onSecond) this.onSecond(s, { completed: this.latency.totalCount, p99Us: percentileOf(this.latency, 99) });
   }
 
   /** Encodes the pending second's histograms into its timeline entry (see `secondHistograms`). */

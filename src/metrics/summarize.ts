@@ -125,6 +125,7 @@ export function summarize(recorder: Recorder, input: SummaryInput): Architecture
     latencyUs: percentilesOf(recorder.latency),
     ...(input.targetRps !== undefined ? { uncorrectedLatencyUs: percentilesOf(recorder.uncorrected) } : {}),
     byEndpoint,
+    errorsByEndpoint: recorder.errorsByEndpoint(),
     sessions: { started: recorder.sessionsStartedCount, lost: recorder.sessionsLostCount },
     updatesLost: recorder.updatesLostCount,
     itemsLostWithSessions: recorder.itemsLostWithSessionsCount,

@@ -1,5 +1,5 @@
 import type { RunResult } from '../result/types.js';
-import { formatDurationMs, formatRate } from './format.js';
+import { formatDurationMs, formatRate, plural } from './format.js';
 
 /**
  * One line saying what was run: enough to tell two reports apart at a glance
@@ -14,14 +14,14 @@ export function scenarioParts(result: RunResult): string[] {
   const s = result.scenario;
   const load =
     s.load.model === 'closed'
-      ? `closed load, ${s.load.users} users`
+      ? `closed load, ${plural(s.load.users, 'user')}`
       : `open load, ${formatRate(s.load.rateRps)} req/s${s.load.rampToRps !== undefined ? ` ramping to ${formatRate(s.load.rampToRps)}` : ''}`;
   const share = result.pairing?.mode === 'concurrent' && result.pairing.share !== undefined && result.pairing.share < 1 ? Math.round(1 / result.pairing.share) : undefined;
   const external = s.topology?.external !== undefined;
   const replicaCounts = [...new Set(result.architectures.map((a) => a.replicas))];
   const parts = [
     share === undefined ? load : `${load} shared by ${share} architectures run at once (1/${share} each)`,
-    external ? `external replicas${replicaCounts.length === 1 ? ` (${replicaCounts[0]})` : ''}` : `${s.replicas} replicas`,
+    external ? `external replicas${replicaCounts.length === 1 ? ` (${replicaCounts[0]})` : ''}` : plural(s.replicas, 'replica'),
     `${formatDurationMs(s.durationMs)} measured after ${formatDurationMs(s.warmupMs)} warm-up`,
   ];
   // Loopback makes a store look free; say so when a realistic round trip was injected.

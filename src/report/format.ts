@@ -5,36 +5,15 @@
  */
 
 import { METRICS, isMetricName, type MetricUnit } from '../metrics/metric-names.js';
+import { NOT_APPLICABLE, formatCount, formatLatencyUs, threeSignificant } from '../syntax/figures.js';
 
 export type { MetricUnit };
 
-/** Shown where a figure does not apply (no store) or is not a number. */
-export const NOT_APPLICABLE = '–';
+// The rules for latencies, durations and counts live in src/syntax/figures.ts, shared with the
+// measuring side; reporters import them from here with the rest.
+export { NOT_APPLICABLE, formatCount, formatDurationMs, formatLatencyUs, plural, threeSignificant } from '../syntax/figures.js';
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** Three significant digits, without trailing zeros lost: `1.83`, `18.3`, `183`. */
-function threeSignificant(value: number): string {
-  if (value >= 100) return Math.round(value).toString();
-  if (value >= 10) return value.toFixed(1);
-  return value.toFixed(2);
-}
-
-/**
- * A latency in integer microseconds as people read it: `412 µs`, `1.83 ms`, `18.3 ms`,
- * `1.02 s`. Three significant digits: finer detail is below run-to-run noise.
- */
-export function formatLatencyUs(us: number | null | undefined): string {
-  if (us === null || us === undefined || !Number.isFinite(us)) return NOT_APPLICABLE;
-  const sign = us < 0 ? '-' : '';
-  const abs = Math.abs(us);
-  if (Math.round(abs) < 1000) return `${sign}${Math.round(abs)} µs`;
-  // Choose the unit after rounding, so 999.7 ms reads `1.00 s` rather than `1000 ms`.
-  const ms = abs / 1000;
-  if (Number(threeSignificant(ms)) < 1000) return `${sign}${threeSignificant(ms)} ms`;
-  const s = abs / 1_000_000;
-  return `${sign}${s >= 1000 ? grouped.format(s) : threeSignificant(s)} s`;
-}
 
 /**
  * Two latencies as one range in the unit of the larger (`1.71–1.95 ms`, `0.98–1.20 ms`),
@@ -71,12 +50,6 @@ export function formatRate(rps: number | null | undefined): string {
   if (rps === null || rps === undefined || !Number.isFinite(rps)) return NOT_APPLICABLE;
   if (Math.abs(rps) < 100 && !Number.isInteger(rps)) return `${rps < 0 ? '-' : ''}${threeSignificant(Math.abs(rps))}`;
   return grouped.format(rps);
-}
-
-/** A count, grouped: `12,345`. */
-export function formatCount(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return NOT_APPLICABLE;
-  return grouped.format(n);
 }
 
 /**
@@ -146,16 +119,6 @@ export function formatChange(current: number, baseline: number): string {
   const rounded = Math.abs(pct) < 10 ? Math.round(pct * 10) / 10 : Math.round(pct);
   if (rounded === 0) return '±0%';
   return `${rounded > 0 ? '+' : '-'}${Math.abs(rounded)}%`;
-}
-
-/** A duration in milliseconds for fault times and recoveries: `850 ms`, `12.5 s`, `2m05s`. */
-export function formatDurationMs(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return NOT_APPLICABLE;
-  // Thresholds after rounding, so 9,999 ms reads `10.0 s` rather than `10.00 s`.
-  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 119_950) return `${(ms / 1000).toFixed(ms < 9995 ? 2 : 1)} s`;
-  const totalS = Math.round(ms / 1000);
-  return `${Math.floor(totalS / 60)}m${String(totalS % 60).padStart(2, '0')}s`;
 }
 
 /** A threshold's or comparison's figure in its metric's unit; unknown metrics read as plain numbers. */

@@ -9,12 +9,13 @@ import type { RunResult } from '../result/types.js';
 import { describeScenario } from './describe-run.js';
 import { DISTURBED_HEADLINE, DISTURBED_MEANING, findDisturbedRuns } from './disturbance-rows.js';
 import { runLabel } from './fault-window-rows.js';
-import { formatCount, formatLatencyUs } from './format.js';
+import { formatLatencyUs, plural, threeSignificant } from './format.js';
 import { buildChartData, type ChartData } from './html/chart-data.js';
 import { renderEnvironmentSection, renderScenarioSection, renderThresholdsSection } from './html/context-sections.js';
 import { drawCharts } from './html/draw-charts.js';
 import { escapeHtml, jsonForScript, scriptText, styleText } from './html/escape-html.js';
 import { renderFaultsSection } from './html/faults-section.js';
+import { renderEndpointsSection } from './html/endpoints-section.js';
 import { REPORT_CSS } from './html/report-css.js';
 import { renderSummarySection } from './html/summary-section.js';
 import { uplotAssets } from './html/uplot-assets.js';
@@ -33,10 +34,24 @@ function chartSlot(kind: string, run?: number): string {
   return `<div class="chart" data-chart="${kind}"${run === undefined ? '' : ` data-run="${run}"`}></div>`;
 }
 
-/** One card per run, or a note for a run with no timeline (it failed before measuring). */
-function perRunCharts(result: RunResult, data: ChartData, kind: string, note: (run: number) => string | undefined): string {
+/**
+ * One card per run, or a note for a run with no timeline (it failed before measuring), or with
+ * a timeline that lacks what the chart draws (`unrecorded`: a result older than the figure).
+ */
+function perRunCharts(
+  result: RunResult,
+  data: ChartData,
+  kind: string,
+  note: (run: number) => string | undefined,
+  unrecorded: (run: number) => boolean = () => false,
+): string {
   const cards = data.runs.map((r, i) => {
-    const chart = r.seconds.length > 0 ? chartSlot(kind, i) : '<p class="empty">Nothing was measured.</p>';
+    const chart =
+      r.seconds.length === 0
+        ? '<p class="empty">Nothing was measured.</p>'
+        : unrecorded(i)
+          ? '<p class="empty">Not recorded: this result was written before statebench recorded it.</p>'
+          : chartSlot(kind, i);
     const incomplete = r.complete ? '' : ' (incomplete)';
     return card(`${r.label}${incomplete}`, chart, r.color, note(i));
   });
@@ -77,7 +92,14 @@ function renderCharts(result: RunResult, data: ChartData): string {
       'throughput',
       'Throughput and errors over time',
       'Requests completed per second (left axis) and errors per second by kind (right axis).',
-      perRunCharts(result, data, 'throughput', (i) => `${formatCount(runs[i].requests.failed)} errors`),
+      perRunCharts(result, data, 'throughput', (i) => plural(runs[i].requests.failed, 'error')),
+    ),
+    section(
+      'in-flight',
+      'Users in flight over time',
+      'Beside throughput, the load behind it: sessions logged in (left axis) and requests sent and not yet answered (right axis) when each second closed. ' +
+        'A stall piles requests up; a lost session drops out of the count until its user logs in again.',
+      perRunCharts(result, data, 'in-flight', () => undefined, (i) => data.runs[i].sessionsOpen.length === 0 && data.runs[i].requestsInFlight.length === 0),
     ),
     section(
       'lost-sessions',
@@ -89,7 +111,7 @@ function renderCharts(result: RunResult, data: ChartData): string {
       'load-spread',
       'Requests per replica over time',
       'How the router spread the load: completed requests per second on each replica. A killed replica drops to zero; its share moves to the others.',
-      perRunCharts(result, data, 'replicas', (i) => `${Object.keys(runs[i].perReplica).length} replicas seen`),
+      perRunCharts(result, data, 'replicas', (i) => `${plural(Object.keys(runs[i].perReplica).length, 'replica')} seen`),
     ),
     section(
       'store',
@@ -125,9 +147,10 @@ function header(result: RunResult): string {
     '<nav>',
     [
       ['summary', 'Summary'],
+      ['endpoints', 'Endpoints'],
       ['faults', 'Fault windows'],
       ...(result.architectures.length > 0
-        ? [['spectrum', 'Percentiles'], ['latency', 'Latency'], ['throughput', 'Throughput'], ['lost-sessions', 'Lost sessions'], ['load-spread', 'Load spread'], ['store', 'Store']]
+        ? [['spectrum', 'Percentiles'], ['latency', 'Latency'], ['throughput', 'Throughput'], ['in-flight', 'In flight'], ['lost-sessions', 'Lost sessions'], ['load-spread', 'Load spread'], ['store', 'Store']]
         : []),
       ...(result.thresholds.length > 0 ? [['thresholds', 'Thresholds']] : []),
       ['scenario', 'Scenario'],
@@ -153,8 +176,11 @@ export function renderHtml(result: RunResult): string {
   const bootstrap =
     '(function () {\n' +
     "  var data = JSON.parse(document.getElementById('statebench-data').textContent);\n" +
+    // The tables' number format, from its one source: a hover value reads as the table beside it.
+    `  ${threeSignificant.toString()}\n` +
+    `  var formatLatencyUs = ${formatLatencyUs.toString()};\n` +
     `  var drawCharts = ${drawCharts.toString()};\n` +
-    '  window.statebenchCharts = drawCharts(uPlot, data, document);\n' +
+    '  window.statebenchCharts = drawCharts(uPlot, data, document, formatLatencyUs);\n' +
     '})();';
   return [
     '<!DOCTYPE html>',
@@ -172,6 +198,7 @@ export function renderHtml(result: RunResult): string {
     '<main>',
     header(result),
     renderSummarySection(result, data.runs),
+    renderEndpointsSection(result),
     renderFaultsSection(result),
     renderCharts(result, data),
     renderThresholdsSection(result),

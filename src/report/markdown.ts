@@ -6,6 +6,7 @@ import { buildFaultWindowRows, findFailedFaults, runLabel } from './fault-window
 import { formatCount, formatDurationMs, formatLatencyUs, formatMetricValue } from './format.js';
 import { escapeMarkdown as esc, markdownHeader, markdownRow } from './markdown-escape.js';
 import { buildSummaryTable } from './summary-table.js';
+import { buildEndpointRows, errorKindsText } from './endpoint-rows.js';
 
 /** Options of {@link renderMarkdown}. */
 export interface MarkdownOptions {
@@ -15,7 +16,7 @@ export interface MarkdownOptions {
 
 /**
  * A run as GitHub-flavoured Markdown, for `$GITHUB_STEP_SUMMARY` or a pull-request comment:
- * heading, what was run, the summary table (same rows as the terminal), fault windows,
+ * heading, what was run, the summary table (same rows as the terminal), the per-endpoint table, fault windows,
  * skipped architectures, thresholds and the environment. Pure: returns the text.
  */
 export function renderMarkdown(result: RunResult, opts: MarkdownOptions = {}): string {
@@ -59,6 +60,29 @@ export function renderMarkdown(result: RunResult, opts: MarkdownOptions = {}): s
     if (notes.length > 0) out.push(notes.join('<br>\n'), '');
     const paired = pairedDifferenceLines(result);
     if (paired.length > 0) out.push(`**${esc(paired[0])}**`, '', ...paired.slice(1).map((l) => `- ${esc(l.trim())}`), '');
+  }
+
+  const endpoints = buildEndpointRows(result);
+  if (endpoints.length > 0) {
+    out.push(`${sub} Per endpoint`, '');
+    out.push(...markdownHeader(['architecture', 'endpoint', 'requests', 'errors', 'p50', 'p95', 'p99'], [false, false, true, false, true, true, true]));
+    endpoints.forEach((r, i) => {
+      const kinds = errorKindsText(r, formatCount);
+      const first = i === 0 || endpoints[i - 1].architecture !== r.architecture;
+      out.push(
+        markdownRow([
+          first ? esc(`${r.architecture}${r.runs > 1 ? ` ×${r.runs}` : ''}`) : '',
+          r.endpoint,
+          formatCount(r.requests),
+          esc(kinds ? `${formatCount(r.errors)} (${kinds})` : formatCount(r.errors)),
+          formatLatencyUs(r.p50Us),
+          formatLatencyUs(r.p95Us),
+          formatLatencyUs(r.p99Us),
+        ]),
+      );
+    });
+    out.push('');
+    if (endpoints.some((r) => r.runs > 1)) out.push('×N: medians of N repetitions.', '');
   }
 
   const windows = buildFaultWindowRows(result);

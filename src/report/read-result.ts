@@ -4,7 +4,7 @@ import { InvalidInputError, type InputProblem } from '../errors.js';
 import { SCHEMA_VERSION, type RunResult } from '../result/types.js';
 import { LIMITS } from '../syntax/limits.js';
 import { formatSize } from '../syntax/units.js';
-import { checkHistograms } from './result-histograms.js';
+import { checkHistograms, fillMissingP95 } from './result-histograms.js';
 import { runResultSchema } from './result-schema.js';
 
 type FieldType = 'string' | 'boolean' | 'number' | 'object' | 'array';
@@ -80,7 +80,9 @@ export function checkRunResult(value: unknown, source: string): RunResult {
     problems = [...problems.slice(0, LIMITS.problemsShown), { file: source, path: '', message: `… and ${more} more problems` }];
   }
   if (problems.length > 0) throw new InvalidInputError(problems);
-  return value as RunResult;
+  const result = value as RunResult;
+  for (const arch of result.architectures) fillMissingP95(arch);
+  return result;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { inflateSync } from 'node:zlib';
-import { decodeHistogram, percentilesOf } from '../hdr/histogram.js';
+import { decodeHistogram, percentileOf, percentilesOf } from '../hdr/histogram.js';
 import type { ArchitectureResult, Percentiles } from '../result/types.js';
 
 /** The V2 compressed encoding's cookie, ignoring its word-size nibble (HdrHistogram's format). */
@@ -49,6 +49,24 @@ export function checkHistograms(arch: ArchitectureResult, prefix: string): Histo
     }
   }
   return problems;
+}
+
+/**
+ * Fills in `p95` where a result written before it was recorded lacks it, from the histogram
+ * saved beside each set of percentiles (the same figure the run would have written: HDR's
+ * highest equivalent value). Percentiles without a histogram stay without `p95`, and reports
+ * show `–`. Call after {@link checkHistograms} found nothing wrong; changes `arch` in place.
+ */
+export function fillMissingP95(arch: ArchitectureResult): void {
+  const h = arch.histograms;
+  const fill = (saved: Percentiles | null | undefined, encoded: string | undefined): void => {
+    if (saved === null || saved === undefined || saved.p95 !== undefined || encoded === undefined || encoded === '') return;
+    saved.p95 = percentileOf(decodeHistogram(encoded), 95);
+  };
+  fill(arch.latencyUs, h.latency);
+  fill(arch.uncorrectedLatencyUs, h.uncorrected);
+  fill(arch.store.roundTripUs, h.store);
+  for (const [endpoint, encoded] of Object.entries(h.byEndpoint)) fill(arch.byEndpoint[endpoint as keyof typeof arch.byEndpoint], encoded);
 }
 
 /** Why `encoded` cannot be decoded safely, or undefined when it can. */

@@ -17,6 +17,8 @@ const percentiles = z.looseObject({
   count,
   p50: nonNegative,
   p90: nonNegative,
+  // Absent in files written before it was recorded: filled in from the histogram when read.
+  p95: nonNegative.optional(),
   p99: nonNegative,
   p999: nonNegative,
   max: nonNegative,
@@ -26,6 +28,7 @@ const percentiles = z.looseObject({
 // Partial: results name every kind, but a kind added later must not make older files unreadable.
 const errorCounts = z.partialRecord(z.enum(ERROR_KINDS as [string, ...string[]]), count);
 const byEndpoint = z.partialRecord(z.enum(ENDPOINTS as [string, ...string[]]), percentiles);
+const errorsByEndpoint = z.partialRecord(z.enum(ENDPOINTS as [string, ...string[]]), errorCounts);
 
 const faultEvent = z.looseObject({
   atMs: ms,
@@ -77,6 +80,8 @@ const timelineSecond = z.looseObject({
   storeP50Us: nonNegative,
   byReplica: z.record(z.string(), count),
   faults: z.array(z.string()),
+  requestsInFlight: count.optional(),
+  sessionsOpen: count.optional(),
 });
 
 const cpuUsage = z.looseObject({
@@ -115,6 +120,7 @@ export const architectureResultSchema = z.looseObject({
   latencyUs: percentiles,
   uncorrectedLatencyUs: percentiles.optional(),
   byEndpoint,
+  errorsByEndpoint: errorsByEndpoint.optional(),
   sessions: z.looseObject({ started: count, lost: count }),
   updatesLost: count,
   itemsLostWithSessions: count.optional(),

@@ -2,6 +2,7 @@ import { ERROR_KINDS, type ErrorKind } from '../load/outcome.js';
 import type { ArchitectureResult, RunResult } from '../result/types.js';
 import { groupByArchitecture, spreadOf, type ArchitectureGroup } from './architecture-groups.js';
 import { budgetRows } from './budget-rows.js';
+import { storeApplies } from '../metrics/store-applies.js';
 import {
   NOT_APPLICABLE,
   formatChange,
@@ -102,17 +103,19 @@ function row(groups: ArchitectureGroup[], spec: RowSpec): SummaryRow {
   return { shortLabel: spec.shortLabel, label: spec.label, cells: groups.map((g) => cellFor(g, spec)) };
 }
 
-/** Error kinds that occurred anywhere, most frequent first; the rest are folded into `other`. */
-function mainErrorKinds(groups: ArchitectureGroup[], limit: number): { shown: ErrorKind[]; folded: ErrorKind[] } {
-  const totals = ERROR_KINDS.map((kind) => ({
+/**
+ * Every error kind that occurred anywhere, most frequent first. None is folded into an `other`
+ * row: `update-lost 2` and `refused 2` call for different explanations, and a row per kind
+ * costs at most seven lines.
+ */
+function errorKindsSeen(groups: ArchitectureGroup[]): ErrorKind[] {
+  return ERROR_KINDS.map((kind) => ({
     kind,
     total: groups.reduce((sum, g) => sum + g.runs.reduce((s, r) => s + (r.requests.errors[kind] ?? 0), 0), 0),
   }))
     .filter((k) => k.total > 0)
-    .sort((a, b) => b.total - a.total);
-  // Folding a single kind into "other" would hide its name and save nothing.
-  const cut = totals.length > limit ? limit - 1 : totals.length;
-  return { shown: totals.slice(0, cut).map((k) => k.kind), folded: totals.slice(cut).map((k) => k.kind) };
+    .sort((a, b) => b.total - a.total)
+    .map((k) => k.kind);
 }
 
 function anyNonZero(groups: ArchitectureGroup[], value: (run: ArchitectureResult) => number): boolean {
@@ -175,8 +178,8 @@ function hopRows(groups: ArchitectureGroup[]): SummaryRow[] {
 }
 
 /**
- * Builds the summary rows of a run: throughput, latency percentiles, errors (total and the
- * main kinds), losses, store round trip and share, CPU per request by component, and the
+ * Builds the summary rows of a run: throughput, latency (mean and percentiles), errors (total
+ * and every kind that occurred), losses, store round trip and share, CPU per request by component, and the
  * difference from the sticky baseline when sticky ran.
  */
 export function buildSummaryTable(result: RunResult): SummaryTable {
@@ -197,15 +200,8 @@ export function buildSummaryTable(result: RunResult): SummaryTable {
       value: (x) => (completedOf(x) === 0 ? null : x.requests.failed / completedOf(x)),
     }),
   ];
-  const { shown, folded } = mainErrorKinds(groups, 4);
-  for (const kind of shown) {
+  for (const kind of errorKindsSeen(groups)) {
     errorRows.push(r({ shortLabel: `  ${kind}`, label: `↳ ${kind}`, unit: 'count', value: (x) => x.requests.errors[kind] ?? 0 }));
-  }
-  if (folded.length > 0) {
-    errorRows.push(r({
-      shortLabel: '  other', label: `↳ other (${folded.join(', ')})`, unit: 'count',
-      value: (x) => folded.reduce((s, k) => s + (x.requests.errors[k] ?? 0), 0),
-    }));
   }
   // Only open load drops requests, and only a cut-off window leaves some unfinished: rows
   // that are always zero would just push the interesting ones off the screen.
@@ -224,8 +220,10 @@ export function buildSummaryTable(result: RunResult): SummaryTable {
     {
       title: 'Latency',
       rows: [
+        r({ shortLabel: 'mean', label: 'latency mean', unit: 'us', value: (x) => x.latencyUs.mean }),
         r({ shortLabel: 'p50', label: 'latency p50', unit: 'us', value: (x) => x.latencyUs.p50 }),
         r({ shortLabel: 'p90', label: 'latency p90', unit: 'us', value: (x) => x.latencyUs.p90 }),
+        r({ shortLabel: 'p95', label: 'latency p95', unit: 'us', value: (x) => x.latencyUs.p95 ?? null }),
         r({ shortLabel: 'p99', label: 'latency p99', unit: 'us', value: (x) => x.latencyUs.p99 }),
         r({ shortLabel: 'p99.9', label: 'latency p99.9', unit: 'us', value: (x) => x.latencyUs.p999 }),
         r({ shortLabel: 'max', label: 'latency max', unit: 'us', value: (x) => x.latencyUs.max }),
@@ -236,9 +234,10 @@ export function buildSummaryTable(result: RunResult): SummaryTable {
     {
       title: 'Store',
       rows: [
-        r({ shortLabel: 'store p50', label: 'store round trip p50', unit: 'us', value: (x) => x.store.roundTripUs?.p50 ?? null }),
-        r({ shortLabel: 'store p99', label: 'store round trip p99', unit: 'us', value: (x) => x.store.roundTripUs?.p99 ?? null }),
-        r({ shortLabel: 'store share', label: 'store share of latency', unit: 'ratio', value: (x) => x.store.shareOfLatency }),
+        // `–` where there is no store (sticky, cookie), not the zeros they measure.
+        r({ shortLabel: 'store p50', label: 'store round trip p50', unit: 'us', value: (x) => (storeApplies(x) ? (x.store.roundTripUs?.p50 ?? null) : null) }),
+        r({ shortLabel: 'store p99', label: 'store round trip p99', unit: 'us', value: (x) => (storeApplies(x) ? (x.store.roundTripUs?.p99 ?? null) : null) }),
+        r({ shortLabel: 'store share', label: 'store share of latency', unit: 'ratio', value: (x) => (storeApplies(x) ? x.store.shareOfLatency : null) }),
       ],
     },
     {

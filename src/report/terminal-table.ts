@@ -6,8 +6,9 @@ import { pairedDifferenceLines } from './paired-rows.js';
 import { DISTURBED_HEADLINE, DISTURBED_MEANING, describeDisturbedRun, findDisturbedRuns } from './disturbance-rows.js';
 import { buildFaultWindowRows, findFailedFaults, runLabel } from './fault-window-rows.js';
 import { BALANCED_FRACTION, buildLatencyLevelRows, buildScaleSpreadRows } from './phase-rows.js';
-import { formatCount, formatDurationMs, formatLatencyUs, formatMetricValue } from './format.js';
+import { formatCount, formatDurationMs, formatLatencyUs, formatMetricValue, plural } from './format.js';
 import { joinWrapped, wrapWords } from './wrap-lines.js';
+import { buildEndpointRows, errorKindsText } from './endpoint-rows.js';
 import { buildSummaryTable, type SummaryCell, type SummaryTable, type Tone } from './summary-table.js';
 
 // Always-on colours: whether to colour is the caller's decision (`opts.color`), not
@@ -20,6 +21,8 @@ export interface TerminalReportOptions {
   color: boolean;
   /** Terminal width in columns; the table splits into several when it would not fit. Default 80. */
   width?: number;
+  /** Add the per-endpoint table (login, add, read, checkout, logout), as `--endpoints` asks. */
+  endpoints?: boolean;
 }
 
 const DEFAULT_WIDTH = 80;
@@ -67,6 +70,7 @@ export function renderTerminalReport(result: RunResult, opts: TerminalReportOpti
     out.push('No architecture produced results.');
   }
 
+  if (opts.endpoints) out.push(...endpointSection(result, width, p));
   out.push(...faultSection(result, width, p));
   out.push(...latencyLevelSection(result, width, p));
   out.push(...scaleSpreadSection(result, width, p));
@@ -254,8 +258,8 @@ function faultSection(result: RunResult, width: number, p: Palette): string[] {
     for (const r of rows) {
       const recovery = r.timeToRecoverMs === null ? 'not recovered' : `recovered after ${formatDurationMs(r.timeToRecoverMs)}`;
       const line =
-        `${runLabel(r)}: ${r.fault} at ${formatDurationMs(r.startMs)}: ${formatCount(r.errors)} errors, ` +
-        `${formatCount(r.sessionsLost)} sessions and ${formatCount(r.updatesLost)} items lost, ` +
+        `${runLabel(r)}: ${r.fault} at ${formatDurationMs(r.startMs)}: ${plural(r.errors, 'error')}, ` +
+        `${plural(r.sessionsLost, 'session')} and ${plural(r.updatesLost, 'item')} lost, ` +
         `p99 ${formatLatencyUs(r.p99Us)}, ${recovery}`;
       out.push(...wrapWords(line, width));
     }
@@ -264,6 +268,47 @@ function faultSection(result: RunResult, width: number, p: Palette): string[] {
     'errors, lost sessions and lost cart items during the window; recovery: time until errors stopped ' +
     'and p99 came back within 20% (or 1 ms) of its level before the fault.';
   out.push(...wrapWords(legend, width, '', '').map(p.dim));
+  return out;
+}
+
+/**
+ * Requests, errors and latency per endpoint and architecture, and the kinds of the errors: in a
+ * last column when the table still fits the width with it, else on a line of their own under
+ * the row they belong to.
+ */
+function endpointSection(result: RunResult, width: number, p: Palette): string[] {
+  const rows = buildEndpointRows(result);
+  if (rows.length === 0) return [];
+  const header: PlainCell[] = ['', 'endpoint', 'requests', 'errors', 'p50', 'p95', 'p99', 'error kinds'].map((t) => ({ text: t, paint: p.dim }));
+  const body: PlainCell[][] = rows.map((r, i) => [
+    // The architecture once, on its first endpoint: the block below reads as its own.
+    { text: i > 0 && rows[i - 1].architecture === r.architecture ? '' : `${r.architecture}${r.runs > 1 ? ` ×${r.runs}` : ''}` },
+    { text: r.endpoint },
+    { text: formatCount(r.requests) },
+    { text: formatCount(r.errors), paint: (r.errors ?? 0) > 0 ? p.tone('warn') : undefined },
+    { text: formatLatencyUs(r.p50Us) },
+    { text: formatLatencyUs(r.p95Us) },
+    { text: formatLatencyUs(r.p99Us) },
+    { text: errorKindsText(r, formatCount) },
+  ]);
+  const aligns = [false, false, true, true, true, true, true, false];
+  const unpainted = [header, ...body].map((r) => r.map((c) => ({ text: c.text })));
+  const out = ['', p.bold('Per endpoint')];
+  if (rows.every((r) => r.errorKinds.length === 0)) {
+    out.push(...alignColumns([header, ...body].map((r) => r.slice(0, -1)), aligns.slice(0, -1)));
+  } else if (Math.max(...alignColumns(unpainted, aligns).map((l) => l.length)) <= width) {
+    out.push(...alignColumns([header, ...body], aligns));
+  } else {
+    const lines = alignColumns([header, ...body].map((r) => r.slice(0, -1)), aligns.slice(0, -1));
+    const indent = ' '.repeat(lines[0].indexOf('endpoint') + 2);
+    out.push(lines[0]);
+    body.forEach((r, i) => {
+      out.push(lines[i + 1]);
+      const kinds = r[r.length - 1].text;
+      if (kinds !== '') out.push(...wrapWords(kinds, width, indent, indent).map(p.dim));
+    });
+  }
+  if (rows.some((r) => r.runs > 1)) out.push(...wrapWords('×N: medians of N repetitions.', width).map(p.dim));
   return out;
 }
 

@@ -24,8 +24,15 @@ export function joinWrapped(parts: readonly string[], separator: string, width: 
   return lines;
 }
 
-/** Free text (error messages, reasons) wrapped at spaces; continuation lines get `indent`. */
+/** A figure and its unit (`4.70 ms`, `1.2 cores`): never split across lines. */
+const FIGURE_AND_UNIT = /(\d) (µs|ms|s|cores?)(?=$|[\s,.;:)])/g;
+
+/**
+ * Free text (error messages, reasons) wrapped at spaces; continuation lines get `indent`. A
+ * figure stays on the line of its unit (`4.70` and `ms` never part).
+ */
 export function wrapWords(text: string, width: number, firstIndent = '', indent = `${firstIndent}  `): string[] {
-  const lines = joinWrapped(text.split(' '), ' ', width - firstIndent.length, indent.slice(firstIndent.length));
-  return lines.map((l) => `${firstIndent}${l}`);
+  const words = text.replace(FIGURE_AND_UNIT, '$1\u00a0$2').split(' ');
+  const lines = joinWrapped(words, ' ', width - firstIndent.length, indent.slice(firstIndent.length));
+  return lines.map((l) => `${firstIndent}${l.replace(/\u00a0/g, ' ')}`);
 }

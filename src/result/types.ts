@@ -177,7 +177,13 @@ export interface ArchitectureResult {
   latencyUs: Percentiles;
   /** From the actual send time; only differs from latencyUs under the open model. */
   uncorrectedLatencyUs?: Percentiles;
+  /** Latency per endpoint (login, add, read, checkout, logout); `count` is its completed requests, failed ones included. */
   byEndpoint: Partial<Record<Endpoint, Percentiles>>;
+  /**
+   * Failed requests per endpoint, by kind (an endpoint that completed requests without a
+   * failure maps to `{}`). Absent in results written before it was recorded.
+   */
+  errorsByEndpoint?: Partial<Record<Endpoint, Partial<Record<ErrorKind, number>>>>;
   sessions: {
     /** Logins that succeeded in the measured window. */
     started: number;
@@ -362,6 +368,16 @@ export interface TimelineSecond {
   byReplica: Record<string, number>;
   /** Fault kinds that fired in this second (e.g. `kill replica-2`). */
   faults: string[];
+  /**
+   * Requests of the window sent and not yet completed when the second closed: with one tab per
+   * session, the users waiting for an answer. Absent in results written before it was recorded.
+   */
+  requestsInFlight?: number;
+  /**
+   * Sessions logged in and not yet logged out or lost when the second closed (warm-up's
+   * included): what a fault has to fail over. Absent in results written before it was recorded.
+   */
+  sessionsOpen?: number;
   /** Open model: p99 of how late the pacer's own sends left in this second, µs. */
   lateP99Us?: number;
   /** p99 of the generator's event-loop delay in this second, µs. */

@@ -9,7 +9,7 @@ import { runLoad } from '../load/run-load.js';
 import { CpuSampler } from '../metrics/cpu-sampler.js';
 import { IoSampler } from '../metrics/io-sampler.js';
 import { sessionHolder, sessionMemory, snapshotMemory, type MemorySnapshot } from '../metrics/session-memory.js';
-import { Recorder } from '../metrics/recorder.js';
+import { Recorder, type WindowSoFar } from '../metrics/recorder.js';
 import { summarize } from '../metrics/summarize.js';
 import type { ArchitectureResult, FaultEvent, TimelineSecond } from '../result/types.js';
 import type { Scenario } from '../scenario/types.js';
@@ -24,7 +24,8 @@ export interface ArchitectureRunListener {
   topology?(topology: Topology): void;
   /** The measured window started, at `startMs` (performance.now() ms). */
   windowStart?(startMs: number): void;
-  second?(second: TimelineSecond): void;
+  /** A second of the timeline closed; `soFar` is the measured window up to it. */
+  second?(second: TimelineSecond, soFar: WindowSoFar): void;
   fault?(label: string): void;
 }
 
@@ -99,7 +100,7 @@ export class ArchitectureRun {
   }
 
   private newRecorder(replicaNames: readonly string[]): Recorder {
-    return new Recorder({ replicaNames, onSecond: (s) => this.opts.listener?.second?.(s), secondHistograms: this.opts.part !== undefined });
+    return new Recorder({ replicaNames, onSecond: (s, soFar) => this.opts.listener?.second?.(s, soFar), secondHistograms: this.opts.part !== undefined });
   }
 
   /** Starts the topology; false (and the error kept for the result) when it could not start. */

@@ -1,4 +1,5 @@
 import type { ArchitectureResult, TimelineSecond } from '../result/types.js';
+import { formatCount, plural } from '../syntax/figures.js';
 
 /** Seconds in a row, outside every scheduled fault's window, that must mostly fail for the run not to count. */
 const FAILING_SECONDS = 3;
@@ -24,10 +25,10 @@ export function unmeasuredReason(arch: ArchitectureResult): string | undefined {
   const { requests } = arch;
   if (arch.error !== undefined && requests.sent === 0) return `the targets never came up: ${arch.error}`;
   if (requests.sent === 0) return 'no request was sent in the measured window';
-  if (requests.ok === 0 && requests.failed > 0) return `not one of ${requests.failed} requests succeeded (${mainErrors(arch)})`;
+  if (requests.ok === 0 && requests.failed > 0) return `not one of ${plural(requests.failed, 'request')} succeeded (${mainErrors(arch)})`;
   if (requests.ok === 0) {
-    const dropped = requests.dropped > 0 ? `, ${requests.dropped} more were due and dropped` : '';
-    return `none of the ${requests.sent} requests sent completed${dropped}: the generator or the targets could not keep up at all`;
+    const dropped = requests.dropped > 0 ? `, ${formatCount(requests.dropped)} more were due and dropped` : '';
+    return `none of the ${plural(requests.sent, 'request')} sent completed${dropped}: the generator or the targets could not keep up at all`;
   }
 
   const explained = faultSeconds(arch);
@@ -77,12 +78,11 @@ function faultSeconds(arch: ArchitectureResult): Set<number> {
   return seconds;
 }
 
-/** `http-5xx 18409, timeout 12`: the error kinds seen, most frequent first. */
+/** `http-5xx 18,409, timeout 12`: every kind that failed, most frequent first (each calls for its own explanation). */
 function mainErrors(arch: ArchitectureResult): string {
   const kinds = Object.entries(arch.requests.errors)
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 3)
-    .map(([kind, n]) => `${kind} ${n}`);
+    .map(([kind, n]) => `${kind} ${formatCount(n)}`);
   return kinds.length > 0 ? kinds.join(', ') : 'no error recorded';
 }

@@ -7,6 +7,7 @@ import type { ArchitectureResult, RunResult, ShardInfo, TimelineSecond } from '.
 import { SCHEMA_VERSION } from '../result/types.js';
 import { evaluateThresholds } from '../scenario/thresholds.js';
 import type { Scenario } from '../scenario/types.js';
+import type { WindowSoFar } from '../metrics/recorder.js';
 import { formatPath } from '../scenario/zod-problems.js';
 import { redisUrlProblem } from '../syntax/url.js';
 import { ArchitectureRun, runOne, type ArchitectureRunOptions } from './architecture-run.js';
@@ -23,7 +24,8 @@ export interface RunListener {
   notice?(message: string): void;
   /** An architecture's topology is starting (phase `starting`) or its load has begun (`running`). */
   architecture?(architecture: string, repetition: number, phase: 'starting' | 'running', scenario: Scenario): void;
-  second?(architecture: string, second: TimelineSecond): void;
+  /** A second of one architecture's timeline closed; `soFar` is its measured window up to it. */
+  second?(architecture: string, second: TimelineSecond, soFar: WindowSoFar): void;
   fault?(architecture: string, label: string): void;
   architectureDone?(result: ArchitectureResult): void;
 }
@@ -94,7 +96,7 @@ export async function runScenario(input: Scenario, opts: RunOptions = {}): Promi
           signal: opts.signal,
           listener: {
             topology: () => opts.listener?.architecture?.(label, repetition, 'running', scenario),
-            second: (s) => opts.listener?.second?.(label, s),
+            second: (s, soFar) => opts.listener?.second?.(label, s, soFar),
             fault: (faultLabel) => opts.listener?.fault?.(label, faultLabel),
           },
         });
@@ -143,7 +145,7 @@ async function runConcurrently(
         neighbours: () => neighboursOf(run)(),
         listener: {
           topology: () => opts.listener?.architecture?.(u.label, repetition, 'running', shared),
-          second: (s) => opts.listener?.second?.(u.label, s),
+          second: (s, soFar) => opts.listener?.second?.(u.label, s, soFar),
           fault: (label) => opts.listener?.fault?.(u.label, label),
         },
       });

@@ -20,8 +20,10 @@ export type MetricUnit =
  */
 export const THRESHOLD_METRICS = {
   throughput: { unit: 'rps', description: 'completed requests (ok or failed) per second of the measured window' },
+  mean: { unit: 'latency-us', description: 'mean request latency' },
   p50: { unit: 'latency-us', description: 'median request latency' },
   p90: { unit: 'latency-us', description: '90th percentile request latency' },
+  p95: { unit: 'latency-us', description: '95th percentile request latency' },
   p99: { unit: 'latency-us', description: '99th percentile request latency' },
   p999: { unit: 'latency-us', description: '99.9th percentile request latency' },
   max: { unit: 'latency-us', description: 'slowest request' },

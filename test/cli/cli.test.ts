@@ -22,7 +22,9 @@ describe('statebench CLI', () => {
     const r = await cli(['validate', 'kill-one-replica', 'ci-smoke']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/kill-one-replica\.yaml: ok/);
+    expect(r.stdout).toMatch(/kill-one-replica\.yaml: ok \(.*; 2 faults\)/);
+    // One fault, one noun: not `1 faults`.
+    expect(r.stdout).toMatch(/ci-smoke\.yaml: ok \(.*; 1 fault\)\n/);
   });
 
   it('reports every problem of a bad scenario at once, naming file and field, with exit 2', async () => {
@@ -55,6 +57,10 @@ describe('statebench CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/sticky/);
     expect(r.stdout).toMatch(/p99/);
+    expect(r.stdout).not.toContain('Per endpoint');
+    const withEndpoints = await cli(['report', FIXTURE, '--endpoints']);
+    expect(withEndpoints.code).toBe(0);
+    expect(withEndpoints.stdout).toMatch(/^Per endpoint\n +endpoint +requests +errors +p50 +p95 +p99/m);
   });
 
   it('refuses a result file it cannot read with exit 2', async () => {

@@ -160,10 +160,24 @@ describe('tolerances', () => {
   });
 
   test('parseMaxRegress reports every bad entry at once', () => {
-    const err = thrown(() => parseMaxRegress('p95=10%,p99=abc,error-rate=5,throughput'));
+    const err = thrown(() => parseMaxRegress('p97=10%,p99=abc,error-rate=5,throughput'));
     expect(err.exitCode).toBe(EXIT.invalidInput);
-    expect(err.problems.map((p) => p.path)).toEqual(['p95', 'p99', 'error-rate', 'throughput']);
-    expect(err.message).toContain('unknown metric `p95`');
+    expect(err.problems.map((p) => p.path)).toEqual(['p97', 'p99', 'error-rate', 'throughput']);
+    expect(err.message).toContain('unknown metric `p97`');
+  });
+
+  test('store figures are not judged where there is no store: sticky and cookie measure a store time of 0', () => {
+    const cmp = compareResults(loadFixture('kill-one-replica'), loadFixture('kill-one-replica'));
+    const verdict = (arch: string, metric: string) => cmp.architectures.find((a) => a.architecture === arch)!.metrics.find((m) => m.metric === metric)!;
+    expect(loadFixture('kill-one-replica').architectures[0].store.roundTripUs?.p50).toBe(0);
+    expect(verdict('sticky', 'store-p50').verdict).toBe('not-compared');
+    expect(verdict('cookie', 'store-p99').verdict).toBe('not-compared');
+    expect(verdict('redis', 'store-p50').verdict).not.toBe('not-compared');
+    expect(verdict('sticky', 'p95').baseline?.value).toBe(1164);
+  });
+
+  test('p95 and mean are metrics like the others: `--max-regress p95=10%,mean=5%`', () => {
+    expect(parseMaxRegress('p95=10%,mean=5%')).toEqual({ p95: { kind: 'relative', fraction: 0.1 }, mean: { kind: 'relative', fraction: 0.05 } });
   });
 
   test('an unknown metric passed to compareResults is an input error', () => {

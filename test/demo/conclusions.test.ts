@@ -17,6 +17,13 @@ describe('concludeDemo', () => {
     expect(verdict).toBe('So redis kept 312 more users logged in for 410 µs per request, with less throughput (900 against 1,000 req/s).');
   });
 
+  it('tells the cart items lost, with lost sessions or in sessions that lived on', () => {
+    const [loss] = concludeDemo(craftRun([sticky(312, { itemsLost: 1204 }), redis(0, { itemsLost: 2 })]));
+    expect(loss).toBe(
+      'When replica-2 was killed at 12.0 s, sticky logged out 312 users (39.0% of its sessions), losing 1,204 cart items, and redis logged out no one, losing 2 cart items.',
+    );
+  });
+
   it('says so when redis lost sessions too', () => {
     const [loss, , verdict] = concludeDemo(craftRun([sticky(312), redis(7)]));
     expect(loss).toContain('sticky logged out 312 users');
@@ -75,7 +82,7 @@ describe('concludeDemo', () => {
     a.faultWindows = [window('kill', 'replica-2', 12_000, 48), window('restart', 'replica-2', 30_000, 0), window('pause', 'replica-1', 42_000, 70)];
     const [loss] = concludeDemo(craftRun([a, redis(0)]));
     expect(loss).toBe(
-      'Over the 3 faults of the story, sticky logged out 118 users (14.8% of its sessions; 48 when replica-2 was killed, 70 when replica-1 was frozen for 2s) and redis logged out no one.',
+      'Over the 3 faults of the story, sticky logged out 118 users (14.8% of its sessions; 48 when replica-2 was killed, 70 when replica-1 was frozen for 2.00 s) and redis logged out no one.',
     );
   });
 

@@ -16,6 +16,8 @@ export interface Crafted {
   storeP50Us?: number;
   throughputRps: number;
   killAtMs?: number;
+  /** Acknowledged cart items lost (default 0). */
+  itemsLost?: number;
 }
 
 /** An ArchitectureResult with the given figures, as summarize() would shape it. */
@@ -32,7 +34,7 @@ export function craftArchitecture(c: Crafted): ArchitectureResult {
     latencyUs: percentiles(2000, c.p99Us),
     byEndpoint: {},
     sessions: { started: c.started ?? 800, lost: c.lost },
-    updatesLost: 0,
+    updatesLost: c.itemsLost ?? 0,
     store: {
       roundTripUs: c.storeP50Us === undefined ? null : percentiles(c.storeP50Us, c.storeP50Us * 5),
       shareOfLatency: c.storeP50Us === undefined ? null : 0.25,

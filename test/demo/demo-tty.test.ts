@@ -6,6 +6,7 @@ import { descendants, survivors, waitFor } from '../helpers/processes.js';
 
 const MAIN = path.resolve('dist/src/main.js');
 const SHORT_STORY = path.resolve('test/demo/fixtures/short-story.yaml');
+const TINY_STORY = path.resolve('test/demo/fixtures/tiny-story.yaml');
 /** A tmux server of our own, so the test never touches a developer's sessions. */
 const SOCKET = `statebench-demo-test-${process.pid}`;
 const HAS_TMUX = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
@@ -67,8 +68,12 @@ describe.skipIf(!HAS_TMUX)('statebench demo in a terminal', () => {
     expect(counters[0]).toBeGreaterThan(0); // sticky, on the left
     expect(counters[1]).toBe(0);
 
+    // The last frame holds the result until a key is pressed.
+    await screenShowing('full', /any key: exit/, 40_000);
+    tmux('send-keys', '-t', 'full', 'Enter');
+
     // The shell's prompt comes back under the summary (capture-pane drops its trailing space).
-    const end = await screenShowing('full', /^exit=\d+\n+demo\$/m, 40_000);
+    const end = await screenShowing('full', /^exit=\d+\n+demo\$/m, 20_000);
     expect(end).toMatch(/^exit=0$/m);
     expect(end).toContain('What the numbers say');
     expect(display('full', '#{alternate_on}')).toBe('0');
@@ -95,4 +100,36 @@ describe.skipIf(!HAS_TMUX)('statebench demo in a terminal', () => {
     expect(display('ctrlc', '#{cursor_flag}')).toBe('1');
     expect(await survivors(started, 5000)).toEqual([]);
   }, 90_000);
+
+  it('at 80x24: the opening from the first frame until the story is under way, and a last frame that fits', async () => {
+    openTerminal('fit');
+    type('fit', `node ${MAIN} demo --script ${TINY_STORY}; echo exit=$?`);
+    // The first frame the live view draws already carries the opening sentence...
+    const first = await screenShowing('fit', /statebench demo · tiny-story/, 30_000);
+    expect(first).toContain('› A tiny story for tests.');
+    // ... and the load's start and warm-up do not scroll it away: it is there 2 s into the story.
+    const running = await screenShowing('fit', /▲ [2-9]s/, 30_000);
+    expect(running).toContain('› A tiny story for tests.');
+    expect(running).toMatch(/KILLED|▲ 2s/);
+
+    // The last frame: the result condensed to the screen, under the terminal's 24 lines and 80 columns.
+    const last = await screenShowing('fit', /What the numbers say[\s\S]*any key: exit/, 40_000);
+    expect(display('fit', '#{alternate_on}')).toBe('1');
+    const lines = last.replace(/\n+$/, '').split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+    expect(last).toMatch(/^ +sticky +cookie$/m);
+    expect(last).toMatch(/^p99 +\S+ [µm]?s +\S+ [µm]?s$/m);
+    expect(last).toMatch(/^lost sessions +\d+ +0$/m);
+    expect(last).not.toMatch(/other/);
+
+    // A key gives the terminal back, and the full report follows there.
+    tmux('send-keys', '-t', 'fit', 'Enter');
+    const end = await screenShowing('fit', /^exit=\d+$/m, 20_000);
+    expect(end).toMatch(/^exit=0$/m);
+    expect(display('fit', '#{alternate_on}')).toBe('0');
+    const scrollback = tmux('capture-pane', '-p', '-S', '-300', '-t', 'fit');
+    expect(scrollback).toMatch(/│ CPU\/req replicas +│/); // a row only the full table has
+    expect(scrollback).toContain('What the numbers say');
+  }, 60_000);
 });

@@ -6,20 +6,28 @@ import type { TimelineSecond } from '../../src/result/types.js';
 
 const scenario = parseScenario('name: t\nduration: 20s\nreplicas: 3\nfaults:\n  - {at: 8s, kill: replica-2}\n', 't.yaml');
 
-function second(i: number, lost: number, storeP50Us: number): TimelineSecond {
-  return { second: i, completed: 1000, ok: 1000, errors: {}, sessionsLost: lost, updatesLost: 0, dropped: 0, p50Us: 1000, p99Us: 5000, storeP50Us, byReplica: {}, faults: [] };
+function second(i: number, lost: number, storeP50Us: number, errors: TimelineSecond['errors'] = {}, updatesLost = 0): TimelineSecond {
+  return { second: i, completed: 1000, ok: 1000, errors, sessionsLost: lost, updatesLost, dropped: 0, p50Us: 1000, p99Us: 5000, storeP50Us, byReplica: {}, faults: [] };
+}
+
+/** What the kill's second brings each architecture besides lost sessions: failures by kind, items lost. */
+interface KillSecond {
+  errors?: TimelineSecond['errors'];
+  itemsLost?: number;
 }
 
 /** Plays a story to a show: seconds of both architectures, the act at 8 s; returns what was said. */
-function play(lostAtKill: { sticky: number; redis: number }, storeUs: number): string[] {
+function play(lostAtKill: { sticky: number; redis: number }, storeUs: number, atKill: { sticky?: KillSecond; redis?: KillSecond } = {}): string[] {
   const said: string[] = [];
   const story = buildStory(scenario);
   const show = new DemoShow(story, ['sticky', 'redis'], 'shared', false, { changed() {}, line: (l) => said.push(l) });
   show.phase('running');
+  const at = (i: number, arch: 'sticky' | 'redis', store: number): TimelineSecond =>
+    i === 8 ? second(i, lostAtKill[arch], store, atKill[arch]?.errors, atKill[arch]?.itemsLost) : second(i, 0, store);
   for (let i = 0; i < 16; i++) {
     if (i === 8) show.act(story.acts[1]);
-    show.second('sticky', second(i, i === 8 ? lostAtKill.sticky : 0, 0), (i + 1) * 1000);
-    show.second('redis', second(i, i === 8 ? lostAtKill.redis : 0, storeUs), (i + 1) * 1000);
+    show.second('sticky', at(i, 'sticky', 0), (i + 1) * 1000);
+    show.second('redis', at(i, 'redis', storeUs), (i + 1) * 1000);
   }
   return said;
 }
@@ -38,5 +46,15 @@ describe('the narration', () => {
     const said = play({ sticky: 1, redis: 9 }, 1830);
     expect(said).toContain('5 s after replica-2 was killed: sticky: 1 user was logged out; redis: 9');
     expect(said.some((l) => l.includes('the store added 1.83 ms to every redis request'))).toBe(true);
+  });
+
+  it('tells the cart items lost and names every kind of failed request', () => {
+    const said = play({ sticky: 12, redis: 0 }, 400, {
+      sticky: { errors: { 'session-lost': 12, 'update-lost': 2 }, itemsLost: 40 },
+      redis: { errors: { refused: 3 } },
+    });
+    expect(said).toContain('  cart items lost meanwhile: sticky 40, redis 0');
+    expect(said).toContain('  failed requests meanwhile: sticky 14 (session-lost 12, update-lost 2), redis 3 (refused 3)');
+    expect(said.join('\n')).not.toContain('other');
   });
 });

@@ -11,7 +11,7 @@ describe('buildStory', () => {
       [1, 0, 12_000, 'steady state: 3 replicas share the users'],
       [2, 12_000, 30_000, 'replica-2 is killed'],
       [3, 30_000, 42_000, 'replica-2 is restarted'],
-      [4, 42_000, 55_000, 'replica-1 is frozen for 2s'],
+      [4, 42_000, 55_000, 'replica-1 is frozen for 2.00 s'],
     ]);
   });
 

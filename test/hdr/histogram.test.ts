@@ -75,7 +75,7 @@ describe('histogram settings', () => {
   });
 
   it('gives all zeros for an empty histogram', () => {
-    expect(percentilesOf(createHistogram())).toEqual({ count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 });
+    expect(percentilesOf(createHistogram())).toEqual({ count: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, mean: 0 });
   });
 
   it('round-trips through compressed base64 with identical figures', () => {

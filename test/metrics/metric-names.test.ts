@@ -32,7 +32,7 @@ describe('metric names', () => {
     const r = result(120);
     const values = Object.fromEntries(METRIC_NAMES.map((n) => [n, metricValue(r, n)]));
     expect(values).toEqual({
-      throughput: 99, p50: 1000, p90: 1000, p99: 1000, p999: 1000, max: 1000,
+      throughput: 99, mean: 1000, p50: 1000, p90: 1000, p95: 1000, p99: 1000, p999: 1000, max: 1000,
       errors: 9, 'error-rate': 9 / 99, 'sessions-lost': 1, 'updates-lost': 2,
       'store-p50': 120, 'store-p99': 120, dropped: 1, unfinished: 1,
     });

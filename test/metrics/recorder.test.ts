@@ -123,7 +123,7 @@ describe('Recorder', () => {
     expect(closed).toEqual(tl);
     expect(tl[0]).toEqual({
       second: 0, completed: 3, ok: 2, errors: { 'http-5xx': 1 }, sessionsLost: 0, updatesLost: 0, dropped: 0,
-      p50Us: 1500, p99Us: 1900, storeP50Us: 250, byReplica: { 'replica-1': 1, 'replica-2': 2 }, faults: [],
+      p50Us: 1500, p99Us: 1900, storeP50Us: 250, byReplica: { 'replica-1': 1, 'replica-2': 2 }, faults: [], requestsInFlight: 0,
     });
     expect(tl[1]).toMatchObject({ completed: 0, p99Us: 0, dropped: 1, faults: ['kill replica-2'], byReplica: {} });
     expect(tl[2]).toMatchObject({ completed: 0, p50Us: 0, errors: {}, faults: [] });

@@ -85,7 +85,7 @@ describe('summarize', () => {
 
   it('distinguishes a store time of 0 (measured) from no store timing (null)', () => {
     const zero = summarize(recorded(() => 0), INPUT);
-    expect(zero.store.roundTripUs).toEqual({ count: 380, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 });
+    expect(zero.store.roundTripUs).toEqual({ count: 380, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, mean: 0 });
     expect(zero.store.shareOfLatency).toBe(0);
     const none = summarize(recorded(() => -1), INPUT);
     expect(none.store).toEqual({ roundTripUs: null, shareOfLatency: null });

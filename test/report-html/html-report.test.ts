@@ -25,8 +25,8 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-/** Charts per run (latency, throughput, replicas) and overlays (spectrum, lost sessions, store). */
-const PER_RUN_CHARTS = 3;
+/** Charts per run (latency, throughput, in flight, replicas) and overlays (spectrum, lost sessions, store). */
+const PER_RUN_CHARTS = 4;
 const OVERLAY_CHARTS = 3;
 
 interface ChartReport {

@@ -157,3 +157,46 @@ describe('renderHtml', () => {
     expect(renderHtml(kill)).not.toContain('banner disturbed');
   });
 });
+
+describe('the HTML tables', () => {
+  /** One section of the page as text: a line per table row, cells split by `|`, tags dropped. */
+  function sectionText(html: string, id: string): string {
+    const m = new RegExp(`<section id="${id}">([\\s\\S]*?)</section>`).exec(html);
+    if (!m) throw new Error(`no section ${id}`);
+    return m[1]
+      .replace(/\n/g, '')
+      .replace(/<br>/g, ' ')
+      .replace(/<\/t[dh]>/g, ' | ')
+      .replace(/<\/(tr|h2|p|li)>/g, '\n')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&amp;/g, '&')
+      .replace(/[ \t]+\n/g, '\n')
+      .replace(/\n+/g, '\n')
+      .trim();
+  }
+
+  test('summary and per-endpoint tables: mean, p95, every error kind by name, – where there is no store', async () => {
+    const html = renderHtml(loadFixture('kill-one-replica'));
+    const summary = sectionText(html, 'summary');
+    const endpoints = sectionText(html, 'endpoints');
+    expect(summary).toContain('mean | 536 µs | 1.07 ms | 1.34 ms | 504 µs |');
+    expect(summary).toContain('p95 | 1.16 ms | 2.34 ms | 2.92 ms | 1.10 ms |');
+    expect(summary).toContain('update-lost | 9 | 0 | 0 | 0 |');
+    expect(summary).toContain('store round trip p50 | – | 231 µs | 162 µs | – |');
+    expect(summary).toContain('30.0 s, 3 replicas');
+    expect(endpoints).toContain('\nread | 18,391 | 104 (session-lost 84, refused 12, update-lost 8) | 371 µs | 1.05 ms | 1.56 ms |');
+    await expect(`${summary}\n\n${endpoints}\n`).toMatchFileSnapshot('./__snapshots__/kill-one-replica.tables.txt');
+  });
+
+  test('a result older than the in-flight gauges says so instead of drawing an empty chart', () => {
+    const old = loadFixture('kill-one-replica');
+    for (const a of old.architectures) for (const s of a.timeline) {
+      delete s.requestsInFlight;
+      delete s.sessionsOpen;
+    }
+    const html = renderHtml(old);
+    expect(html).not.toContain('data-chart="in-flight"');
+    expect(html.match(/Not recorded: this result was written before statebench recorded it\./g)).toHaveLength(4);
+    expect(renderHtml(loadFixture('kill-one-replica')).match(/data-chart="in-flight"/g)).toHaveLength(4);
+  });
+});

@@ -27,6 +27,19 @@ describe('comparison renderers read the verdict structure', () => {
     await expect(text).toMatchFileSnapshot('./__snapshots__/compare-store-latency.terminal.txt');
   });
 
+  test('terminal and markdown: mean and p95 judged like every percentile', async () => {
+    const cmp = compared('baseline-repeated', 'current-regressed');
+    const text = renderComparison(cmp, { color: false });
+    expect(text).toMatch(/│ mean +│ +1\.08 ms │/);
+    expect(text).toMatch(/│ p95 +│ +2\.41 ms │ +2\.99 ms │/);
+    expect(text).toContain('mean 10% · p50 10% · p90 10% · p95 10%');
+    expect(widest(text)).toBeLessThanOrEqual(80);
+    await expect(text).toMatchFileSnapshot('./__snapshots__/compare-regressed.terminal.txt');
+    const md = renderComparisonMarkdown(cmp);
+    expect(md).toMatch(/\| p95 \|/);
+    await expect(md).toMatchFileSnapshot('./__snapshots__/compare-regressed.md');
+  });
+
   test('terminal: coverage lost', async () => {
     const text = renderComparison(compared('noise-baseline', 'noise-redis-skipped'), { color: false });
     expect(lastParagraph(text)).toMatch(/^Coverage lost: redis/);

@@ -8,6 +8,7 @@ import {
   formatPercent,
   formatRange,
   formatRate,
+  plural,
 } from '../../src/report/format.js';
 
 describe('formatLatencyUs', () => {
@@ -24,6 +25,10 @@ describe('formatLatencyUs', () => {
     [1_020_000, '1.02 s'],
     [12_345_678, '12.3 s'],
     [-410, '-410 µs'],
+    // Decimals chosen after rounding: three significant digits, never four.
+    [9996, '10.0 ms'],
+    [99_970, '100 ms'],
+    [9_996_000, '10.0 s'],
   ])('%d µs reads %s', (us, text) => expect(formatLatencyUs(us)).toBe(text));
 
   test('missing values read as a dash', () => {
@@ -81,4 +86,16 @@ test('durations', () => {
   expect(formatDurationMs(1240)).toBe('1.24 s');
   expect(formatDurationMs(12_500)).toBe('12.5 s');
   expect(formatDurationMs(125_000)).toBe('2m05s');
+  // The latency rules from a millisecond up: one format for every time statebench writes.
+  expect(formatDurationMs(9996)).toBe('10.0 s');
+  expect(formatDurationMs(5000)).toBe('5.00 s');
+  expect(formatDurationMs(999.7)).toBe('1.00 s');
+  for (const ms of [1000, 2345, 9995, 10_000, 99_960, 119_000]) expect(formatDurationMs(ms)).toBe(formatLatencyUs(ms * 1000));
+});
+
+test('counts agree with their nouns', () => {
+  expect(plural(1, 'fault')).toBe('1 fault');
+  expect(plural(0, 'fault')).toBe('0 faults');
+  expect(plural(1204, 'session')).toBe('1,204 sessions');
+  expect(plural(1, 'replica was', 'replicas were')).toBe('1 replica was');
 });

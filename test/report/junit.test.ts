@@ -39,14 +39,17 @@ function assertWellFormed(xml: string): void {
 test('one testsuite per architecture, one testcase per threshold, failures with the actual value', () => {
   const xml = renderJUnit(loadFixture('kill-one-replica'));
   assertWellFormed(xml);
-  expect(xml).toContain('<testsuites name="statebench kill-one-replica" tests="5" failures="1" errors="0" skipped="0">');
+  expect(xml).toContain('<testsuites name="statebench kill-one-replica" tests="7" failures="1" errors="0" skipped="0">');
   expect(xml.match(/<testsuite /g)).toHaveLength(4);
-  expect(xml.match(/<testcase /g)).toHaveLength(5);
+  expect(xml.match(/<testcase /g)).toHaveLength(7);
+  // Thresholds on p95 and mean read in the metric's unit, as the tables write it.
+  expect(xml).toContain('<system-out>actual 2.92 ms (p95 = 2921)</system-out>');
+  expect(xml).toContain('<system-out>actual 1.07 ms (mean = 1075)</system-out>');
   expect(xml).toContain(
     '<failure message="error-rate was 0.097%, expected &lt; 0.1%" type="threshold">' +
       'sqlite: error-rate = 0.00097 (0.097%); threshold sqlite.error-rate: &lt; 0.1%</failure>',
   );
-  expect(xml).toContain('<testsuite name="kill-one-replica · sqlite" tests="1" failures="1"');
+  expect(xml).toContain('<testsuite name="kill-one-replica · sqlite" tests="2" failures="1"');
 });
 
 test('skipped architectures appear as skipped test cases', () => {

@@ -5,6 +5,12 @@ import { loadFixture } from './load-fixture.js';
 test('summary, fault windows, thresholds and environment as GitHub Markdown', async () => {
   const md = renderMarkdown(loadFixture('kill-one-replica'));
   expect(md.startsWith('## statebench: kill-one-replica\n')).toBe(true);
+  expect(md).toContain('| latency mean | 536 µs | 1.07 ms | 1.34 ms | 504 µs |');
+  expect(md).toContain('| latency p95 | 1.16 ms | 2.34 ms | 2.92 ms | 1.10 ms |');
+  expect(md).toContain('| ↳ update-lost | 9 | 0 | 0 | 0 |');
+  expect(md).toContain('| store round trip p50 | – | 231 µs | 162 µs | – |');
+  expect(md).toContain('### Per endpoint');
+  expect(md).toContain('|  | read | 18,391 | 104 (session-lost 84, refused 12, update-lost 8) | 371 µs | 1.05 ms | 1.56 ms |');
   await expect(md).toMatchFileSnapshot('./__snapshots__/kill-one-replica.md');
 });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EXIT, InvalidInputError } from '../../src/errors.js';
 import { checkRunResult, readResultFile } from '../../src/report/read-result.js';
+import { createHistogram, encodeHistogram, percentilesOf } from '../../src/hdr/histogram.js';
 import { fixturePath, loadFixture } from './load-fixture.js';
 
 let dir: string;
@@ -87,4 +88,23 @@ describe('refuses', () => {
 test('checkRunResult works on parsed values for callers that already hold one', () => {
   expect(checkRunResult(loadFixture('kill-one-replica'), 'x.json').scenario.name).toBe('kill-one-replica');
   expect(() => checkRunResult(null, 'x.json')).toThrow(InvalidInputError);
+});
+
+test('a result written before p95 was recorded gets it from its histograms when read', () => {
+  const h = createHistogram();
+  for (let us = 1; us <= 1000; us++) h.recordValue(us * 10);
+  const figures = percentilesOf(h);
+  const result = loadFixture('kill-one-replica');
+  const [withHistogram, without] = result.architectures;
+  const { p95: _dropped, ...old } = figures;
+  withHistogram.latencyUs = { ...old };
+  withHistogram.byEndpoint = { read: { ...old } };
+  withHistogram.histograms = { latency: encodeHistogram(h), byEndpoint: { read: encodeHistogram(h) } };
+  delete without.latencyUs.p95;
+  const read = checkRunResult(result, 'old.json');
+  expect(read.architectures[0].latencyUs.p95).toBe(figures.p95);
+  expect(read.architectures[0].byEndpoint.read?.p95).toBe(figures.p95);
+  expect(figures.p95).toBeGreaterThan(9400);
+  // Without a histogram there is nothing to fill it from: it stays absent and reports say `–`.
+  expect(read.architectures[1].latencyUs.p95).toBeUndefined();
 });

@@ -107,4 +107,37 @@ describe('renderTerminalReport', () => {
     result.architectures = [];
     expect(renderTerminalReport(result, { color: false })).toContain('No architecture produced results.');
   });
+
+  test('--endpoints adds the per-endpoint table: requests, errors by kind, p50, p95 and p99', async () => {
+    const text = renderTerminalReport(loadFixture('kill-one-replica'), { color: false, endpoints: true });
+    expect(widest(text)).toBeLessThanOrEqual(80);
+    expect(text).toMatch(/^sticky +login +7,663 +6 +453 µs +1\.28 ms +1\.90 ms/m);
+    expect(text).toMatch(/^ +read +18,391 +104 +371 µs +1\.05 ms +1\.56 ms/m);
+    await expect(text).toMatchFileSnapshot('./__snapshots__/kill-one-replica.endpoints.terminal.txt');
+    expect(renderTerminalReport(loadFixture('kill-one-replica'), { color: false })).not.toContain('Per endpoint');
+  });
+
+  test('every error kind is named in its own row, never folded into "other"', () => {
+    const result = loadFixture('kill-one-replica');
+    const sqlite = result.architectures[2];
+    sqlite.requests.errors = { ...sqlite.requests.errors, reset: 4, timeout: 3, 'http-4xx': 2 };
+    sqlite.requests.failed += 9;
+    const text = renderTerminalReport(result, { color: false });
+    for (const kind of ['refused', 'reset', 'timeout', 'http-4xx', 'http-5xx', 'session-lost', 'update-lost']) expect(text).toMatch(new RegExp(`│   ${kind} +│`));
+    expect(text).not.toContain('other');
+  });
+
+  test('sticky and cookie measure a store time of 0: the store rows say – there, not 0 µs', () => {
+    const result = loadFixture('kill-one-replica');
+    expect(result.architectures[0].store.roundTripUs?.p50).toBe(0);
+    const text = renderTerminalReport(result, { color: false });
+    expect(text).toMatch(/│ store p50 +│ +– │ +231 µs │ +162 µs │ +– │/);
+    expect(text).toMatch(/│ store share +│ +– │ +38\.4% │ +29\.1% │ +– │/);
+  });
+
+  test('mean and p95 sit among the percentiles', () => {
+    const text = renderTerminalReport(loadFixture('kill-one-replica'), { color: false });
+    expect(text).toMatch(/│ mean +│ +536 µs │ +1\.07 ms │ +1\.34 ms │ +504 µs │/);
+    expect(text).toMatch(/│ p95 +│ +1\.16 ms │ +2\.34 ms │ +2\.92 ms │ +1\.10 ms │/);
+  });
 });

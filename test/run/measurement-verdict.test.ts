@@ -47,7 +47,7 @@ describe('unmeasuredReason', () => {
 
   it('the store killed from outside: every request fails from second 2 on, no fault scheduled', () => {
     const reason = unmeasuredReason(run([[1000, 0], [1000, 0], [900, 900], [800, 800], [800, 800], [800, 800]]));
-    expect(reason).toMatch(/^from second 2 on, 100% of requests failed \(http-5xx 3300\) outside any fault the scenario scheduled/);
+    expect(reason).toMatch(/^from second 2 on, 100% of requests failed \(http-5xx 3,300\) outside any fault the scenario scheduled/);
   });
 
   it('the same errors inside a scheduled fault window that never recovered are the experiment', () => {
@@ -66,10 +66,10 @@ describe('unmeasuredReason', () => {
     const never = run([], { error: 'replica-1 failed to start: cannot connect to Redis at redis://127.0.0.1:1' });
     expect(unmeasuredReason(never)).toBe('the targets never came up: replica-1 failed to start: cannot connect to Redis at redis://127.0.0.1:1');
     expect(unmeasuredReason(run([]))).toBe('no request was sent in the measured window');
-    expect(unmeasuredReason(run([[500, 500], [500, 500]]))).toBe('not one of 1000 requests succeeded (http-5xx 1000)');
+    expect(unmeasuredReason(run([[500, 500], [500, 500]]))).toBe('not one of 1,000 requests succeeded (http-5xx 1,000)');
     const stuck = run([[0, 0]]);
     stuck.requests = { ...stuck.requests, sent: 170, ok: 0, failed: 0, unfinished: 170, dropped: 499_830 };
-    expect(unmeasuredReason(stuck)).toBe('none of the 170 requests sent completed, 499830 more were due and dropped: the generator or the targets could not keep up at all');
+    expect(unmeasuredReason(stuck)).toBe('none of the 170 requests sent completed, 499,830 more were due and dropped: the generator or the targets could not keep up at all');
   });
 });
 

@@ -1,6 +1,7 @@
 import { ERROR_KINDS } from '../../load/outcome.js';
-import type { ArchitectureResult, RunResult } from '../../result/types.js';
+import type { ArchitectureResult, RunResult, TimelineSecond } from '../../result/types.js';
 import { runLabel } from '../fault-window-rows.js';
+import { storeApplies } from '../../metrics/store-applies.js';
 import { SPECTRUM_MAX_X, spectrumFromHistogram, spectrumFromPercentiles, spectrumXs } from './percentile-spectrum.js';
 
 /**
@@ -35,6 +36,12 @@ export interface RunChartData {
   /** Per error kind that occurred in this run; open-load drops included as `dropped`. */
   errors: { kind: string; values: number[] }[];
   sessionsLost: number[];
+  /**
+   * Sessions held and requests in flight when each second closed: the users the load had going.
+   * Empty when the result did not record them (written before it was), and the chart says so.
+   */
+  sessionsOpen: (number | null)[];
+  requestsInFlight: (number | null)[];
   /** Completed requests per replica per second, replicas in name order. */
   replicas: { name: string; values: number[] }[];
   bands: FaultBand[];
@@ -144,11 +151,21 @@ function runData(run: ArchitectureResult, label: string, color: string, dash: nu
     completed: timeline.map((t) => t.completed),
     errors,
     sessionsLost: timeline.map((t) => t.sessionsLost),
+    ...inFlightOf(timeline),
     replicas: replicaNames.map((name) => ({ name, values: timeline.map((t) => t.byReplica[name] ?? 0) })),
     bands,
     failedFaults,
     disturbedSeconds: (run.measurementQuality?.disturbedSeconds ?? []).filter((s) => s < Math.max(1, Math.ceil(measuredS))),
     measuredS,
+  };
+}
+
+/** The in-flight gauges, or empty series when no second of the run recorded them. */
+function inFlightOf(timeline: readonly TimelineSecond[]): Pick<RunChartData, 'sessionsOpen' | 'requestsInFlight'> {
+  if (!timeline.some((t) => t.requestsInFlight !== undefined || t.sessionsOpen !== undefined)) return { sessionsOpen: [], requestsInFlight: [] };
+  return {
+    sessionsOpen: timeline.map((t) => t.sessionsOpen ?? null),
+    requestsInFlight: timeline.map((t) => t.requestsInFlight ?? null),
   };
 }
 
@@ -172,10 +189,10 @@ export function buildChartData(result: RunResult): ChartData {
     spectrum: { xs, maxX: SPECTRUM_MAX_X, series },
     store: {
       latencyP50Ms: result.architectures.map((a) => msOrNull(a.latencyUs.p50)),
-      storeP50Ms: result.architectures.map((a) => msOrNull(a.store.roundTripUs?.p50)),
+      storeP50Ms: result.architectures.map((a) => (storeApplies(a) ? msOrNull(a.store.roundTripUs?.p50) : null)),
       latencyP99Ms: result.architectures.map((a) => msOrNull(a.latencyUs.p99)),
-      storeP99Ms: result.architectures.map((a) => msOrNull(a.store.roundTripUs?.p99)),
-      share: result.architectures.map((a) => a.store.shareOfLatency),
+      storeP99Ms: result.architectures.map((a) => (storeApplies(a) ? msOrNull(a.store.roundTripUs?.p99) : null)),
+      share: result.architectures.map((a) => (storeApplies(a) ? a.store.shareOfLatency : null)),
     },
     markers: result.scenario.faults.map((f) => ({ atS: f.atMs / 1000, label: faultLabel(f.kind, 'target' in f ? f.target : undefined) })),
     endS: Math.max(1, ...result.architectures.map((a) => a.measuredMs / 1000), result.scenario.durationMs / 1000),

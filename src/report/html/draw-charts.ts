@@ -16,9 +16,16 @@ export interface ChartHandle {
  * Runs in the browser, not in Node: the report embeds this function's source text
  * (`drawCharts.toString()`), so that the client code is type-checked with the rest of the
  * project instead of living in an unchecked string. Hence it must stay self-contained: no
- * value imports, no module-level helpers, only its arguments and browser globals.
+ * value imports, no module-level helpers, only its arguments and browser globals. The number
+ * format comes in as an argument for the same reason (html.ts embeds its source too).
  */
-export function drawCharts(U: typeof uPlot, data: ChartData, doc: Document): ChartHandle[] {
+export function drawCharts(
+  U: typeof uPlot,
+  data: ChartData,
+  doc: Document,
+  /** src/syntax/figures.ts's, embedded beside this function: hover values read as the tables do. */
+  formatLatencyUs: (us: number | null | undefined) => string,
+): ChartHandle[] {
   type Opts = Omit<uPlot.Options, 'width' | 'height'>;
   type Data = uPlot.AlignedData;
 
@@ -43,15 +50,9 @@ export function drawCharts(U: typeof uPlot, data: ChartData, doc: Document): Cha
   };
   const REPLICA_COLORS = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#000000', '#8C510A'];
 
-  // --- number formatting (the same shapes as the tables: `412 µs`, `1.83 ms`, `1.02 s`) ---
-  function three(v: number): string {
-    return v >= 100 ? String(Math.round(v)) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
-  }
+  // --- number formatting: the tables' own function (src/syntax/figures.ts), handed in ---
   function fmtMs(ms: number | null | undefined): string {
-    if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
-    if (ms < 1) return `${Math.round(ms * 1000)} µs`;
-    if (Number(three(ms)) < 1000) return `${three(ms)} ms`;
-    return `${three(ms / 1000)} s`;
+    return ms === null || ms === undefined ? formatLatencyUs(ms) : formatLatencyUs(ms * 1000);
   }
   /** Axis label of a log-scale latency tick: only 1-2-5 steps, or labels collide. */
   function logTick(ms: number | null): string {
@@ -274,6 +275,24 @@ export function drawCharts(U: typeof uPlot, data: ChartData, doc: Document): Cha
     }, [r.seconds, r.completed, ...r.errors.map((e) => e.values)], 220);
   }
 
+  // Sessions and requests each on their own axis, shared by every run's chart.
+  const sessionsMax = linearMax(data.runs.flatMap((r) => r.sessionsOpen.map((v) => v ?? 0)));
+  const inFlightMax = linearMax(data.runs.flatMap((r) => r.requestsInFlight.map((v) => v ?? 0)));
+
+  function inFlightChart(el: HTMLElement, i: number): void {
+    const r = data.runs[i];
+    mount(el, 'in-flight', i, {
+      scales: { x: timeScale(), sessions: { range: [0, sessionsMax] }, requests: { range: [0, inFlightMax] } },
+      axes: [timeAxis(), countAxis('sessions', 3, 'sessions held'), countAxis('requests', 1, 'requests in flight')],
+      series: [
+        { label: 'second', value: (_u, v) => (v === null ? '–' : `${v} s`) },
+        { label: 'sessions held', scale: 'sessions', stroke: '#009E73', fill: 'rgba(0, 158, 115, 0.08)', width: 1.5, paths: stepped, value: (_u, v) => fmtCount(v) },
+        { label: 'requests in flight', scale: 'requests', stroke: '#CC79A7', width: 1.5, paths: stepped, value: (_u, v) => fmtCount(v) },
+      ],
+      plugins: [faultPlugin(r.bands, [], r.failedFaults, r.disturbedSeconds)],
+    }, [r.seconds, r.sessionsOpen, r.requestsInFlight], 200);
+  }
+
   function replicasChart(el: HTMLElement, i: number): void {
     const r = data.runs[i];
     mount(el, 'replicas', i, {
@@ -403,6 +422,7 @@ export function drawCharts(U: typeof uPlot, data: ChartData, doc: Document): Cha
   const perRun: Record<string, (el: HTMLElement, run: number) => void> = {
     latency: latencyChart,
     throughput: throughputChart,
+    'in-flight': inFlightChart,
     replicas: replicasChart,
   };
   const overlays: Record<string, (el: HTMLElement) => void> = {

@@ -36,6 +36,7 @@ thead th { font-weight: 600; border-bottom: 2px solid #bdbdbd; vertical-align: b
 tbody tr.section th { text-align: left; background: var(--soft); color: var(--muted); font-weight: 600;
   font-size: 12px; text-transform: uppercase; letter-spacing: .04em; padding-top: 6px; }
 tbody th { font-weight: normal; }
+table.endpoints th[scope=rowgroup] { vertical-align: top; text-align: left; font-weight: 600; }
 .sub { color: var(--muted); padding-left: 26px; }
 .bad { color: var(--bad); font-weight: 600; }
 .warn { color: var(--warn); }

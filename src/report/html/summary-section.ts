@@ -1,6 +1,7 @@
 import { ERROR_KINDS } from '../../load/outcome.js';
 import type { ArchitectureResult, RunResult } from '../../result/types.js';
-import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, formatRate, NOT_APPLICABLE } from '../format.js';
+import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, formatRate, NOT_APPLICABLE, plural } from '../format.js';
+import { storeApplies } from '../../metrics/store-applies.js';
 import { budgetRows } from '../budget-rows.js';
 import { escapeHtml } from './escape-html.js';
 
@@ -50,8 +51,10 @@ function sections(result: RunResult): Section[] {
   }
 
   const latency: Row[] = [
+    { label: 'mean', cell: (r) => plain(formatLatencyUs(r.latencyUs.mean)) },
     { label: 'p50', cell: (r) => plain(formatLatencyUs(r.latencyUs.p50)) },
     { label: 'p90', cell: (r) => plain(formatLatencyUs(r.latencyUs.p90)) },
+    { label: 'p95', cell: (r) => plain(formatLatencyUs(r.latencyUs.p95)) },
     { label: 'p99', cell: (r) => plain(formatLatencyUs(r.latencyUs.p99)) },
     { label: 'p99.9', cell: (r) => plain(formatLatencyUs(r.latencyUs.p999)) },
     { label: 'max', cell: (r) => plain(formatLatencyUs(r.latencyUs.max)) },
@@ -97,9 +100,10 @@ function sections(result: RunResult): Section[] {
     {
       title: 'Store',
       rows: [
-        { label: 'store round trip p50', cell: (r) => plain(formatLatencyUs(r.store.roundTripUs?.p50)) },
-        { label: 'store round trip p99', cell: (r) => plain(formatLatencyUs(r.store.roundTripUs?.p99)) },
-        { label: 'store share of latency', cell: (r) => plain(formatPercent(r.store.shareOfLatency)) },
+        // `–` where there is no store (sticky, cookie), not the zeros they measure.
+        { label: 'store round trip p50', cell: (r) => plain(storeApplies(r) ? formatLatencyUs(r.store.roundTripUs?.p50) : NOT_APPLICABLE) },
+        { label: 'store round trip p99', cell: (r) => plain(storeApplies(r) ? formatLatencyUs(r.store.roundTripUs?.p99) : NOT_APPLICABLE) },
+        { label: 'store share of latency', cell: (r) => plain(storeApplies(r) ? formatPercent(r.store.shareOfLatency) : NOT_APPLICABLE) },
       ],
     },
     {
@@ -131,7 +135,7 @@ function columnHeader(run: ArchitectureResult, column: RunColumn): string {
     : ` <span class="badge" title="${escapeHtml(run.error ?? 'did not finish')}">incomplete</span>`;
   return (
     `<th scope="col"><span class="swatch" style="background:${escapeHtml(column.color)}"></span>${escapeHtml(column.label)}${badge}` +
-    `<br><span class="muted">${escapeHtml(formatDurationMs(run.measuredMs))}, ${run.replicas} replicas</span></th>`
+    `<br><span class="muted">${escapeHtml(formatDurationMs(run.measuredMs))}, ${escapeHtml(plural(run.replicas, 'replica'))}</span></th>`
   );
 }
 
