@@ -3,6 +3,16 @@ import type { Architecture } from '../architectures/architecture.js';
 import type { StoreAction } from '../stores/store-backend.js';
 import type { StoreOptions } from '../stores/store-options.js';
 import type { ReplicaState, Topology } from '../topology/types.js';
+import type { FaultEvent } from './fault-event.js';
+
+/**
+ * The sessions a fault can lose, as it happened: those held in memory by `replicas` (sticky; all
+ * of them when undefined), the store's (`store-restarted` unless the store persists, `failover`).
+ */
+export interface SessionLoss {
+  cause: 'replica-died' | 'store-restarted' | 'failover';
+  replicas?: readonly string[];
+}
 
 /** What every timeline entry has; each fault's spec adds its own fields. */
 export interface FaultSpecBase {
@@ -123,6 +133,11 @@ export interface Fault<S extends FaultSpecBase = FaultSpecBase> {
    * how load spreads over the new replica set, what requests cost at the new store distance.
    */
   readonly steadyChange?: 'replicas' | 'store-latency';
+  /**
+   * The sessions it can lose, from its event (the target it resolved): lost sessions found
+   * after it fired are put down to it (src/metrics/loss-causes.ts). Absent: it loses none.
+   */
+  losesSessions?(event: FaultEvent): SessionLoss | undefined;
   /** Why this entry cannot be carried out on this architecture, beyond the store's refusal; undefined when it can. */
   check?(spec: S, ctx: FaultCheckContext): string | undefined;
   apply(ctx: FaultContext<S>): Promise<FaultEffect>;
@@ -144,6 +159,12 @@ export function passive(tense: Tense, participle: string, plural = false): strin
 /** How a replica target reads in a sentence. */
 export function who(target: string): string {
   return target === 'random' ? 'a random replica' : target;
+}
+
+/** What a fault acting on one replica loses: the sessions in its memory (any replica's while `random` is unresolved). */
+export function lostWithReplica(event: FaultEvent): SessionLoss {
+  const target = event.target;
+  return { cause: 'replica-died', ...(target === undefined || target === 'random' ? {} : { replicas: [target] }) };
 }
 
 /** `random` lets the topology choose among live replicas. */

@@ -11,6 +11,7 @@ export const storeKill = defineFault<StoreKillSpec, typeof flag>({
   summary: 'SIGKILL the store server (every session in it is gone unless `store.persistence`); it stays down until `store-restart`.',
   syntax: { description: 'Kill the session store process.', example: 'store-kill: true', value: flag, resolve: () => ({}) },
   storeAction: 'process',
+  losesSessions: () => ({ cause: 'store-restarted' }),
   async apply({ topology }) {
     await topology.killStore();
     return {};

@@ -11,6 +11,8 @@ export const storeRestart = defineFault<StoreRestartSpec, typeof flag>({
   summary: 'Start the store server again on the same port; done when it answers (replicas reconnect on their own).',
   syntax: { description: 'Start the killed store again.', example: 'store-restart: true', value: flag, resolve: () => ({}) },
   storeAction: 'process',
+  // A store that was up is stopped first; without persistence it comes back empty either way.
+  losesSessions: () => ({ cause: 'store-restarted' }),
   async apply({ topology }) {
     await topology.restartStore();
     return {};

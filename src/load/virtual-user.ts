@@ -22,6 +22,17 @@ export class VirtualUser {
   addsIssued = 0;
   itemSeq = 0;
   readonly cart = new CartChecker();
+  /**
+   * What the client knows of the current session, for telling why it was lost (performance.now()
+   * ms): when its login was answered, when a request of it last succeeded, and when a write
+   * (login, add, checkout) last succeeded. A store extends a session's time to live on writes,
+   * on every request (`store.rolling: true`), or never (`false`).
+   */
+  loginAckMs = Number.NaN;
+  lastAckMs = Number.NaN;
+  lastWriteAckMs = Number.NaN;
+  /** The replica whose answer created the session (sticky: the one holding it in memory). */
+  home: string | undefined;
   /** Whether the open model's idle queue (first in, first out) holds this user. */
   idle = false;
   /**
@@ -77,9 +88,11 @@ export class VirtualUser {
   }
 
   /** A successful login: a new session, a new cart model. */
-  loggedIn(token: string, replica: Replica): void {
+  loggedIn(token: string, replica: Replica, nowMs = Number.NaN, home?: string): void {
     this.token = token;
     this.pinned = replica;
+    this.loginAckMs = this.lastAckMs = this.lastWriteAckMs = nowMs;
+    this.home = home;
     this.generation++;
     this.phase = 'cart';
     this.addsIssued = 0;

@@ -8,6 +8,8 @@ import { startFaultTimeline, type FaultTimeline } from '../faults/timeline.js';
 import { runLoad } from '../load/run-load.js';
 import { CpuSampler } from '../metrics/cpu-sampler.js';
 import { Recorder } from '../metrics/recorder.js';
+import type { SessionLossContext } from '../metrics/loss-causes.js';
+import { evictsSessions } from '../stores/store-options.js';
 import { summarize } from '../metrics/summarize.js';
 import type { ArchitectureResult, FaultEvent, TimelineSecond } from '../result/types.js';
 import type { Scenario } from '../scenario/types.js';
@@ -75,7 +77,7 @@ export class ArchitectureRun {
     this.scenario = opts.scenario;
     this.architecture = ARCHITECTURES.get(opts.architecture)!;
     const names = Array.from({ length: this.scenario.replicas }, (_, i) => `replica-${i + 1}`);
-    this.recorder = new Recorder({ replicaNames: names, onSecond: (s) => opts.listener?.second?.(s) });
+    this.recorder = new Recorder({ replicaNames: names, onSecond: (s) => opts.listener?.second?.(s), sessionLoss: sessionLossContext(this.scenario, this.architecture) });
   }
 
   /** Starts the topology; false (and the error kept for the result) when it could not start. */
@@ -146,8 +148,8 @@ export class ArchitectureRun {
   fire(faults: readonly FaultSpecBase[], nowMs = performance.now()): void {
     const topology = this.topology;
     if (topology === undefined) return;
-    const timeline = startFaultTimeline(topology, faults, nowMs, (_event, label) => {
-      this.recorder.fault(performance.now(), label);
+    const timeline = startFaultTimeline(topology, faults, nowMs, (event, label) => {
+      this.recorder.fault(performance.now(), label, event);
       this.opts.listener?.fault?.(label);
     });
     this.timelines.push({ timeline, offsetMs: nowMs - this.windowStartMs });
@@ -190,6 +192,18 @@ export class ArchitectureRun {
     result.cpu = this.opts.sharedGenerator ? cpu.filter((c) => c.component !== 'generator') : cpu;
     return result;
   }
+}
+
+/** What decides why this architecture's sessions can be lost: where they live, their time to live, the store's settings. */
+export function sessionLossContext(scenario: Scenario, architecture: Architecture): SessionLossContext {
+  const store = scenario.store;
+  return {
+    home: architecture.store !== undefined ? 'store' : architecture.routing === 'sticky' ? 'replica' : 'client',
+    sessionTtlMs: store.sessionTtlS * 1000,
+    ...(store.rolling === undefined ? {} : { rolling: store.rolling }),
+    storePersists: store.persistence,
+    storeEvicts: architecture.store !== undefined && evictsSessions(store, architecture.store.evictsByDefault === true),
+  };
 }
 
 /** Runs one architecture of a scenario start to end, its fault timeline from the window start. */

@@ -11,6 +11,7 @@ export const memcached: StoreBackend = {
   title: 'Memcached',
   settings: ['ttl', 'latency', 'jitter', 'maxmemory'],
   pauseHow: 'SIGSTOP',
+  evictsByDefault: true,
   version: () => memcachedVersion(),
 
   unavailable: () => (memcachedAvailable() ? undefined : 'memcached is not on the PATH (install the memcached package)'),

@@ -102,6 +102,8 @@ export interface StoreBackend {
    * budget, which the capacity search names as the store's single thread.
    */
   readonly singleThreaded?: boolean;
+  /** At its memory limit with no `maxmemoryPolicy`, it evicts sessions (Memcached) rather than refusing writes (Redis). */
+  readonly evictsByDefault?: boolean;
   /** The installed server's version (`7.0.15`), for the result's environment; undefined when unknown. */
   version(): string | undefined;
   /** Why it cannot run on this machine (its server is not installed), or undefined. */

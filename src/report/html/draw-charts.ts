@@ -38,6 +38,7 @@ export function drawCharts(U: typeof uPlot, data: ChartData, doc: Document): Cha
     'http-4xx': '#7f7f7f',
     'http-5xx': '#882255',
     'session-lost': '#000000',
+    'stale-read': '#BF812D',
     'update-lost': '#8C510A',
     dropped: '#56B4E9',
   };
