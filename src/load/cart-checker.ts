@@ -16,8 +16,10 @@
  *   that completed before this one was invoked.
  * The missing item is then *suspect*, and what happens next classifies it (Jepsen's `:stale` and
  * `:lost`):
- * - a later read shows it: it was **stale**, and its **staleness** is the time from when it was
- *   known present to the completion of that read (an upper bound of when it became visible);
+ * - a later read shows it: it was **stale**. It became visible between the send of the last read
+ *   that lacked it (processed after that) and the answer of the first that showed it (processed
+ *   before that); its **staleness** is the time from when it was known present to the middle of
+ *   that interval, so the estimate is off by at most half the time between the two reads;
  * - the checkout's count shows it (the count covers every suspect): stale too, with no figure;
  * - it is never seen again (the checkout counts fewer items): **lost**, an acknowledged update
  *   the store dropped (two tabs overwriting each other, a failover).
@@ -41,6 +43,8 @@ export class CartChecker {
   private readonly seenMs: number[] = [];
   /** Missing from a read since it was known present, and not seen since: a suspect. */
   private readonly missing: boolean[] = [];
+  /** When the last read that lacked it was sent (ms); NaN when none did. */
+  private readonly lackedMs: number[] = [];
   private missingNow = 0;
 
   /** The last read broke read-your-writes (see {@link checkRead}). */
@@ -48,7 +52,7 @@ export class CartChecker {
   /** The last read broke monotonic reads (see {@link checkRead}). */
   lastReadBrokeMonotonicReads = false;
   /**
-   * Staleness (ms) of each suspect the last read showed again, one entry per item: refilled by
+   * Staleness (ms, see above) of each suspect the last read showed again, one entry per item: refilled by
    * every {@link checkRead}, so the caller reads it at once.
    */
   readonly lastReadStalenessMs: number[] = [];
@@ -62,6 +66,7 @@ export class CartChecker {
     this.acked.length = 0;
     this.seenMs.length = 0;
     this.missing.length = 0;
+    this.lackedMs.length = 0;
     this.missingNow = 0;
   }
 
@@ -100,11 +105,12 @@ export class CartChecker {
         if (this.missing[i]) {
           this.missing[i] = false;
           this.missingNow--;
-          this.lastReadStalenessMs.push(completedMs - this.knownMs[i]);
+          this.lastReadStalenessMs.push((this.lackedMs[i] + completedMs) / 2 - this.knownMs[i]);
         }
         continue;
       }
       lacking++;
+      if (!(invokedMs <= this.lackedMs[i])) this.lackedMs[i] = invokedMs;
       if (this.acked[i]) ryw = true;
       if (this.seenMs[i] < invokedMs) monotonic = true;
       if (!this.missing[i]) {
@@ -172,6 +178,7 @@ export class CartChecker {
     this.acked.push(false);
     this.seenMs.push(Number.POSITIVE_INFINITY);
     this.missing.push(false);
+    this.lackedMs.push(Number.NaN);
     return this.skus.length - 1;
   }
 }

@@ -336,8 +336,9 @@ export interface ConsistencyFigures {
   staleItems: number;
   /**
    * Of the stale items a later read showed, the time from when each was known present (its
-   * add's acknowledgement) to the answer of that read, µs: an upper bound of how stale reads
-   * were. Null when no item was stale.
+   * add's acknowledgement) until it became visible, µs, estimated midway between the send of
+   * the last read that lacked it and the answer of the first that showed it (so off by at most
+   * half the time between them). Null when no item was stale.
    */
   stalenessUs: Percentiles | null;
 }

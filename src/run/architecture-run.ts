@@ -11,7 +11,8 @@ import { Recorder } from '../metrics/recorder.js';
 import type { SessionLossContext } from '../metrics/loss-causes.js';
 import { evictsSessions } from '../stores/store-options.js';
 import { summarize } from '../metrics/summarize.js';
-import type { ArchitectureResult, FaultEvent, TimelineSecond } from '../result/types.js';
+import type { ArchitectureResult, FaultEvent, StoreCounters, TimelineSecond } from '../result/types.js';
+import type { StoreCounterReading } from '../stores/store-backend.js';
 import type { Scenario } from '../scenario/types.js';
 import { createRouter } from '../topology/router.js';
 import { startTopology } from '../topology/topology.js';
@@ -72,6 +73,9 @@ export class ArchitectureRun {
   private aborted = false;
   private unfinished: number | undefined;
   private targetRps: number | undefined;
+  /** The store's own counters read at the window's start and end (Redis INFO), when it has them. */
+  private countersAtStart: Promise<StoreCounterReading | undefined> | undefined;
+  private countersAtEnd: Promise<StoreCounterReading | undefined> | undefined;
 
   constructor(private readonly opts: ArchitectureRunOptions) {
     this.scenario = opts.scenario;
@@ -121,11 +125,13 @@ export class ArchitectureRun {
         onWindowPlanned: (startMs) => this.recorder.beginMeasuring(startMs),
         onWindowStart: (startMs) => {
           this.windowStartMs = startMs;
+          this.countersAtStart = readCounters(topology);
           cpu.start(startMs);
           this.opts.listener?.windowStart?.(startMs);
           opts.onWindowStart?.(startMs);
         },
         onWindowEnd: (endMs) => {
+          this.countersAtEnd = readCounters(topology);
           cpu.end();
           this.recorder.endMeasuring(endMs);
         },
@@ -170,6 +176,7 @@ export class ArchitectureRun {
     this.recorder.finish(performance.now());
     // Read before the stop: a stopped topology runs nothing.
     const budgets = this.topology?.cpuBudgets?.() ?? new Map<string, number>();
+    const storeCounters = counterDifference(await this.countersAtStart, await this.countersAtEnd);
     if (this.opts.topology === undefined) await this.topology?.stop();
     const result = summarize(this.recorder, {
       architecture: this.architecture.name,
@@ -183,6 +190,7 @@ export class ArchitectureRun {
       error: this.error,
       cpuIntervals: this.cpu?.intervals(),
     });
+    if (storeCounters !== undefined) result.storeCounters = storeCounters;
     if (this.opts.label !== undefined) result.architecture = this.opts.label;
     if (this.opts.balancer !== undefined && this.opts.balancer !== 'router') result.balancer = this.opts.balancer;
     const cpu = (this.cpu?.stop(result.requests.ok + result.requests.failed) ?? []).map((c) => {
@@ -192,6 +200,28 @@ export class ArchitectureRun {
     result.cpu = this.opts.sharedGenerator ? cpu.filter((c) => c.component !== 'generator') : cpu;
     return result;
   }
+}
+
+/** The store's own counters now, or undefined when it has none or does not answer (a paused or killed store). */
+function readCounters(topology: Topology): Promise<StoreCounterReading | undefined> {
+  return (topology.storeCounters?.() ?? Promise.resolve(undefined)).catch(() => undefined);
+}
+
+/**
+ * What the store counted over the window: the end's reading less the start's. Undefined without
+ * both readings, or when a counter went down (the store restarted and counts from zero again).
+ */
+export function counterDifference(start: StoreCounterReading | undefined, end: StoreCounterReading | undefined): StoreCounters | undefined {
+  if (start === undefined || end === undefined) return undefined;
+  const out: StoreCounters = { source: end.source };
+  for (const key of ['expiredKeys', 'evictedKeys'] as const) {
+    const a = start[key];
+    const b = end[key];
+    if (a === undefined || b === undefined) continue;
+    if (b < a) return undefined;
+    out[key] = b - a;
+  }
+  return out;
 }
 
 /** What decides why this architecture's sessions can be lost: where they live, their time to live, the store's settings. */

@@ -1,11 +1,12 @@
 import { ARCHITECTURES } from '../architectures/index.js';
-import { checkFaults } from '../faults/check-faults.js';
+import { checkFaultsForStores } from '../faults/check-faults.js';
 import { checkReplicaConflicts } from '../faults/replica-conflicts.js';
 import { checkScenario } from './check-scenario.js';
 import { SCENARIO_DEFAULTS as D, defaultSessions } from './defaults.js';
 import { scenarioFileSchema, type ScenarioFile } from './schema.js';
 import { parseThreshold } from './thresholds.js';
 import type { CapacitySpec, LoadSpec, Scenario, ThresholdSpec } from './types.js';
+import { storeVariantsOf, type StoreVariants } from '../stores/store-options.js';
 import { formatPath, zodIssuesToProblems, type PathProblem } from './zod-problems.js';
 
 /**
@@ -31,7 +32,8 @@ export function validateScenarioData(data: unknown, defaultName: string): { scen
   const scenario = resolveScenario(parsed.data, cross.thresholds, defaultName, cross.slo);
   // Needs the resolved scenario (every architecture, the store options): checked last.
   const faultProblems = [
-    ...checkFaults(parsed.data.faults ?? [], scenario.architectures.map((a) => ARCHITECTURES.get(a)!), scenario.store, scenario.balancers),
+    // Every value of a compared store setting must take the faults.
+    ...checkFaultsForStores(parsed.data.faults ?? [], scenario.architectures.map((a) => ARCHITECTURES.get(a)!), storeVariantsOf(scenario.store, scenario.storeVariants), scenario.balancers),
     ...checkReplicaConflicts(parsed.data.faults ?? [], scenario.replicas),
   ];
   if (faultProblems.length > 0) return { scenario: undefined, problems: faultProblems };
@@ -92,7 +94,12 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
       ...(store.replicas === undefined ? {} : { replicas: store.replicas }),
       ...(store.sentinels === undefined ? {} : { sentinels: store.sentinels }),
       ...(store.maxmemory === undefined ? {} : { maxMemoryBytes: store.maxmemory }),
+      ...(store.maxmemoryPolicy === undefined ? {} : { maxMemoryPolicy: store.maxmemoryPolicy }),
+      ...(store.rolling === undefined ? {} : { rolling: firstOf(store.rolling) }),
+      ...(store.readFrom === undefined ? {} : { readFrom: firstOf(store.readFrom) }),
+      ...(store.replicationLatency === undefined ? {} : { replicationLatencyMs: store.replicationLatency }),
     },
+    ...storeVariants(store),
     ...(file.hosts === undefined || (file.hosts.replicaCpu === undefined && file.hosts.storeCpu === undefined)
       ? {}
       : {
@@ -108,6 +115,20 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
     ...(file.balancer === undefined || file.balancer === 'router' ? {} : { balancers: [...new Set(Array.isArray(file.balancer) ? file.balancer : [file.balancer])] }),
     ...(file.capacity === undefined ? {} : { capacity: resolveCapacity(file.capacity, slo) }),
   };
+}
+
+/** A setting given as a list: its first value is the one a single run uses. */
+function firstOf<T>(value: T | T[]): T {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** `storeVariants` for a store setting given as a list of two values (check-scenario.ts allows one such setting). */
+function storeVariants(store: NonNullable<ScenarioFile['store']>): { storeVariants?: StoreVariants } {
+  for (const setting of ['readFrom', 'rolling'] as const) {
+    const value = store[setting];
+    if (Array.isArray(value) && value.length > 1) return { storeVariants: { setting, values: [...value] } };
+  }
+  return {};
 }
 
 /** `capacity:` with its defaults; an SLO left out is the default one. */

@@ -10,6 +10,7 @@ import { formatDuration, formatSize } from '../syntax/units.js';
 import { describeInput, knownKeysAt, unknownFieldMessage } from './zod-problems.js';
 import { LIMITS } from '../syntax/limits.js';
 import { redisUrlProblem } from '../syntax/url.js';
+import { MAX_MEMORY_POLICIES } from '../stores/store-options.js';
 
 const D = SCENARIO_DEFAULTS;
 
@@ -162,14 +163,52 @@ const store = z
       .literal('redis')
       .meta({ description: 'The store `replicas` and `sentinels` describe; only `redis` can be replicated.' })
       .optional(),
-    replicas: count({ description: 'Redis replicas of the primary (asynchronous replication); needs `sentinels`.', min: 1, max: 5 }).optional(),
+    replicas: count({ description: 'Redis replicas of the primary (asynchronous replication): promoted by `sentinels` (`store-failover`), or read from (`readFrom: replica`).', min: 1, max: 5 }).optional(),
     sentinels: count({ description: 'Sentinels watching the primary (3 for a real quorum); replicas find the primary through them.', min: 1, max: 7 }).optional(),
     maxmemory: sizeBytes({
-      description: 'Memory limit of the store server (Redis `maxmemory`, Memcached `-m`): beyond it the server evicts sessions.',
+      description: 'Memory limit of the store server (Redis `maxmemory`, Memcached `-m`): beyond it the server evicts sessions or refuses writes, as `maxmemoryPolicy` says.',
       bound: { max: LIMITS.storeMemoryBytes, why: 'beyond any machine' },
+    }).optional(),
+    maxmemoryPolicy: z
+      .enum(MAX_MEMORY_POLICIES)
+      .meta({
+        description:
+          'What the store does at `maxmemory` (Redis `maxmemory-policy`): evict sessions (`allkeys-lru`, …; lost sessions then count as `evicted`) or refuse writes (`noeviction`: Redis answers OOM, users get 5xx). Default: the server\'s own (Redis: noeviction; Memcached evicts least recently used, `noeviction` is its `-M`).',
+      })
+      .optional(),
+    rolling: oneOrCompared(
+      z.boolean(),
+      'What extends a session\'s time to live: `true` every request (connect-redis\' touch), `false` nothing (it counts from login); absent: every save (login, add, checkout). A list (`[true, false]`) runs each architecture once per value.',
+    ).optional(),
+    readFrom: oneOrCompared(
+      z.enum(['primary', 'replica']),
+      'Where replicas read sessions a request only reads (GET /cart): `primary`, or a Redis replica (`replica`, with `replicas`) as read-scaling setups do; requests that change the session read the primary. A list (`[primary, replica]`) runs each architecture once per value.',
+    ).optional(),
+    replicationLatency: durationMs({
+      description: 'One-way delay on the replication link from the Redis primary to its replicas (a latency proxy in between): replication lag.',
+      bound: STORE_LATENCY,
     }).optional(),
   })
   .meta({ description: 'Session store options.' });
+
+/**
+ * A store setting given once, or as a list of values to compare: every architecture whose store
+ * honours it then runs once per value (two different values at most).
+ */
+function oneOrCompared<T extends z.ZodType>(value: T, description: string) {
+  return z
+    .union([
+      value,
+      z
+        .array(value)
+        .min(1)
+        .max(2)
+        .superRefine((list, ctx) => {
+          if (new Set(list).size !== list.length) ctx.addIssue({ code: 'custom', message: 'lists a value twice: give each value to compare once', input: list });
+        }),
+    ])
+    .meta({ description });
+}
 
 const machineCores = availableParallelism();
 

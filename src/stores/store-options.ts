@@ -83,6 +83,11 @@ export function withVariant(store: StoreOptions, setting: StoreVariants['setting
   return setting === 'readFrom' ? { ...store, readFrom: value as ReadFrom } : { ...store, rolling: value as boolean };
 }
 
+/** The store options of every variant: each value of a compared setting, or the options alone. */
+export function storeVariantsOf(store: StoreOptions, variants: StoreVariants | undefined): StoreOptions[] {
+  return variants === undefined ? [store] : variants.values.map((value) => withVariant(store, variants.setting, value));
+}
+
 /** `redis+readFrom=replica`: an architecture run with one value of a compared store setting. */
 export function storeVariantLabel(architecture: string, setting: StoreVariants['setting'], value: ReadFrom | boolean): string {
   return `${architecture}+${setting}=${String(value)}`;

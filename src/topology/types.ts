@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Architecture } from '../architectures/architecture.js';
 import type { StoreOptions } from '../stores/store-options.js';
+import type { StoreCounterReading } from '../stores/store-backend.js';
 
 /** What statebench believes about a replica process (not what the router has observed). */
 export type ReplicaState = 'starting' | 'up' | 'paused' | 'killed' | 'stopped';
@@ -102,6 +103,11 @@ export interface Topology extends EventEmitter {
   setStoreLatency(setting: { latencyMs: number; jitterMs: number }): Promise<void>;
   /** Kills the primary of a replicated store; resolves once a replica was promoted (its address). */
   failoverStore(): Promise<{ promoted: string; tookMs: number }>;
+  /**
+   * The store's own counters now (Redis `INFO stats`: expired and evicted keys), cumulative since
+   * it last started; undefined when it has none. Optional: topologies made elsewhere (tests) may lack it.
+   */
+  storeCounters?(): Promise<StoreCounterReading | undefined>;
 
   /** Stops everything and removes temp files. Idempotent; never throws. */
   stop(): Promise<void>;

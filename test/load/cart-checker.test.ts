@@ -46,7 +46,9 @@ describe('CartChecker', () => {
     expect(cart.suspectCount).toBe(1);
     expect(cart.checkRead(['a'], 25, 26)).toBe(0);
     expect(cart.lastReadBrokeReadYourWrites).toBe(false);
-    expect(cart.lastReadStalenessMs).toEqual([25]); // from its ack (1) to the read that showed it (26)
+    // It became visible after the last read lacking it was sent (10) and before the first one
+    // showing it answered (26): midway, 18, is 17 ms after its ack (1).
+    expect(cart.lastReadStalenessMs).toEqual([17]);
     expect(cart.suspectCount).toBe(0);
     // The checkout finds every item: nothing was lost.
     expect(cart.checkCount(1)).toBe(0);
@@ -79,7 +81,7 @@ describe('CartChecker', () => {
     expect(cart.lastReadBrokeMonotonicReads).toBe(true);
     expect(cart.lastReadBrokeReadYourWrites).toBe(true); // a was this session's own acknowledged add too
     expect(cart.checkRead(['a'], 6, 7)).toBe(0);
-    expect(cart.lastReadStalenessMs).toEqual([6]);
+    expect(cart.lastReadStalenessMs).toEqual([4.5]); // (4 + 7) / 2 − 1
   });
 
   it('monotonic reads without read-your-writes: an item only a read had shown (its add still unanswered)', () => {
@@ -151,10 +153,10 @@ describe('CartChecker', () => {
     cart.addAcknowledged('a', 0, 1);
     expect(cart.checkRead([], 2, 3)).toBe(1);
     expect(cart.checkRead(['a'], 4, 5)).toBe(0);
-    expect(cart.lastReadStalenessMs).toEqual([4]);
+    expect(cart.lastReadStalenessMs).toEqual([2.5]); // (2 + 5) / 2 − 1
     expect(cart.checkRead([], 6, 7)).toBe(1);
     expect(cart.checkRead(['a'], 8, 9)).toBe(0);
-    expect(cart.lastReadStalenessMs).toEqual([8]);
+    expect(cart.lastReadStalenessMs).toEqual([6.5]); // still counted from when it was first known
   });
 
   it('starts over on reset', () => {
