@@ -186,7 +186,7 @@ export class Engine implements ExchangeSink {
     const recorder = this.opts.recorder;
     if (ex.endpoint === 'login') {
       if (kind === 'ok' && ex.setCookie !== undefined && vu.phase === 'login') {
-        vu.loggedIn(ex.setCookie, ex.replica, nowMs, ex.servedBy ?? ex.replica?.name);
+        vu.loggedIn(ex.setCookie, ex.replica, ex.sentMs, nowMs, ex.servedBy ?? ex.replica?.name);
         if (record) recorder.sessionStarted(nowMs);
       }
       return kind;
@@ -194,14 +194,11 @@ export class Engine implements ExchangeSink {
     if (!current) return kind; // an answer about a session this user has already left
     if (ex.replica !== undefined && this.opts.router.sticky) vu.pinned = ex.replica;
     if (kind === 'session-lost') {
-      if (record) recorder.sessionLost(nowMs, vu.cart.acknowledgedCount(), vu.loginAckMs, vu.lastAckMs, vu.lastWriteAckMs, ex.sentMs, vu.home);
+      if (record) recorder.sessionLost(nowMs, vu.cart.acknowledgedCount(), vu.loginAckMs, vu.renewSentMs, vu.renewAckMs, ex.sentMs, vu.home);
       vu.startOver();
       return kind;
     }
-    if (kind === 'ok') {
-      vu.lastAckMs = nowMs;
-      if (ex.endpoint !== 'read') vu.lastWriteAckMs = nowMs;
-    }
+    if (kind === 'ok') vu.succeeded(ex.endpoint, ex.sentMs, nowMs);
     if (ex.setCookie !== undefined) vu.token = ex.setCookie; // the cookie architecture: last answer wins
     switch (ex.endpoint) {
       case 'add':

@@ -21,16 +21,17 @@ export interface LoadRecorder {
   /**
    * A session the client held was answered 401, with `itemsLost` acknowledged cart items. The
    * rest is what the client knows of the session, so the recorder can say why it was lost:
-   * when its login, its last successful request and its last successful write (login, add,
-   * checkout) were answered, when the request that found it gone was sent (performance.now()
-   * ms, NaN when unknown), and the replica that created it (undefined when unknown).
+   * when its login was answered, when the last request that renewed its time to live was sent
+   * and answered (SessionMix.renewal), when the request that found it gone was sent
+   * (performance.now() ms, NaN when unknown), and the replica that created it (undefined when
+   * unknown).
    */
   sessionLost(
     nowMs: number,
     itemsLost: number,
     loginAckMs: number,
-    lastAckMs: number,
-    lastWriteAckMs: number,
+    renewSentMs: number,
+    renewAckMs: number,
     lossSentMs: number,
     home: string | undefined,
   ): void;

@@ -71,10 +71,10 @@ export class LogRecorder implements LoadRecorder {
   sessionStarted(nowMs: number): void {
     this.put(OP_SESSION_STARTED, nowMs, 0, 0, 0, 0, 0, 0);
   }
-  sessionLost(nowMs: number, itemsLost: number, loginAckMs: number, lastAckMs: number, lastWriteAckMs: number, lossSentMs: number, home: string | undefined): void {
+  sessionLost(nowMs: number, itemsLost: number, loginAckMs: number, renewSentMs: number, renewAckMs: number, lossSentMs: number, home: string | undefined): void {
     // Times in this thread's clock, like every time recorded: put() shifts the call's own, these here.
     const o = this.offsetMs;
-    this.put(OP_SESSION_LOST, nowMs, itemsLost, loginAckMs + o, lastAckMs + o, lastWriteAckMs + o, lossSentMs + o, this.nameOf(home));
+    this.put(OP_SESSION_LOST, nowMs, itemsLost, loginAckMs + o, renewSentMs + o, renewAckMs + o, lossSentMs + o, this.nameOf(home));
   }
   readAnomaly(nowMs: number, readYourWrites: number, monotonicReads: number): void {
     this.put(OP_READ_ANOMALY, nowMs, readYourWrites, monotonicReads, 0, 0, 0, 0);

@@ -9,11 +9,6 @@ export interface SessionLossContext {
   home: 'replica' | 'store' | 'client';
   /** Session time to live (ms). */
   sessionTtlMs: number;
-  /**
-   * What extends a session's time to live: `true` every request (connect-redis' touch),
-   * `false` nothing (it counts from login), undefined every write (login, add, checkout).
-   */
-  rolling?: boolean;
   /** The store keeps its data across a restart (`store.persistence`). */
   storePersists: boolean;
   /** The store evicts sessions under memory pressure (`store.maxmemory` with an evicting policy). */
@@ -24,8 +19,9 @@ export interface SessionLossContext {
 export interface SessionLossFacts {
   nowMs: number;
   loginAckMs: number;
-  lastAckMs: number;
-  lastWriteAckMs: number;
+  /** The last request that renewed its time to live (SessionMix.renewal): sent, and answered. */
+  renewSentMs: number;
+  renewAckMs: number;
   lossSentMs: number;
   home: string | undefined;
 }
@@ -39,14 +35,16 @@ interface LossyFault {
 /**
  * Puts each lost session down to one cause, from what the client knew of it and the faults that
  * fired (each fault says what it can lose: `Fault.losesSessions`), in this order:
- * 1. **expired**: the request that found it gone was sent more than the time to live after the
- *    last answer that extended it (the store extended it while serving that request, so before
- *    the answer arrived): it had certainly expired, whatever else happened;
+ * 1. **expired**, surely: the request that found it gone was sent more than the time to live
+ *    after the answer to the last request that renewed it (the server renewed it while serving
+ *    that request, so before the answer): it had expired, whatever else happened;
  * 2. a fault that loses sessions where this one lived fired after it was created and before the
  *    loss was found: the latest such fault's cause (`replica-died` for its home replica,
  *    `store-restarted` for a store that keeps nothing, `failover`);
- * 3. **evicted**, when the store evicts under memory pressure;
- * 4. **unexplained** otherwise.
+ * 3. **expired**, possibly: the answer that found it gone came at least the time to live after
+ *    the renewing request was sent, so the time may have run out before the server looked;
+ * 4. **evicted**, when the store evicts under memory pressure;
+ * 5. **unexplained** otherwise.
  * Pure apart from the faults it is told of; the faults are few, so a linear scan per loss.
  */
 export class LossAttributor {
@@ -62,8 +60,7 @@ export class LossAttributor {
 
   cause(facts: SessionLossFacts): SessionLossCause {
     const c = this.context;
-    const extendedMs = c.rolling === true ? facts.lastAckMs : c.rolling === false ? facts.loginAckMs : facts.lastWriteAckMs;
-    if (facts.lossSentMs - extendedMs > c.sessionTtlMs) return 'expired';
+    if (facts.lossSentMs - facts.renewAckMs > c.sessionTtlMs) return 'expired';
     for (let i = this.faults.length - 1; i >= 0; i--) {
       const { firedMs, event } = this.faults[i];
       // Done when the timeline has stamped what it left (replicasAfter); a deploy takes seconds.
@@ -81,6 +78,7 @@ export class LossAttributor {
       if (loss.cause === 'store-restarted' && c.storePersists) continue;
       return loss.cause;
     }
+    if (facts.nowMs - facts.renewSentMs >= c.sessionTtlMs) return 'expired';
     if (c.storeEvicts && c.home === 'store') return 'evicted';
     return 'unexplained';
   }

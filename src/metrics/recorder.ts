@@ -278,8 +278,8 @@ export class Recorder implements LoadRecorder {
     nowMs: number,
     itemsLost: number,
     loginAckMs = Number.NaN,
-    lastAckMs = Number.NaN,
-    lastWriteAckMs = Number.NaN,
+    renewSentMs = Number.NaN,
+    renewAckMs = Number.NaN,
     lossSentMs = Number.NaN,
     home?: string,
   ): void {
@@ -290,7 +290,7 @@ export class Recorder implements LoadRecorder {
     this.updatesLostTotal += itemsLost;
     this.itemsLostWithSessionsTotal += itemsLost;
     this.secUpdatesLost += itemsLost;
-    const cause = this.attributor?.cause({ nowMs, loginAckMs, lastAckMs, lastWriteAckMs, lossSentMs, home }) ?? 'unexplained';
+    const cause = this.attributor?.cause({ nowMs, loginAckMs, renewSentMs, renewAckMs, lossSentMs, home }) ?? 'unexplained';
     this.lostByCause[CAUSE_INDEX[cause]]++;
   }
 

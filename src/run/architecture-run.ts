@@ -6,6 +6,7 @@ import type { FaultSpecBase } from '../faults/fault.js';
 import { FAULTS } from '../faults/index.js';
 import { startFaultTimeline, type FaultTimeline } from '../faults/timeline.js';
 import { runLoad } from '../load/run-load.js';
+import { renewalOf } from '../load/load-spec.js';
 import { CpuSampler } from '../metrics/cpu-sampler.js';
 import { Recorder } from '../metrics/recorder.js';
 import type { SessionLossContext } from '../metrics/loss-causes.js';
@@ -116,7 +117,8 @@ export class ArchitectureRun {
         router,
         recorder: this.recorder,
         load: this.scenario.load,
-        mix: this.scenario.session,
+        // The client knows what renews its session (store.rolling), to tell one that expired.
+        mix: { ...this.scenario.session, renewal: renewalOf(this.scenario.store.rolling) },
         warmupMs: this.scenario.warmupMs,
         durationMs: opts.windowMs ?? this.scenario.durationMs,
         signal: opts.signal,
@@ -230,7 +232,6 @@ export function sessionLossContext(scenario: Scenario, architecture: Architectur
   return {
     home: architecture.store !== undefined ? 'store' : architecture.routing === 'sticky' ? 'replica' : 'client',
     sessionTtlMs: store.sessionTtlS * 1000,
-    ...(store.rolling === undefined ? {} : { rolling: store.rolling }),
     storePersists: store.persistence,
     storeEvicts: architecture.store !== undefined && evictsSessions(store, architecture.store.evictsByDefault === true),
   };

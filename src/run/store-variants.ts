@@ -18,6 +18,7 @@ export function architectureVariants(scenario: Scenario, architecture: string): 
   const variants = scenario.storeVariants;
   const store = ARCHITECTURES.get(architecture)?.store;
   const honours = variants !== undefined && (variants.setting === 'rolling' || store?.settings.includes(variants.setting) === true);
+  // (A store that cannot take a value was refused before the run: StoreBackend.checkOptions.)
   if (variants === undefined || !honours) return [{ scenario, suffix: '' }];
   return variants.values.map((value) => ({
     scenario: { ...scenario, store: withVariant(scenario.store, variants.setting, value) },

@@ -1,6 +1,6 @@
 import { ARCHITECTURES, type Architecture } from '../architectures/index.js';
 import { FAULTS } from '../faults/index.js';
-import { MAX_MEMORY_POLICIES, STORE_DEFAULTS, type StoreOptions } from '../stores/store-options.js';
+import { COMPARED_SETTINGS, MAX_MEMORY_POLICIES, STORE_DEFAULTS, type ComparedSetting, type StoreOptions } from '../stores/store-options.js';
 import { formatDuration, formatSize, parseDuration, parseSize } from '../syntax/units.js';
 import { LIMITS } from '../syntax/limits.js';
 import { SCENARIO_DEFAULTS } from './defaults.js';
@@ -180,7 +180,7 @@ function checkStore(data: Record<string, unknown>, problems: PathProblem[]): voi
   const store = data.store;
   const listed = listedArchitectures(data);
   const architectures = listed ?? SCENARIO_DEFAULTS.architectures.map((name) => ARCHITECTURES.get(name)!);
-  const compared = (['readFrom', 'rolling'] as const).filter((key) => Array.isArray(store[key]) && (store[key] as unknown[]).length > 1);
+  const compared = (Object.keys(COMPARED_SETTINGS) as ComparedSetting[]).filter((key) => Array.isArray(store[key]) && (store[key] as unknown[]).length > 1);
   if (compared.length > 1) {
     problems.push({ path: ['store', compared[1]], message: `compares values, and so does \`${compared[0]}\`: compare one store setting per run (give one of them a single value)` });
   }
@@ -245,12 +245,11 @@ function roughStoreOptions(store: Record<string, unknown>): StoreOptions {
   const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
   const readFrom = first(store.readFrom);
   const rolling = first(store.rolling);
+  const policy = first(store.maxmemoryPolicy);
   return {
     ...(readFrom === 'primary' || readFrom === 'replica' ? { readFrom } : {}),
     ...(typeof rolling === 'boolean' ? { rolling } : {}),
-    ...(typeof store.maxmemoryPolicy === 'string' && (MAX_MEMORY_POLICIES as readonly string[]).includes(store.maxmemoryPolicy)
-      ? { maxMemoryPolicy: store.maxmemoryPolicy as StoreOptions['maxMemoryPolicy'] }
-      : {}),
+    ...(typeof policy === 'string' && (MAX_MEMORY_POLICIES as readonly string[]).includes(policy) ? { maxMemoryPolicy: policy as StoreOptions['maxMemoryPolicy'] } : {}),
     ...(okDuration(store.replicationLatency) === undefined ? {} : { replicationLatencyMs: okDuration(store.replicationLatency) }),
     ...STORE_DEFAULTS,
     ...(typeof store.redisUrl === 'string' ? { redisUrl: store.redisUrl } : {}),

@@ -6,7 +6,7 @@ import { SCENARIO_DEFAULTS as D, defaultSessions } from './defaults.js';
 import { scenarioFileSchema, type ScenarioFile } from './schema.js';
 import { parseThreshold } from './thresholds.js';
 import type { CapacitySpec, LoadSpec, Scenario, ThresholdSpec } from './types.js';
-import { storeVariantsOf, type StoreVariants } from '../stores/store-options.js';
+import { COMPARED_SETTINGS, storeVariantsOf, type ComparedSetting, type StoreVariants } from '../stores/store-options.js';
 import { formatPath, zodIssuesToProblems, type PathProblem } from './zod-problems.js';
 
 /**
@@ -94,7 +94,7 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
       ...(store.replicas === undefined ? {} : { replicas: store.replicas }),
       ...(store.sentinels === undefined ? {} : { sentinels: store.sentinels }),
       ...(store.maxmemory === undefined ? {} : { maxMemoryBytes: store.maxmemory }),
-      ...(store.maxmemoryPolicy === undefined ? {} : { maxMemoryPolicy: store.maxmemoryPolicy }),
+      ...(store.maxmemoryPolicy === undefined ? {} : { maxMemoryPolicy: firstOf(store.maxmemoryPolicy) }),
       ...(store.rolling === undefined ? {} : { rolling: firstOf(store.rolling) }),
       ...(store.readFrom === undefined ? {} : { readFrom: firstOf(store.readFrom) }),
       ...(store.replicationLatency === undefined ? {} : { replicationLatencyMs: store.replicationLatency }),
@@ -124,7 +124,7 @@ function firstOf<T>(value: T | T[]): T {
 
 /** `storeVariants` for a store setting given as a list of two values (check-scenario.ts allows one such setting). */
 function storeVariants(store: NonNullable<ScenarioFile['store']>): { storeVariants?: StoreVariants } {
-  for (const setting of ['readFrom', 'rolling'] as const) {
+  for (const setting of Object.keys(COMPARED_SETTINGS) as ComparedSetting[]) {
     const value = store[setting];
     if (Array.isArray(value) && value.length > 1) return { storeVariants: { setting, values: [...value] } };
   }

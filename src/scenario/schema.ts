@@ -169,13 +169,10 @@ const store = z
       description: 'Memory limit of the store server (Redis `maxmemory`, Memcached `-m`): beyond it the server evicts sessions or refuses writes, as `maxmemoryPolicy` says.',
       bound: { max: LIMITS.storeMemoryBytes, why: 'beyond any machine' },
     }).optional(),
-    maxmemoryPolicy: z
-      .enum(MAX_MEMORY_POLICIES)
-      .meta({
-        description:
-          'What the store does at `maxmemory` (Redis `maxmemory-policy`): evict sessions (`allkeys-lru`, …; lost sessions then count as `evicted`) or refuse writes (`noeviction`: Redis answers OOM, users get 5xx). Default: the server\'s own (Redis: noeviction; Memcached evicts least recently used, `noeviction` is its `-M`).',
-      })
-      .optional(),
+    maxmemoryPolicy: oneOrCompared(
+      z.enum(MAX_MEMORY_POLICIES),
+      'What the store does at `maxmemory` (Redis `maxmemory-policy`): evict sessions (`allkeys-lru`, …; lost sessions then count as `evicted`) or refuse writes (`noeviction`: Redis answers OOM, users get 5xx). Default: the server\'s own (Redis: noeviction; Memcached evicts least recently used, `noeviction` is its `-M`). A list (`[allkeys-lru, noeviction]`) runs each architecture once per value.',
+    ).optional(),
     rolling: oneOrCompared(
       z.boolean(),
       'What extends a session\'s time to live: `true` every request (connect-redis\' touch), `false` nothing (it counts from login); absent: every save (login, add, checkout). A list (`[true, false]`) runs each architecture once per value.',

@@ -74,13 +74,18 @@ export function evictsSessions(options: Pick<StoreOptions, 'maxMemoryBytes' | 'm
  * architecture whose store honours it runs once per value, labelled `redis+readFrom=replica`.
  */
 export interface StoreVariants {
-  setting: 'readFrom' | 'rolling';
-  values: (ReadFrom | boolean)[];
+  /** As written in `store:`. */
+  setting: ComparedSetting;
+  values: (string | boolean)[];
 }
 
+/** The `store:` settings a run can compare, and the StoreOptions field each sets. */
+export const COMPARED_SETTINGS = { readFrom: 'readFrom', rolling: 'rolling', maxmemoryPolicy: 'maxMemoryPolicy' } as const;
+export type ComparedSetting = keyof typeof COMPARED_SETTINGS;
+
 /** The store options of one variant. */
-export function withVariant(store: StoreOptions, setting: StoreVariants['setting'], value: ReadFrom | boolean): StoreOptions {
-  return setting === 'readFrom' ? { ...store, readFrom: value as ReadFrom } : { ...store, rolling: value as boolean };
+export function withVariant(store: StoreOptions, setting: ComparedSetting, value: string | boolean): StoreOptions {
+  return { ...store, [COMPARED_SETTINGS[setting]]: value };
 }
 
 /** The store options of every variant: each value of a compared setting, or the options alone. */
@@ -89,7 +94,7 @@ export function storeVariantsOf(store: StoreOptions, variants: StoreVariants | u
 }
 
 /** `redis+readFrom=replica`: an architecture run with one value of a compared store setting. */
-export function storeVariantLabel(architecture: string, setting: StoreVariants['setting'], value: ReadFrom | boolean): string {
+export function storeVariantLabel(architecture: string, setting: ComparedSetting, value: string | boolean): string {
   return `${architecture}+${setting}=${String(value)}`;
 }
 

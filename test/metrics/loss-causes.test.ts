@@ -5,20 +5,25 @@ import { Recorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
 
 const store: SessionLossContext = { home: 'store', sessionTtlMs: 2000, storePersists: false, storeEvicts: false };
-/** A session logged in at 100 ms, written last at 500, read last at 900, found gone by a request sent at `sentMs`. */
-const facts = (sentMs: number, home?: string): SessionLossFacts => ({ nowMs: sentMs + 1, loginAckMs: 100, lastAckMs: 900, lastWriteAckMs: 500, lossSentMs: sentMs, home });
+/**
+ * A session logged in at 100 ms, renewed last by a request sent at 480 and answered at 500,
+ * found gone by a request sent at `sentMs` and answered 1 ms later.
+ */
+const facts = (sentMs: number, home?: string): SessionLossFacts => ({ nowMs: sentMs + 1, loginAckMs: 100, renewSentMs: 480, renewAckMs: 500, lossSentMs: sentMs, home });
 const event = (kind: string, target?: string, done = true): FaultEvent => ({ atMs: 0, kind, ...(target ? { target } : {}), tookMs: 5, ok: true, ...(done ? { replicasAfter: [] } : {}) });
 
 describe('why a session was lost', () => {
-  it('expired: sent more than the TTL after what last extended it, by rolling mode', () => {
-    // Saves extend (the default): last write at 500, TTL 2 s: sure at 2501 and after.
+  it('expired: surely when sent more than the TTL after the renewal was answered, possibly when answered that long after it was sent', () => {
+    // Renewed at 480–500, TTL 2 s: surely gone for a request sent after 2500.
     expect(new LossAttributor(store).cause(facts(2600))).toBe('expired');
     expect(new LossAttributor(store).cause(facts(2400))).toBe('unexplained');
-    // Every request extends: the read at 900 did too.
-    expect(new LossAttributor({ ...store, rolling: true }).cause(facts(2600))).toBe('unexplained');
-    expect(new LossAttributor({ ...store, rolling: true }).cause(facts(3000))).toBe('expired');
-    // Nothing extends: it counts from login (100).
-    expect(new LossAttributor({ ...store, rolling: false }).cause(facts(2200))).toBe('expired');
+    // Sent at 2490, answered at 2491: the TTL may have run out before the server looked (renewal sent at 480).
+    expect(new LossAttributor(store).cause(facts(2490))).toBe('expired');
+    // Possibly expired yields to a fault that explains it; surely expired does not.
+    const killed = new LossAttributor(store);
+    killed.fault(1000, event('store-kill'));
+    expect(killed.cause(facts(2490))).toBe('store-restarted');
+    expect(killed.cause(facts(2600))).toBe('expired');
   });
 
   it('a store restart or a failover during the session, unless the store persists', () => {
@@ -50,7 +55,7 @@ describe('why a session was lost', () => {
     // A deploy restarts every replica; while it runs, sessions created meanwhile count too.
     const d = new LossAttributor(sticky);
     d.fault(1000, event('deploy', undefined, false));
-    expect(d.cause({ ...facts(5000, 'replica-3'), loginAckMs: 3000, lastWriteAckMs: 4000 })).toBe('replica-died');
+    expect(d.cause({ ...facts(5000, 'replica-3'), loginAckMs: 3000, renewSentMs: 3990, renewAckMs: 4000 })).toBe('replica-died');
   });
 
   it('evicted, when the store evicts and nothing else explains it', () => {
@@ -61,10 +66,10 @@ describe('why a session was lost', () => {
   it('the recorder counts lost sessions by cause into the result', () => {
     const rec = new Recorder({ loopDelay: false, sessionLoss: { ...store, storeEvicts: true } });
     rec.beginMeasuring(0);
-    rec.sessionLost(2700, 2, 100, 900, 500, 2600, undefined);
-    rec.sessionLost(1300, 0, 100, 900, 500, 1200, undefined);
+    rec.sessionLost(2700, 2, 100, 480, 500, 2600, undefined);
+    rec.sessionLost(1300, 0, 100, 480, 500, 1200, undefined);
     rec.fault(1400, 'store-kill', event('store-kill'));
-    rec.sessionLost(1600, 1, 100, 900, 500, 1500, undefined);
+    rec.sessionLost(1600, 1, 100, 480, 500, 1500, undefined);
     rec.endMeasuring(3000);
     rec.finish(3000);
     const r = summarize(rec, { architecture: 'redis', repetition: 1, replicas: 1, faults: [] });
