@@ -11,6 +11,7 @@ import { guardDir, releaseDir } from '../process/reaper.js';
 import type { StoreCounterReading, StoreInstance } from '../stores/store-backend.js';
 import { STORE_DEFAULTS, type StoreOptions } from '../stores/store-options.js';
 import { LatencyProxyProcess } from './latency-proxy-process.js';
+import type { ProxyToxic } from './latency-proxy.js';
 import { ReplicaProcess } from './replica-process.js';
 import type { FrontBalancer, Replica, StoreHandle, Topology, TopologyOptions } from './types.js';
 
@@ -261,6 +262,14 @@ class LiveTopology extends EventEmitter implements Topology {
       throw new TopologyOperationError(`setStoreLatency: no latency proxy in front of the store (architecture ${this.architecture.name}); start the topology with storeLatency`);
     }
     await this.proxy.set(setting);
+  }
+
+  async setStoreToxic(toxic: ProxyToxic, on: boolean): Promise<void> {
+    this.assertRunning();
+    if (this.proxy === undefined) {
+      throw new TopologyOperationError(`setStoreToxic: no proxy in front of the store (architecture ${this.architecture.name}); start the topology with storeLatency`);
+    }
+    await this.proxy.toxic(toxic, on);
   }
 
   async failoverStore(): Promise<{ promoted: string; tookMs: number }> {

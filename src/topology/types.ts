@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Architecture } from '../architectures/architecture.js';
 import type { StoreOptions } from '../stores/store-options.js';
 import type { StoreCounterReading } from '../stores/store-backend.js';
+import type { ProxyToxic } from './latency-proxy.js';
 
 /** What statebench believes about a replica process (not what the router has observed). */
 export type ReplicaState = 'starting' | 'up' | 'paused' | 'killed' | 'stopped';
@@ -101,6 +102,11 @@ export interface Topology extends EventEmitter {
   resumeStore(): Promise<void>;
   /** Changes the delay the store latency proxy adds from now on; rejects when there is no proxy. */
   setStoreLatency(setting: { latencyMs: number; jitterMs: number }): Promise<void>;
+  /**
+   * Puts a network fault on the link between replicas and store (through the same proxy as the
+   * latency), or lifts it (`on: false`); rejects when there is no proxy.
+   */
+  setStoreToxic(toxic: ProxyToxic, on: boolean): Promise<void>;
   /** Kills the primary of a replicated store; resolves once a replica was promoted (its address). */
   failoverStore(): Promise<{ promoted: string; tookMs: number }>;
   /**
