@@ -212,7 +212,7 @@ export class LatencyProxy {
       return;
     }
     // With a bandwidth limit a chunk leaves once the one before it has, and takes its size ÷ rate.
-    const dueMs = Math.max(clockMs() + oneWayMs, dir.lastDueMs + transmitMs);
+    const dueMs = Math.max(clockMs() + oneWayMs, dir.lastDueMs) + transmitMs;
     dir.lastDueMs = dueMs;
     dir.queue.push({ chunk, dueMs });
     this.pending.add(dir);
