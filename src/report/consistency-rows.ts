@@ -31,6 +31,16 @@ const CAUSE_LABELS: Record<SessionLossCause, string> = {
   unexplained: 'no known cause',
 };
 
+/** How each cause reads in a narrow terminal (16 characters with the indent). */
+const CAUSE_SHORT: Record<SessionLossCause, string> = {
+  'replica-died': 'replica died',
+  'store-restarted': 'store restart',
+  failover: 'failover',
+  expired: 'expired',
+  evicted: 'evicted',
+  unexplained: 'unexplained',
+};
+
 /** The store's counter that confirms a cause, when it has one. */
 const CONFIRMED_BY: Partial<Record<SessionLossCause, { key: 'expiredKeys' | 'evictedKeys'; short: string; what: string }>> = {
   expired: { key: 'expiredKeys', short: '    store count', what: 'keys the store itself expired (Redis `expired_keys`)' },
@@ -52,7 +62,7 @@ export function lossCauseRows(runs: readonly ArchitectureResult[]): ConsistencyR
     const confirm = CONFIRMED_BY[cause];
     const counter = confirm === undefined ? undefined : (r: ArchitectureResult): number | null => r.storeCounters?.[confirm.key] ?? null;
     const caused = any(runs, value);
-    if (caused) rows.push({ shortLabel: `  ${cause}`.slice(0, 16), label: `↳ ${CAUSE_LABELS[cause]}`, sub: true, unit: 'count', value, nonZero: 'bad' });
+    if (caused) rows.push({ shortLabel: `  ${CAUSE_SHORT[cause]}`, label: `↳ ${CAUSE_LABELS[cause]}`, sub: true, unit: 'count', value, nonZero: 'bad' });
     if (confirm !== undefined && counter !== undefined && (caused || any(runs, counter))) {
       rows.push({ shortLabel: caused ? confirm.short : `  store ${cause}`, label: `${caused ? '  ↳ ' : '↳ '}${confirm.what}`, sub: true, unit: 'count', value: counter, nonZero: 'plain' });
     }
