@@ -4,6 +4,7 @@ import type { StoreAction } from '../stores/store-backend.js';
 import type { StoreOptions } from '../stores/store-options.js';
 import type { ReplicaState, Topology } from '../topology/types.js';
 import type { FaultEvent } from './fault-event.js';
+import type { ProxyToxic } from '../topology/latency-proxy.js';
 
 /**
  * The sessions a fault can lose, as it happened: those held in memory by `replicas` (sticky; all
@@ -165,6 +166,19 @@ export function who(target: string): string {
 export function lostWithReplica(event: FaultEvent): SessionLoss {
   const target = event.target;
   return { cause: 'replica-died', ...(target === undefined || target === 'random' ? {} : { replicas: [target] }) };
+}
+
+/**
+ * Puts a network fault on the link between replicas and store for `forMs` (0: on and at once
+ * off again), then lifts it even when the run is cut short: the network faults heal themselves.
+ */
+export async function holdStoreToxic(ctx: FaultContext, toxic: ProxyToxic, forMs: number): Promise<void> {
+  await ctx.topology.setStoreToxic(toxic, true);
+  try {
+    if (forMs > 0) await ctx.sleep(forMs);
+  } finally {
+    await ctx.topology.setStoreToxic(toxic, false);
+  }
 }
 
 /** `random` lets the topology choose among live replicas. */

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { durationMs, publishAs } from '../syntax/fields.js';
-import { SIZE_PATTERN, formatSize, parseSize } from '../syntax/units.js';
-import { formatDuration } from '../syntax/units.js';
-import { defineFault, passive } from './fault.js';
+import { SIZE_PATTERN, formatDuration, formatSize, parseSize } from '../syntax/units.js';
+import { defineFault, holdStoreToxic, passive } from './fault.js';
 
 export interface StoreBandwidthSpec {
   atMs: number;
@@ -55,14 +54,9 @@ export const storeBandwidth = defineFault<StoreBandwidthSpec, typeof rate, typeo
     resolve: (bytesPerSecond, o) => ({ bytesPerSecond, forMs: o.for }),
   },
   storeAction: 'network',
-  async apply({ topology, spec, sleep }) {
-    const toxic = { kind: 'bandwidth', bytesPerSecond: spec.bytesPerSecond } as const;
-    await topology.setStoreToxic(toxic, true);
-    try {
-      await sleep(spec.forMs);
-    } finally {
-      await topology.setStoreToxic(toxic, false);
-    }
+  async apply(ctx) {
+    const { spec } = ctx;
+    await holdStoreToxic(ctx, { kind: 'bandwidth', bytesPerSecond: spec.bytesPerSecond }, spec.forMs);
     return { target: `${formatSize(spec.bytesPerSecond)}/s`, detail: `${formatSize(spec.bytesPerSecond)}/s per connection and direction for ${spec.forMs} ms`, healed: true };
   },
   describe: (spec, tense) => `the store link ${passive(tense, `limited to ${formatSize(spec.bytesPerSecond)}/s`)} for ${formatDuration(spec.forMs)}`,

@@ -1,6 +1,6 @@
 import { durationMs, flag } from '../syntax/fields.js';
 import { formatDuration } from '../syntax/units.js';
-import { defineFault, passive } from './fault.js';
+import { defineFault, holdStoreToxic, passive } from './fault.js';
 
 export interface StorePartitionSpec {
   atMs: number;
@@ -30,13 +30,9 @@ export const storePartition = defineFault<StorePartitionSpec, typeof flag, typeo
     resolve: (_flag, o) => ({ forMs: o.for }),
   },
   storeAction: 'network',
-  async apply({ topology, spec, sleep }) {
-    await topology.setStoreToxic({ kind: 'partition' }, true);
-    try {
-      await sleep(spec.forMs);
-    } finally {
-      await topology.setStoreToxic({ kind: 'partition' }, false);
-    }
+  async apply(ctx) {
+    const { spec } = ctx;
+    await holdStoreToxic(ctx, { kind: 'partition' }, spec.forMs);
     return { detail: `nothing passed for ${spec.forMs} ms`, healed: true };
   },
   describe: (spec, tense) => `the store ${passive(tense, 'cut off from the replicas')} for ${formatDuration(spec.forMs)}`,

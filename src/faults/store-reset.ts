@@ -1,6 +1,6 @@
 import { durationMs, flag } from '../syntax/fields.js';
 import { formatDuration } from '../syntax/units.js';
-import { defineFault, passive } from './fault.js';
+import { defineFault, holdStoreToxic, passive } from './fault.js';
 
 export interface StoreResetSpec {
   atMs: number;
@@ -30,13 +30,9 @@ export const storeReset = defineFault<StoreResetSpec, typeof flag, typeof option
     resolve: (_flag, o) => ({ forMs: o.for ?? 0 }),
   },
   storeAction: 'network',
-  async apply({ topology, spec, sleep }) {
-    await topology.setStoreToxic({ kind: 'reset' }, true);
-    try {
-      if (spec.forMs > 0) await sleep(spec.forMs);
-    } finally {
-      await topology.setStoreToxic({ kind: 'reset' }, false);
-    }
+  async apply(ctx) {
+    const { spec } = ctx;
+    await holdStoreToxic(ctx, { kind: 'reset' }, spec.forMs);
     return { detail: spec.forMs > 0 ? `connections reset, new ones too for ${spec.forMs} ms` : 'open connections reset', healed: true };
   },
   describe: (spec, tense) =>

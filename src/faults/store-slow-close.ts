@@ -1,7 +1,6 @@
-import { durationMs } from '../syntax/fields.js';
+import { STORE_LATENCY, durationMs } from '../syntax/fields.js';
 import { formatDuration } from '../syntax/units.js';
-import { STORE_LATENCY } from '../syntax/fields.js';
-import { defineFault, passive } from './fault.js';
+import { defineFault, holdStoreToxic, passive } from './fault.js';
 
 export interface StoreSlowCloseSpec {
   atMs: number;
@@ -34,14 +33,9 @@ export const storeSlowClose = defineFault<StoreSlowCloseSpec, typeof value, type
     resolve: (delayMs, o) => ({ delayMs, forMs: o.for }),
   },
   storeAction: 'network',
-  async apply({ topology, spec, sleep }) {
-    const toxic = { kind: 'slow-close', delayMs: spec.delayMs } as const;
-    await topology.setStoreToxic(toxic, true);
-    try {
-      await sleep(spec.forMs);
-    } finally {
-      await topology.setStoreToxic(toxic, false);
-    }
+  async apply(ctx) {
+    const { spec } = ctx;
+    await holdStoreToxic(ctx, { kind: 'slow-close', delayMs: spec.delayMs }, spec.forMs);
     return { target: `+${spec.delayMs}ms`, detail: `closes delayed by ${spec.delayMs} ms for ${spec.forMs} ms`, healed: true };
   },
   describe: (spec, tense) => `closing store connections ${passive(tense, `delayed by ${formatDuration(spec.delayMs)}`, true)} for ${formatDuration(spec.forMs)}`,

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/errors.js';
 import { architectureVariants } from '../../src/run/store-variants.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
+import { problemsOf } from '../helpers/scenario-problems.js';
 
-function problemsOf(text: string): string[] {
-  try {
-    parseScenario(text, 'x.yaml');
-  } catch (err) {
-    if (err instanceof InvalidInputError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
 
 describe('consistency settings and network faults in scenario files', () => {
   it('resolves the store settings, and a compared one into variants labelled per value', () => {
