@@ -43,8 +43,8 @@ const CAUSE_SHORT: Record<SessionLossCause, string> = {
 
 /** The store's counter that confirms a cause, when it has one. */
 const CONFIRMED_BY: Partial<Record<SessionLossCause, { key: 'expiredKeys' | 'evictedKeys'; short: string; what: string }>> = {
-  expired: { key: 'expiredKeys', short: '    store count', what: 'keys the store itself expired (Redis `expired_keys`)' },
-  evicted: { key: 'evictedKeys', short: '    store count', what: 'keys the store itself evicted (Redis `evicted_keys`, Memcached `evictions`)' },
+  expired: { key: 'expiredKeys', short: '    store count', what: 'keys the store itself expired (Redis expired_keys)' },
+  evicted: { key: 'evictedKeys', short: '    store count', what: 'keys the store itself evicted (Redis evicted_keys, Memcached evictions)' },
 };
 
 const any = (runs: readonly ArchitectureResult[], f: (r: ArchitectureResult) => number | null): boolean => runs.some((r) => (f(r) ?? 0) > 0);
