@@ -19,5 +19,10 @@ export async function openStore(config: ReplicaConfig, env: NodeJS.ProcessEnv = 
     throw new Error(`unknown store "${config.store}": ${(err as Error).message}`);
   }
   if (typeof module.open !== 'function') throw new Error(`targets/stores/${config.store} is not a store module (it exports no open())`);
-  return module.open({ url: env[STORE_URL_ENV] ?? '', sessionTtlS: config.sessionTtlS, secret: env[SECRET_ENV] });
+  return module.open({
+    url: env[STORE_URL_ENV] ?? '',
+    sessionTtlS: config.sessionTtlS,
+    ...(config.rolling === undefined ? {} : { rolling: config.rolling }),
+    secret: env[SECRET_ENV],
+  });
 }

@@ -16,6 +16,11 @@ export interface ReplicaConfig {
   host?: string;
   /** Session time to live, in seconds. */
   sessionTtlS: number;
+  /**
+   * What extends it: `true` every request (reads too), `false` nothing (it counts from login),
+   * absent every save. Each store module honours it its own way (Redis GETEX, memcached touch…).
+   */
+  rolling?: boolean;
 }
 
 /**

@@ -131,6 +131,8 @@ function createHandler(name: string, store: SessionStore): http.RequestListener 
   }
 
   const load = (t: Timing, token: string): Promise<Session | undefined> => timed(t, () => store.load(token));
+  const loadForRead = (t: Timing, token: string): Promise<Session | undefined> =>
+    store.loadForRead === undefined ? load(t, token) : timed(t, () => store.loadForRead!(token));
   const save = (t: Timing, token: string | undefined, session: Session): Promise<string> => {
     session.version++;
     return timed(t, () => store.save(token, session));
@@ -196,7 +198,7 @@ function createHandler(name: string, store: SessionStore): http.RequestListener 
       if (added === undefined) return send(res, t, 401, unknownSession);
       return send(res, t, 200, JSON.stringify(added));
     }
-    const session = token === undefined ? undefined : await load(t, token);
+    const session = token === undefined ? undefined : await (route === 'read' ? loadForRead(t, token) : load(t, token));
     if (session === undefined || token === undefined) return send(res, t, 401, unknownSession);
 
     switch (route) {
@@ -209,7 +211,9 @@ function createHandler(name: string, store: SessionStore): http.RequestListener 
       }
       case 'read': {
         const items = session.items.map((i) => ({ sku: i.sku, qty: i.qty }));
-        return send(res, t, 200, JSON.stringify({ items, version: session.version }));
+        // Rolling sessions whose store cannot extend them on load (the cookie) are reissued.
+        const next = store.touch === undefined ? token : await timed(t, () => store.touch!(token, session));
+        return send(res, t, 200, JSON.stringify({ items, version: session.version }), JSON_TYPE, next === token ? undefined : SESSION_COOKIE + '=' + next + COOKIE_ATTRIBUTES);
       }
       case 'checkout': {
         const n = session.items.length;

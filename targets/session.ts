@@ -33,6 +33,18 @@ export interface SessionStore {
   destroy(token: string): Promise<void>;
   close(): Promise<void>;
   /**
+   * Optional: loads the session for a request that only reads it (GET /cart), which no save
+   * follows, so a store may serve it from a read replica (`store.readFrom: replica`). Stores
+   * without it get `load`.
+   */
+  loadForRead?(token: string): Promise<Session | undefined>;
+  /**
+   * Optional: restarts the session's time to live on a request that saves nothing
+   * (`store.rolling: true`) when `load` cannot do it itself (the cookie is reissued); returns the
+   * token from now on.
+   */
+  touch?(token: string, session: Session): Promise<string>;
+  /**
    * Optional: appends one item to the cart of `token` in the store itself, atomically, instead of
    * the server loading the whole session and saving it back. Two tabs adding at once then cannot
    * overwrite each other's item (the blob pattern's lost update). Resolves undefined when the

@@ -60,3 +60,24 @@ export function checkFaults(
   });
   return problems;
 }
+
+/**
+ * {@link checkFaults} for each of several store settings (the values of a compared setting,
+ * `store.readFrom: [primary, replica]`), each problem once.
+ */
+export function checkFaultsForStores(
+  faults: readonly FaultSpecBase[],
+  architectures: readonly Architecture[],
+  stores: readonly StoreOptions[],
+  balancers?: readonly string[],
+): FaultProblem[] {
+  const seen = new Set<string>();
+  return stores
+    .flatMap((store) => checkFaults(faults, architectures, store, balancers))
+    .filter((p) => {
+      const key = `${p.path.join('.')}\0${p.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}

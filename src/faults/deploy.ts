@@ -30,6 +30,8 @@ export const deploy = defineFault<DeploySpec, typeof value>({
   // Every replica, one after the other, whatever its state: no named target, so the timeline
   // check (replica-conflicts.ts) takes replica states as unknown from here.
   replicaChange: () => ({ needs: ['up', 'paused', 'killed', 'stopped'], leaves: 'up' }),
+  // Every replica restarts: sticky sessions in any of them are gone.
+  losesSessions: () => ({ cause: 'replica-died' }),
   async apply({ topology, spec, sleep, signal }) {
     // The replicas at the start of the deploy; one added meanwhile already runs the new version.
     const names = topology.replicas.map((r) => r.name);

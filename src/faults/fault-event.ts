@@ -21,3 +21,12 @@ export interface FaultEvent {
    */
   commands?: CommandRecord[];
 }
+
+/**
+ * Why a session the client held was lost (answered 401), as the report breaks lost sessions
+ * down: the replica holding it in memory died (sticky), the store restarted empty, a failover
+ * promoted a replica that had not received it, it expired (its time to live ran out while the
+ * user paused), the store evicted it (memory pressure), or none of these fits.
+ */
+export type SessionLossCause = 'replica-died' | 'store-restarted' | 'failover' | 'expired' | 'evicted' | 'unexplained';
+export const SESSION_LOSS_CAUSES: readonly SessionLossCause[] = ['replica-died', 'store-restarted', 'failover', 'expired', 'evicted', 'unexplained'];

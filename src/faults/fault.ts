@@ -3,6 +3,17 @@ import type { Architecture } from '../architectures/architecture.js';
 import type { StoreAction } from '../stores/store-backend.js';
 import type { StoreOptions } from '../stores/store-options.js';
 import type { ReplicaState, Topology } from '../topology/types.js';
+import type { FaultEvent } from './fault-event.js';
+import type { ProxyToxic } from '../topology/latency-proxy.js';
+
+/**
+ * The sessions a fault can lose, as it happened: those held in memory by `replicas` (sticky; all
+ * of them when undefined), the store's (`store-restarted` unless the store persists, `failover`).
+ */
+export interface SessionLoss {
+  cause: 'replica-died' | 'store-restarted' | 'failover';
+  replicas?: readonly string[];
+}
 
 /** What every timeline entry has; each fault's spec adds its own fields. */
 export interface FaultSpecBase {
@@ -129,6 +140,11 @@ export interface Fault<S extends FaultSpecBase = FaultSpecBase> {
    * on an external topology.
    */
   commands?(spec: S): readonly string[];
+  /**
+   * The sessions it can lose, from its event (the target it resolved): lost sessions found
+   * after it fired are put down to it (src/metrics/loss-causes.ts). Absent: it loses none.
+   */
+  losesSessions?(event: FaultEvent): SessionLoss | undefined;
   /** Why this entry cannot be carried out on this architecture, beyond the store's refusal; undefined when it can. */
   check?(spec: S, ctx: FaultCheckContext): string | undefined;
   apply(ctx: FaultContext<S>): Promise<FaultEffect>;
@@ -164,6 +180,25 @@ export function checkStoreNode(node: string | undefined, ctx: FaultCheckContext)
   if (names.length === 0) return `names the store node \`${node}\`, but this store has no nodes to name: a Redis Cluster has (\`store: { kind: redis, cluster: 3 }\`)`;
   if (!names.includes(node)) return `\`${node}\` is not a node of this store; its nodes are ${names.map((n) => `\`${n}\``).join(', ')}`;
   return undefined;
+}
+
+/** What a fault acting on one replica loses: the sessions in its memory (any replica's while `random` is unresolved). */
+export function lostWithReplica(event: FaultEvent): SessionLoss {
+  const target = event.target;
+  return { cause: 'replica-died', ...(target === undefined || target === 'random' ? {} : { replicas: [target] }) };
+}
+
+/**
+ * Puts a network fault on the link between replicas and store for `forMs` (0: on and at once
+ * off again), then lifts it even when the run is cut short: the network faults heal themselves.
+ */
+export async function holdStoreToxic(ctx: FaultContext, toxic: ProxyToxic, forMs: number): Promise<void> {
+  await ctx.topology.setStoreToxic(toxic, true);
+  try {
+    if (forMs > 0) await ctx.sleep(forMs);
+  } finally {
+    await ctx.topology.setStoreToxic(toxic, false);
+  }
 }
 
 /** `random` lets the topology choose among live replicas. */

@@ -12,6 +12,10 @@ import { storeKill, type StoreKillSpec } from './store-kill.js';
 import { storeLatency, type StoreLatencySpec } from './store-latency.js';
 import { storePause, type StorePauseSpec } from './store-pause.js';
 import { storeRestart, type StoreRestartSpec } from './store-restart.js';
+import { storePartition, type StorePartitionSpec } from './store-partition.js';
+import { storeReset, type StoreResetSpec } from './store-reset.js';
+import { storeBandwidth, type StoreBandwidthSpec } from './store-bandwidth.js';
+import { storeSlowClose, type StoreSlowCloseSpec } from './store-slow-close.js';
 
 /** One entry of a scenario's fault timeline; `kind` tells which fields it has. */
 export type FaultSpec =
@@ -26,12 +30,23 @@ export type FaultSpec =
   | StorePauseSpec
   | StoreLatencySpec
   | StoreFailoverSpec
+  | StorePartitionSpec
+  | StoreResetSpec
+  | StoreBandwidthSpec
+  | StoreSlowCloseSpec
   | BalancerKillSpec
   | BalancerRestartSpec;
 
 /** Every fault kind, keyed by the word users write in a scenario's timeline, in the order help lists them. */
 export const FAULTS: ReadonlyMap<string, Fault> = new Map(
-  ([kill, restart, pause, resume, deploy, scale, storeKill, storeRestart, storePause, storeLatency, storeFailover, balancerKill, balancerRestart] as Fault[]).map((f) => [f.kind, f]),
+  (
+    [
+      kill, restart, pause, resume, deploy, scale,
+      storeKill, storeRestart, storePause, storeLatency, storeFailover,
+      storePartition, storeReset, storeBandwidth, storeSlowClose,
+      balancerKill, balancerRestart,
+    ] as Fault[]
+  ).map((f) => [f.kind, f]),
 );
 
 /** The fault for a spec (its kind is always registered: specs come from validated scenarios). */

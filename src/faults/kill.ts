@@ -1,5 +1,5 @@
 import { replicaTarget } from '../syntax/fields.js';
-import { assertReplicaState, defineFault, passive, pickTarget, who } from './fault.js';
+import { assertReplicaState, defineFault, lostWithReplica, passive, pickTarget, who } from './fault.js';
 
 const NEEDS = ['up', 'paused'] as const;
 
@@ -22,6 +22,7 @@ export const kill = defineFault<KillSpec, typeof replicaTarget>({
   targetsReplica: true,
   replicaChange: () => ({ needs: NEEDS, leaves: 'killed' }),
   commands: () => ['kill'],
+  losesSessions: lostWithReplica,
   async apply({ topology, spec }) {
     assertReplicaState(topology, spec.target, NEEDS, 'kill');
     const replica = await topology.kill(pickTarget(spec.target));

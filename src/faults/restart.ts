@@ -1,5 +1,5 @@
 import { replicaTarget } from '../syntax/fields.js';
-import { defineFault, passive, pickTarget, who } from './fault.js';
+import { defineFault, lostWithReplica, passive, pickTarget, who } from './fault.js';
 
 export interface RestartSpec {
   atMs: number;
@@ -21,6 +21,8 @@ export const restart = defineFault<RestartSpec, typeof replicaTarget>({
   // Any state: an up replica is stopped first; only one still starting is refused (by the topology).
   replicaChange: () => ({ needs: ['up', 'paused', 'killed', 'stopped'], leaves: 'up' }),
   commands: () => ['restart'],
+  // Restarting a replica that is up stops it first: what it held in memory is gone too.
+  losesSessions: lostWithReplica,
   async apply({ topology, spec }) {
     const replica = await topology.restart(pickTarget(spec.target));
     return { target: replica.name };

@@ -38,6 +38,8 @@ export const scale = defineFault<ScaleSpec, typeof delta>({
   },
   replicaDelta: (spec) => spec.delta,
   steadyChange: 'replicas',
+  // Removing replicas stops them (the newest first): sticky sessions they held are gone.
+  losesSessions: (event) => (event.target?.startsWith('-') ? { cause: 'replica-died' } : undefined),
   async apply({ topology, spec }) {
     const target = spec.delta > 0 ? `+${spec.delta}` : String(spec.delta);
     if (spec.delta > 0) {

@@ -13,6 +13,7 @@ export const storeFailover = defineFault<StoreFailoverSpec, typeof flag>({
     'received yet (asynchronous replication) are lost, and show as lost sessions and items.',
   syntax: { description: 'Kill the store primary so a replica is promoted (replicated Redis only).', example: 'store-failover: true', value: flag, resolve: () => ({}) },
   storeAction: 'failover',
+  losesSessions: () => ({ cause: 'failover' }),
   async apply({ topology }) {
     const { promoted, tookMs } = await topology.failoverStore();
     return { detail: `primary killed; Sentinels promoted ${promoted} after ${tookMs} ms` };

@@ -20,6 +20,8 @@ export const storeKill = defineFault<StoreKillSpec, typeof storeNode>({
   },
   storeAction: 'process',
   commands: () => ['store-kill'],
+  // A Cluster node loses the sessions in its slots; the loss is put down to the restart all the same.
+  losesSessions: () => ({ cause: 'store-restarted' }),
   check: (spec, ctx) => checkStoreNode(spec.target, ctx),
   async apply({ topology, spec }) {
     await topology.killStore(spec.target);

@@ -19,6 +19,8 @@ export const storeRestart = defineFault<StoreRestartSpec, typeof storeNode>({
   },
   storeAction: 'process',
   commands: () => ['store-restart'],
+  // A store that was up is stopped first; without persistence it comes back empty either way.
+  losesSessions: () => ({ cause: 'store-restarted' }),
   check: (spec, ctx) => checkStoreNode(spec.target, ctx),
   async apply({ topology, spec }) {
     await topology.restartStore(spec.target);

@@ -182,7 +182,8 @@ export class Engine implements ExchangeSink {
 
   /**
    * What the answer means for the session, and the final outcome kind: a 2xx read that lacks
-   * acknowledged items becomes `update-lost`.
+   * items known present becomes `stale-read`, a checkout short of acknowledged items
+   * `update-lost` (see cart-checker.ts for how the two are told apart).
    */
   private interpret(ex: Exchange, kind: OutcomeKind, nowMs: number, record: boolean): OutcomeKind {
     const vu = ex.vu;
@@ -190,7 +191,7 @@ export class Engine implements ExchangeSink {
     const recorder = this.opts.recorder;
     if (ex.endpoint === 'login') {
       if (kind === 'ok' && ex.setCookie !== undefined && vu.phase === 'login') {
-        vu.loggedIn(ex.setCookie, ex.replica);
+        vu.loggedIn(ex.setCookie, ex.replica, ex.sentMs, nowMs, ex.servedBy ?? ex.replica?.name);
         if (record) recorder.sessionStarted(nowMs);
         if (!this.closed) recorder.sessions?.(1, nowMs);
       }
@@ -199,11 +200,12 @@ export class Engine implements ExchangeSink {
     if (!current) return kind; // an answer about a session this user has already left
     if (ex.replica !== undefined && this.opts.router.sticky) vu.pinned = ex.replica;
     if (kind === 'session-lost') {
-      if (record) recorder.sessionLost(nowMs, vu.cart.acknowledgedCount());
+      if (record) recorder.sessionLost(nowMs, vu.cart.acknowledgedCount(), vu.loginAckMs, vu.renewSentMs, vu.renewAckMs, ex.sentMs, vu.home);
       vu.startOver();
       if (!this.closed) recorder.sessions?.(-1, nowMs);
       return kind;
     }
+    if (kind === 'ok') vu.succeeded(ex.endpoint, ex.sentMs, nowMs);
     if (ex.setCookie !== undefined) vu.token = ex.setCookie; // the cookie architecture: last answer wins
     switch (ex.endpoint) {
       case 'add':
@@ -212,16 +214,22 @@ export class Engine implements ExchangeSink {
         return kind;
       case 'read': {
         if (kind !== 'ok' || ex.body === undefined) return kind;
-        const lost = vu.cart.checkRead(skusOf(ex.body), ex.sentMs, nowMs);
-        if (lost > 0) {
-          if (record) recorder.updateLost(nowMs, lost);
-          return 'update-lost';
+        const cart = vu.cart;
+        const lacking = cart.checkRead(skusOf(ex.body), ex.sentMs, nowMs);
+        if (record) {
+          const stale = cart.lastReadStalenessMs;
+          for (let i = 0; i < stale.length; i++) recorder.staleItem?.(nowMs, stale[i]);
+        }
+        if (lacking > 0) {
+          if (record) recorder.readAnomaly?.(nowMs, cart.lastReadBrokeReadYourWrites ? 1 : 0, cart.lastReadBrokeMonotonicReads ? 1 : 0);
+          return 'stale-read';
         }
         return kind;
       }
       case 'checkout':
         if (kind === 'ok' && ex.body !== undefined) {
           const lost = vu.cart.checkCount(countOf(ex.body));
+          if (record) for (let i = 0; i < vu.cart.lastCountStale; i++) recorder.staleItem?.(nowMs, -1);
           if (lost > 0) {
             if (record) recorder.updateLost(nowMs, lost);
             kind = 'update-lost';

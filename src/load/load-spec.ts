@@ -48,5 +48,19 @@ export interface SessionMix {
   payloadBytes: number;
   /** Pause between a user's requests (closed model only). */
   thinkTimeMs: number;
+  /**
+   * What renews a session's time to live on the server (from `store.rolling`): every successful
+   * write (login, add, checkout; the default), every successful request (`any`), or only the
+   * login (`login`). Not the user's behaviour but what the client knows of the app's session
+   * policy: it lets the checker tell a lost session that had surely expired. Set by the runner.
+   */
+  renewal?: SessionRenewal;
+}
+
+export type SessionRenewal = 'write' | 'any' | 'login';
+
+/** What renews a session for a `store.rolling` setting. */
+export function renewalOf(rolling: boolean | undefined): SessionRenewal {
+  return rolling === true ? 'any' : rolling === false ? 'login' : 'write';
 }
 

@@ -9,7 +9,10 @@ export const ENDPOINTS: readonly Endpoint[] = ['login', 'add', 'read', 'checkout
  * - `timeout`: no response within the request timeout
  * - `http-4xx` / `http-5xx`: an error status other than a lost session
  * - `session-lost`: 401 for a session the client holds
- * - `update-lost`: a cart read lacking items the server had acknowledged
+ * - `stale-read`: a cart read lacking items known present before it was sent (acknowledged to
+ *   the session, or shown by an earlier read): read-your-writes or monotonic reads broken; the
+ *   cart checker later tells whether they were stale (came back) or lost (never did)
+ * - `update-lost`: a checkout counting fewer items than the server had acknowledged
  */
 export type OutcomeKind =
   | 'ok'
@@ -19,9 +22,10 @@ export type OutcomeKind =
   | 'http-4xx'
   | 'http-5xx'
   | 'session-lost'
+  | 'stale-read'
   | 'update-lost';
 export const OUTCOME_KINDS: readonly OutcomeKind[] = [
-  'ok', 'refused', 'reset', 'timeout', 'http-4xx', 'http-5xx', 'session-lost', 'update-lost',
+  'ok', 'refused', 'reset', 'timeout', 'http-4xx', 'http-5xx', 'session-lost', 'stale-read', 'update-lost',
 ];
 /** Why a request failed, counted by kind in every result (`refused`, `timeout`, `http-5xx`, `session-lost`, …). */
 export type ErrorKind = Exclude<OutcomeKind, 'ok'>;

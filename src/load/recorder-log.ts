@@ -18,7 +18,9 @@ const OP_SESSION_STARTED = 3;
 const OP_SESSION_LOST = 4;
 const OP_UPDATE_LOST = 5;
 const OP_LATE = 6;
-const OP_SESSIONS = 7;
+const OP_READ_ANOMALY = 7;
+const OP_STALE_ITEM = 8;
+const OP_SESSIONS = 9;
 /** Records per batch buffer before a new one is started. */
 const BATCH_RECORDS = 4096;
 
@@ -65,22 +67,21 @@ export class LogRecorder implements LoadRecorder {
     replica: string | undefined,
     nowMs: number,
   ): void {
-    let r = -1;
-    if (replica !== undefined) {
-      r = this.nameIndex.get(replica) ?? -1;
-      if (r < 0) {
-        r = this.names.length;
-        this.names.push(replica);
-        this.nameIndex.set(replica, r);
-      }
-    }
-    this.put(OP_REQUEST, nowMs, ENDPOINT_INDEX[endpoint], KIND_INDEX[kind], latencyUs, uncorrectedUs, storeUs, r);
+    this.put(OP_REQUEST, nowMs, ENDPOINT_INDEX[endpoint], KIND_INDEX[kind], latencyUs, uncorrectedUs, storeUs, this.nameOf(replica));
   }
   sessionStarted(nowMs: number): void {
     this.put(OP_SESSION_STARTED, nowMs, 0, 0, 0, 0, 0, 0);
   }
-  sessionLost(nowMs: number, itemsLost: number): void {
-    this.put(OP_SESSION_LOST, nowMs, itemsLost, 0, 0, 0, 0, 0);
+  sessionLost(nowMs: number, itemsLost: number, loginAckMs: number, renewSentMs: number, renewAckMs: number, lossSentMs: number, home: string | undefined): void {
+    // Times in this thread's clock, like every time recorded: put() shifts the call's own, these here.
+    const o = this.offsetMs;
+    this.put(OP_SESSION_LOST, nowMs, itemsLost, loginAckMs + o, renewSentMs + o, renewAckMs + o, lossSentMs + o, this.nameOf(home));
+  }
+  readAnomaly(nowMs: number, readYourWrites: number, monotonicReads: number): void {
+    this.put(OP_READ_ANOMALY, nowMs, readYourWrites, monotonicReads, 0, 0, 0, 0);
+  }
+  staleItem(nowMs: number, stalenessMs: number): void {
+    this.put(OP_STALE_ITEM, nowMs, stalenessMs, 0, 0, 0, 0, 0);
   }
   updateLost(nowMs: number, items: number): void {
     this.put(OP_UPDATE_LOST, nowMs, items, 0, 0, 0, 0, 0);
@@ -90,6 +91,18 @@ export class LogRecorder implements LoadRecorder {
   }
   sessions(delta: number, nowMs: number): void {
     this.put(OP_SESSIONS, nowMs, delta, 0, 0, 0, 0, 0);
+  }
+
+  /** The index of a replica name in this log (-1 for none), registering a new one. */
+  private nameOf(replica: string | undefined): number {
+    if (replica === undefined) return -1;
+    let r = this.nameIndex.get(replica) ?? -1;
+    if (r < 0) {
+      r = this.names.length;
+      this.names.push(replica);
+      this.nameIndex.set(replica, r);
+    }
+    return r;
   }
 
   /** Everything recorded since the last call, complete up to now. */
@@ -217,7 +230,11 @@ export class LogReplayer {
       case OP_SESSION_STARTED:
         return r.sessionStarted(atMs);
       case OP_SESSION_LOST:
-        return r.sessionLost(atMs, x[i + 2]);
+        return r.sessionLost(atMs, x[i + 2], x[i + 3], x[i + 4], x[i + 5], x[i + 6], x[i + 7] < 0 ? undefined : s.names[x[i + 7]]);
+      case OP_READ_ANOMALY:
+        return r.readAnomaly?.(atMs, x[i + 2], x[i + 3]);
+      case OP_STALE_ITEM:
+        return r.staleItem?.(atMs, x[i + 2]);
       case OP_UPDATE_LOST:
         return r.updateLost(atMs, x[i + 2]);
       case OP_LATE:

@@ -22,6 +22,16 @@ export class VirtualUser {
   addsIssued = 0;
   itemSeq = 0;
   readonly cart = new CartChecker();
+  /**
+   * What the client knows of the current session, for telling why it was lost (performance.now()
+   * ms): when its login was answered, and when the last request that renewed its time to live
+   * (SessionMix.renewal) was sent and answered: the server renewed it in between.
+   */
+  loginAckMs = Number.NaN;
+  renewSentMs = Number.NaN;
+  renewAckMs = Number.NaN;
+  /** The replica whose answer created the session (sticky: the one holding it in memory). */
+  home: string | undefined;
   /** Whether the open model's idle queue (first in, first out) holds this user. */
   idle = false;
   /**
@@ -79,9 +89,12 @@ export class VirtualUser {
   }
 
   /** A successful login: a new session, a new cart model. */
-  loggedIn(token: string, replica: Replica): void {
+  loggedIn(token: string, replica: Replica, sentMs = Number.NaN, nowMs = Number.NaN, home?: string): void {
     this.token = token;
     this.pinned = replica;
+    this.loginAckMs = this.renewAckMs = nowMs;
+    this.renewSentMs = sentMs;
+    this.home = home;
     this.generation++;
     this.phase = 'cart';
     this.addsIssued = 0;
@@ -95,6 +108,15 @@ export class VirtualUser {
     this.phase = 'login';
     this.addsIssued = 0;
     this.cart.reset();
+  }
+
+  /** A request of this session sent at `sentMs` succeeded at `nowMs`: it renewed the session when the app's policy says so. */
+  succeeded(endpoint: Endpoint, sentMs: number, nowMs: number): void {
+    const renewal = this.mix.renewal ?? 'write';
+    if (renewal === 'any' || (renewal === 'write' && endpoint !== 'read')) {
+      this.renewSentMs = sentMs;
+      this.renewAckMs = nowMs;
+    }
   }
 
   nextSku(): string {

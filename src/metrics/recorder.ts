@@ -12,6 +12,10 @@ import {
 } from '../hdr/histogram.js';
 import { LoopDelay, type LoopDelayFigures } from './loop-delay.js';
 import { QUALITY_LIMITS, type LatenessFigures } from './measurement-quality.js';
+import type { FaultEvent } from '../faults/fault-event.js';
+import { LossAttributor, SESSION_LOSS_CAUSES, type SessionLossCause, type SessionLossContext } from './loss-causes.js';
+
+const CAUSE_INDEX = Object.fromEntries(SESSION_LOSS_CAUSES.map((c, i) => [c, i])) as Record<SessionLossCause, number>;
 
 /**
  * The measured window so far, when a second closes: what live progress shows beside the
@@ -46,6 +50,11 @@ export interface RecorderOptions {
    * not inside the request that closed the second. Default false.
    */
   secondHistograms?: boolean;
+  /**
+   * What decides why sessions are lost (where they live, their time to live, the store's
+   * settings): lost sessions are then counted by cause. Without it every loss is `unexplained`.
+   */
+  sessionLoss?: SessionLossContext;
 }
 
 /** Sizes of everything the recorder holds, for tests asserting that memory stays flat. */
@@ -95,6 +104,8 @@ export class Recorder implements LoadRecorder {
    * tell whether that one second set the window's percentiles (a warm-up transient).
    */
   readonly firstSecondLatency: Histogram = createHistogram();
+  /** Staleness of items a read lacked and a later read showed, µs (see cart-checker.ts). */
+  readonly staleness: Histogram = createHistogram();
 
   /** Sum of recorded latencies of all completed requests, µs. */
   sumLatencyUs = 0;
@@ -116,6 +127,11 @@ export class Recorder implements LoadRecorder {
   private sessionsLostTotal = 0;
   private updatesLostTotal = 0;
   private itemsLostWithSessionsTotal = 0;
+  private readonly lostByCause = new Float64Array(SESSION_LOSS_CAUSES.length);
+  private readYourWritesTotal = 0;
+  private monotonicReadsTotal = 0;
+  private staleItemsTotal = 0;
+  private readonly attributor: LossAttributor | undefined;
   private lateOverLimitTotal = 0;
   /** Sessions held now (opened − closed, warm-up included); undefined until the engine reports any. */
   private sessionsHeld: number | undefined;
@@ -156,6 +172,7 @@ export class Recorder implements LoadRecorder {
     for (const name of opts.replicaNames ?? []) this.replicaSlot(name);
     this.loopDelay = opts.loopDelay === false ? undefined : new LoopDelay();
     this.secondHistograms = opts.secondHistograms === true;
+    this.attributor = opts.sessionLoss === undefined ? undefined : new LossAttributor(opts.sessionLoss);
   }
 
   /**
@@ -293,8 +310,20 @@ export class Recorder implements LoadRecorder {
     this.sessionsHeld = (this.sessionsHeld ?? 0) + delta;
   }
 
-  /** A session the client held was lost (a 401); `itemsLost` acknowledged cart items went with it. */
-  sessionLost(nowMs: number, itemsLost: number): void {
+  /**
+   * A session the client held was lost (a 401); `itemsLost` acknowledged cart items went with it.
+   * The rest says what the client knew of it (LoadRecorder.sessionLost), from which its cause is
+   * counted.
+   */
+  sessionLost(
+    nowMs: number,
+    itemsLost: number,
+    loginAckMs = Number.NaN,
+    renewSentMs = Number.NaN,
+    renewAckMs = Number.NaN,
+    lossSentMs = Number.NaN,
+    home?: string,
+  ): void {
     if (!(nowMs >= this.startMs) || this.finished) return;
     this.advance(nowMs);
     this.sessionsLostTotal++;
@@ -302,9 +331,11 @@ export class Recorder implements LoadRecorder {
     this.updatesLostTotal += itemsLost;
     this.itemsLostWithSessionsTotal += itemsLost;
     this.secUpdatesLost += itemsLost;
+    const cause = this.attributor?.cause({ nowMs, loginAckMs, renewSentMs, renewAckMs, lossSentMs, home }) ?? 'unexplained';
+    this.lostByCause[CAUSE_INDEX[cause]]++;
   }
 
-  /** Acknowledged cart items found missing (see cart-checker.ts). */
+  /** Acknowledged cart items found lost: never seen again (see cart-checker.ts). */
   updateLost(nowMs: number, items: number): void {
     if (!(nowMs >= this.startMs) || this.finished) return;
     this.advance(nowMs);
@@ -312,8 +343,26 @@ export class Recorder implements LoadRecorder {
     this.secUpdatesLost += items;
   }
 
-  /** Stamps a fault label (e.g. `kill replica-2`) on the second it fired in. */
-  fault(nowMs: number, label: string): void {
+  /** A read lacked items known present: which session guarantees it broke (1 or 0 each). */
+  readAnomaly(nowMs: number, readYourWrites: number, monotonicReads: number): void {
+    if (!(nowMs >= this.startMs) || this.finished) return;
+    this.readYourWritesTotal += readYourWrites;
+    this.monotonicReadsTotal += monotonicReads;
+  }
+
+  /** An item a read lacked came back: stale, not lost; `stalenessMs` −1 when only a count showed it. */
+  staleItem(nowMs: number, stalenessMs: number): void {
+    if (!(nowMs >= this.startMs) || this.finished) return;
+    this.staleItemsTotal++;
+    if (stalenessMs >= 0) this.staleness.recordValue(durationToRecordUs(stalenessMs * 1000));
+  }
+
+  /**
+   * Stamps a fault label (e.g. `kill replica-2`) on the second it fired in. `event`, the fault's
+   * event as the timeline fills it in, lets lost sessions found later be put down to it.
+   */
+  fault(nowMs: number, label: string, event?: FaultEvent): void {
+    if (event !== undefined) this.attributor?.fault(nowMs, event);
     if (!(nowMs >= this.startMs) || this.finished) return;
     this.advance(nowMs);
     (this.secFaults ??= []).push(label);
@@ -429,6 +478,28 @@ export class Recorder implements LoadRecorder {
     return this.itemsLostWithSessionsTotal;
   }
 
+  /** Lost sessions by cause, every cause present. */
+  sessionsLostByCause(): Record<SessionLossCause, number> {
+    const out = {} as Record<SessionLossCause, number>;
+    SESSION_LOSS_CAUSES.forEach((c, i) => (out[c] = this.lostByCause[i]));
+    return out;
+  }
+
+  /** Reads that broke read-your-writes: an acknowledged add of the session was missing. */
+  get readYourWritesViolations(): number {
+    return this.readYourWritesTotal;
+  }
+
+  /** Reads that broke monotonic reads: an item an earlier read had shown was missing. */
+  get monotonicReadViolations(): number {
+    return this.monotonicReadsTotal;
+  }
+
+  /** Items a read lacked that came back later (stale, not lost). */
+  get staleItemsCount(): number {
+    return this.staleItemsTotal;
+  }
+
   /** Completed requests per replica name. */
   perReplica(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -454,6 +525,7 @@ export class Recorder implements LoadRecorder {
       this.store,
       this.lateness,
       this.firstSecondLatency,
+      this.staleness,
       this.secLatency,
       this.secStore,
       this.secLate,

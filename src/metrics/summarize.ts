@@ -95,6 +95,9 @@ export function summarize(recorder: Recorder, input: SummaryInput): Architecture
     byEndpoint: encodedByEndpoint,
   };
   if (hasStore) histograms.store = encodeHistogram(recorder.store);
+  const hasStaleness = recorder.staleness.totalCount > 0;
+  if (hasStaleness) histograms.staleness = encodeHistogram(recorder.staleness);
+  const byCause = Object.entries(recorder.sessionsLostByCause()).filter(([, n]) => n > 0);
 
   const windowSeconds = Math.max(1, Math.ceil(measuredMs / 1000 - 1e-6));
   const cpuFigures = input.cpuIntervals !== undefined ? cpuBySecond(input.cpuIntervals, recorder.windowStartMs) : undefined;
@@ -126,7 +129,13 @@ export function summarize(recorder: Recorder, input: SummaryInput): Architecture
     ...(input.targetRps !== undefined ? { uncorrectedLatencyUs: percentilesOf(recorder.uncorrected) } : {}),
     byEndpoint,
     errorsByEndpoint: recorder.errorsByEndpoint(),
-    sessions: { started: recorder.sessionsStartedCount, lost: recorder.sessionsLostCount },
+    sessions: { started: recorder.sessionsStartedCount, lost: recorder.sessionsLostCount, lostByCause: Object.fromEntries(byCause) },
+    consistency: {
+      readYourWritesViolations: recorder.readYourWritesViolations,
+      monotonicReadViolations: recorder.monotonicReadViolations,
+      staleItems: recorder.staleItemsCount,
+      stalenessUs: hasStaleness ? percentilesOf(recorder.staleness) : null,
+    },
     updatesLost: recorder.updatesLostCount,
     itemsLostWithSessions: recorder.itemsLostWithSessionsCount,
     store: {

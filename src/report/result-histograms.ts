@@ -29,6 +29,7 @@ export function checkHistograms(arch: ArchitectureResult, prefix: string): Histo
     ['latency', h.latency, arch.latencyUs, 'latencyUs'],
     ['uncorrected', h.uncorrected, arch.uncorrectedLatencyUs, 'uncorrectedLatencyUs'],
     ['store', h.store, arch.store.roundTripUs, 'store.roundTripUs'],
+    ['staleness', h.staleness, arch.consistency?.stalenessUs, 'consistency.stalenessUs'],
     ...Object.entries(h.byEndpoint).map(([endpoint, encoded]) => [`byEndpoint.${endpoint}`, encoded, arch.byEndpoint[endpoint as keyof typeof arch.byEndpoint], `byEndpoint.${endpoint}`] as [string, string, Percentiles | undefined, string]),
   ];
   for (const [name, encoded, saved, savedName] of pairs) {

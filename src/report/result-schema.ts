@@ -95,6 +95,7 @@ const histograms = z.looseObject({
   latency: z.string(),
   uncorrected: z.string().optional(),
   store: z.string().optional(),
+  staleness: z.string().optional(),
   byEndpoint: z.partialRecord(z.enum(ENDPOINTS as [string, ...string[]]), z.string()),
 });
 
@@ -121,7 +122,16 @@ export const architectureResultSchema = z.looseObject({
   uncorrectedLatencyUs: percentiles.optional(),
   byEndpoint,
   errorsByEndpoint: errorsByEndpoint.optional(),
-  sessions: z.looseObject({ started: count, lost: count }),
+  sessions: z.looseObject({ started: count, lost: count, lostByCause: z.record(z.string(), count).optional() }),
+  consistency: z
+    .looseObject({
+      readYourWritesViolations: count,
+      monotonicReadViolations: count,
+      staleItems: count,
+      stalenessUs: percentiles.nullable(),
+    })
+    .optional(),
+  storeCounters: z.looseObject({ source: z.string(), expiredKeys: count.optional(), evictedKeys: count.optional() }).optional(),
   updatesLost: count,
   itemsLostWithSessions: count.optional(),
   store: z.looseObject({ roundTripUs: percentiles.nullable(), shareOfLatency: nonNegative.nullable() }),

@@ -3,6 +3,7 @@ import type { ArchitectureResult, RunResult } from '../result/types.js';
 import { groupByArchitecture, spreadOf, type ArchitectureGroup } from './architecture-groups.js';
 import { budgetRows } from './budget-rows.js';
 import { storeApplies } from '../metrics/store-applies.js';
+import { consistencyRows, lossCauseRows, type ConsistencyRow } from './consistency-rows.js';
 import {
   NOT_APPLICABLE,
   formatChange,
@@ -231,6 +232,7 @@ export function buildSummaryTable(result: RunResult): SummaryTable {
     },
     { title: 'Errors', rows: errorRows },
     { title: 'Losses', rows: lossRows(groups, r) },
+    ...consistencySection(groups, r),
     {
       title: 'Store',
       rows: [
@@ -277,6 +279,7 @@ export function buildSummaryTable(result: RunResult): SummaryTable {
 function lossRows(groups: ArchitectureGroup[], r: (spec: RowSpec) => SummaryRow): SummaryRow[] {
   const rows = [
     r({ shortLabel: 'lost sessions', label: 'lost sessions', unit: 'count', value: (x) => x.sessions.lost, nonZeroTone: 'bad' }),
+    ...lossCauseRows(groups.flatMap((g) => g.runs)).map((row) => r(fromConsistencyRow(row))),
     r({ shortLabel: 'lost items', label: 'lost cart items (acknowledged adds)', unit: 'count', value: (x) => x.updatesLost, nonZeroTone: 'bad' }),
   ];
   const split = groups.some((g) => g.runs.some((x) => x.itemsLostWithSessions !== undefined));
@@ -291,6 +294,16 @@ function lossRows(groups: ArchitectureGroup[], r: (spec: RowSpec) => SummaryRow)
     );
   }
   return rows;
+}
+
+/** Reads that lacked items, the guarantees they broke, and staleness: only when some read lacked something. */
+function consistencySection(groups: ArchitectureGroup[], r: (spec: RowSpec) => SummaryRow): SummarySection[] {
+  const rows = consistencyRows(groups.flatMap((g) => g.runs));
+  return rows.length === 0 ? [] : [{ title: 'Consistency', rows: rows.map((row) => r(fromConsistencyRow(row))) }];
+}
+
+function fromConsistencyRow(row: ConsistencyRow): RowSpec {
+  return { shortLabel: row.shortLabel, label: row.label, unit: row.unit, value: row.value, ...(row.nonZero === 'plain' ? {} : { nonZeroTone: row.nonZero }) };
 }
 
 /** Cores in use out of the machine's: a starved architecture shows up here before anywhere else. */

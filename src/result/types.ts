@@ -1,8 +1,8 @@
 import type { Endpoint, ErrorKind } from '../load/outcome.js';
-import type { FaultEvent } from '../faults/fault-event.js';
+import type { FaultEvent, SessionLossCause } from '../faults/fault-event.js';
 import type { Scenario, ThresholdResult } from '../scenario/types.js';
 
-export type { FaultEvent } from '../faults/fault-event.js';
+export type { FaultEvent, SessionLossCause } from '../faults/fault-event.js';
 export type { ThresholdResult } from '../scenario/types.js';
 
 /** Bumped whenever a field changes meaning or disappears; readers refuse versions they do not know. */
@@ -189,7 +189,24 @@ export interface ArchitectureResult {
     started: number;
     /** Distinct sessions lost (a 401 for a held session). */
     lost: number;
+    /**
+     * `lost` by cause (src/metrics/loss-causes.ts): the replica holding it died, the store
+     * restarted empty, a failover, expiry, eviction, or unexplained. Absent in results written
+     * before it was recorded.
+     */
+    lostByCause?: Partial<Record<SessionLossCause, number>>;
   };
+  /**
+   * The session guarantees the client checked on every cart read (src/load/cart-checker.ts),
+   * beside `requests.errors['stale-read']` (reads that lacked items known present). Absent in
+   * results written before it was recorded.
+   */
+  consistency?: ConsistencyFigures;
+  /**
+   * The store's own counters over the measured window (Redis `INFO stats`), printed beside
+   * statebench's counts to cross-check them. Absent when the store has none, or in older results.
+   */
+  storeCounters?: StoreCounters;
   /**
    * Acknowledged cart items lost, whatever the cause: missing from a later read or checkout of a
    * live session (overwritten, e.g. by a concurrent tab's save), or gone with a lost session.
@@ -446,10 +463,39 @@ export interface IoUsage {
   bytesPerRequest: number;
 }
 
+/** What the cart checker found on reads (see ArchitectureResult.consistency). */
+export interface ConsistencyFigures {
+  /** Reads that lacked an add this session had been told was done. */
+  readYourWritesViolations: number;
+  /** Reads that lacked an item an earlier read of the session (completed before it was sent) had shown. */
+  monotonicReadViolations: number;
+  /** Items a read lacked that a later read (or the checkout's count) showed: stale, not lost. */
+  staleItems: number;
+  /**
+   * Of the stale items a later read showed, the time from when each was known present (its
+   * add's acknowledgement) until it became visible, µs, estimated midway between the send of
+   * the last read that lacked it and the answer of the first that showed it (so off by at most
+   * half the time between them). Null when no item was stale.
+   */
+  stalenessUs: Percentiles | null;
+}
+
+/** A store's own counters over the measured window (differences of two readings). */
+export interface StoreCounters {
+  /** Where they were read: `redis INFO stats`. */
+  source: string;
+  /** Keys the store expired (Redis `expired_keys`). */
+  expiredKeys?: number;
+  /** Keys the store evicted under memory pressure (Redis `evicted_keys`, Memcached `evictions`). */
+  evictedKeys?: number;
+}
+
 /** hdr-histogram-js `encodeIntoCompressedBase64`, settings from src/hdr/histogram.ts. */
 export interface EncodedHistograms {
   latency: string;
   uncorrected?: string;
   store?: string;
+  /** Staleness of stale items (ConsistencyFigures.stalenessUs), when any. */
+  staleness?: string;
   byEndpoint: Partial<Record<Endpoint, string>>;
 }

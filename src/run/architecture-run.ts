@@ -6,12 +6,16 @@ import type { FaultSpecBase } from '../faults/fault.js';
 import { FAULTS } from '../faults/index.js';
 import { startFaultTimeline, type FaultTimeline } from '../faults/timeline.js';
 import { runLoad } from '../load/run-load.js';
+import { renewalOf } from '../load/load-spec.js';
 import { CpuSampler } from '../metrics/cpu-sampler.js';
 import { IoSampler } from '../metrics/io-sampler.js';
 import { sessionHolder, sessionMemory, snapshotMemory, type MemorySnapshot } from '../metrics/session-memory.js';
 import { Recorder, type WindowSoFar } from '../metrics/recorder.js';
+import type { SessionLossContext } from '../metrics/loss-causes.js';
+import { evictsSessions } from '../stores/store-options.js';
 import { summarize } from '../metrics/summarize.js';
-import type { ArchitectureResult, FaultEvent, TimelineSecond } from '../result/types.js';
+import type { ArchitectureResult, FaultEvent, StoreCounters, TimelineSecond } from '../result/types.js';
+import type { StoreCounterReading } from '../stores/store-backend.js';
 import type { Scenario } from '../scenario/types.js';
 import { createRouter } from '../topology/router.js';
 import { startTopology } from '../topology/topology.js';
@@ -92,6 +96,9 @@ export class ArchitectureRun {
   private aborted = false;
   private unfinished: number | undefined;
   private targetRps: number | undefined;
+  /** The store's own counters read at the window's start and end (Redis INFO), when it has them. */
+  private countersAtStart: Promise<StoreCounterReading | undefined> | undefined;
+  private countersAtEnd: Promise<StoreCounterReading | undefined> | undefined;
 
   constructor(private readonly opts: ArchitectureRunOptions) {
     this.scenario = opts.scenario;
@@ -100,7 +107,9 @@ export class ArchitectureRun {
   }
 
   private newRecorder(replicaNames: readonly string[]): Recorder {
-    return new Recorder({ replicaNames, onSecond: (s, soFar) => this.opts.listener?.second?.(s, soFar), secondHistograms: this.opts.part !== undefined });
+    return new Recorder({ replicaNames, onSecond: (s, soFar) => this.opts.listener?.second?.(s, soFar), secondHistograms: this.opts.part !== undefined,
+      sessionLoss: sessionLossContext(this.scenario, this.architecture),
+    });
   }
 
   /** Starts the topology; false (and the error kept for the result) when it could not start. */
@@ -147,7 +156,8 @@ export class ArchitectureRun {
         router,
         recorder: this.recorder,
         load: this.scenario.load,
-        mix: this.scenario.session,
+        // The client knows what renews its session (store.rolling), to tell one that expired.
+        mix: { ...this.scenario.session, renewal: renewalOf(this.scenario.store.rolling) },
         warmupMs: this.scenario.warmupMs,
         durationMs: opts.windowMs ?? this.scenario.durationMs,
         signal: opts.signal,
@@ -158,12 +168,14 @@ export class ArchitectureRun {
         onWindowStart: (startMs) => {
           this.windowStartMs = startMs;
           this.windowStartedAt = new Date(Date.now() - (performance.now() - startMs)).toISOString();
+          this.countersAtStart = readCounters(topology);
           cpu.start(startMs);
           io.windowStart();
           this.opts.listener?.windowStart?.(startMs);
           opts.onWindowStart?.(startMs);
         },
         onWindowEnd: (endMs) => {
+          this.countersAtEnd = readCounters(topology);
           cpu.end();
           io.windowEnd();
           this.recorder.endMeasuring(endMs);
@@ -189,8 +201,8 @@ export class ArchitectureRun {
   fire(faults: readonly FaultSpecBase[], nowMs = performance.now()): void {
     const topology = this.topology;
     if (topology === undefined) return;
-    const timeline = startFaultTimeline(topology, faults, nowMs, (_event, label) => {
-      this.recorder.fault(performance.now(), label);
+    const timeline = startFaultTimeline(topology, faults, nowMs, (event, label) => {
+      this.recorder.fault(performance.now(), label, event);
       this.opts.listener?.fault?.(label);
     });
     this.timelines.push({ timeline, offsetMs: nowMs - this.windowStartMs });
@@ -212,6 +224,7 @@ export class ArchitectureRun {
     // Read before the stop: a stopped topology runs nothing.
     const budgets = this.topology?.cpuBudgets?.() ?? new Map<string, number>();
     const memoryAfter = this.topology !== undefined && this.memoryBefore !== undefined && this.sessionsHeld !== undefined ? await snapshotMemory(this.topology) : undefined;
+    const storeCounters = counterDifference(await this.countersAtStart, await this.countersAtEnd);
     if (this.opts.topology === undefined) await this.topology?.stop();
     const result = summarize(this.recorder, {
       architecture: this.architecture.name,
@@ -226,6 +239,7 @@ export class ArchitectureRun {
       error: this.error,
       cpuIntervals: this.cpu?.intervals(),
     });
+    if (storeCounters !== undefined) result.storeCounters = storeCounters;
     if (this.opts.label !== undefined) result.architecture = this.opts.label;
     if (this.windowStartedAt !== undefined) result.windowStartedAt = this.windowStartedAt;
     if (this.opts.balancer !== undefined && this.opts.balancer !== 'router') result.balancer = this.opts.balancer;
@@ -240,6 +254,39 @@ export class ArchitectureRun {
     if (io !== undefined) result.io = io;
     return result;
   }
+}
+
+/** The store's own counters now, or undefined when it has none or does not answer (a paused or killed store). */
+function readCounters(topology: Topology): Promise<StoreCounterReading | undefined> {
+  return (topology.storeCounters?.() ?? Promise.resolve(undefined)).catch(() => undefined);
+}
+
+/**
+ * What the store counted over the window: the end's reading less the start's. Undefined without
+ * both readings, or when a counter went down (the store restarted and counts from zero again).
+ */
+export function counterDifference(start: StoreCounterReading | undefined, end: StoreCounterReading | undefined): StoreCounters | undefined {
+  if (start === undefined || end === undefined) return undefined;
+  const out: StoreCounters = { source: end.source };
+  for (const key of ['expiredKeys', 'evictedKeys'] as const) {
+    const a = start[key];
+    const b = end[key];
+    if (a === undefined || b === undefined) continue;
+    if (b < a) return undefined;
+    out[key] = b - a;
+  }
+  return out;
+}
+
+/** What decides why this architecture's sessions can be lost: where they live, their time to live, the store's settings. */
+export function sessionLossContext(scenario: Scenario, architecture: Architecture): SessionLossContext {
+  const store = scenario.store;
+  return {
+    home: architecture.store !== undefined ? 'store' : architecture.routing === 'sticky' ? 'replica' : 'client',
+    sessionTtlMs: store.sessionTtlS * 1000,
+    storePersists: store.persistence,
+    storeEvicts: architecture.store !== undefined && evictsSessions(store, architecture.store.evictsByDefault === true),
+  };
 }
 
 /**

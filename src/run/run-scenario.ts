@@ -1,7 +1,9 @@
 import { ARCHITECTURES } from '../architectures/index.js';
 import { InvalidInputError } from '../errors.js';
-import { balancerUnavailable, variantLabel, type BalancerKind } from '../balancer/index.js';
-import { checkFaults } from '../faults/check-faults.js';
+import { architectureOfLabel, balancerUnavailable, variantLabel, type BalancerKind } from '../balancer/index.js';
+import { architectureVariants } from './store-variants.js';
+import { storeVariantsOf } from '../stores/store-options.js';
+import { checkFaultsForStores } from '../faults/check-faults.js';
 import { metricValue } from '../metrics/metric-names.js';
 import type { ArchitectureResult, RunResult, ShardInfo, TimelineSecond } from '../result/types.js';
 import { SCHEMA_VERSION } from '../result/types.js';
@@ -74,35 +76,39 @@ export async function runScenario(input: Scenario, opts: RunOptions = {}): Promi
 
   const balancers = scenario.balancers ?? ['router'];
   const names = runnable(scenario, result, opts.listener);
-  const units = names.flatMap((name) => balancers.map((balancer) => ({ name, balancer, label: variantLabel(name, balancer, balancers.length > 1) })));
+  // Each architecture behind each balancer, with each value of a compared store setting.
+  const units = names.flatMap((name) =>
+    balancers.flatMap((balancer) =>
+      architectureVariants(scenario, name).map((v) => ({ name, balancer, scenario: v.scenario, label: `${variantLabel(name, balancer, balancers.length > 1)}${v.suffix}` })),
+    ),
+  );
   if (scenario.pairing === 'concurrent' && units.length >= 2) {
     await runConcurrently(sliced, units, repeat, result, opts, common);
     return finishRunResult(result, opts.signal?.aborted ?? false);
   }
   result.pairing = { mode: 'sequential' };
-  for (const name of names) {
-    for (const balancer of balancers) {
-      const label = variantLabel(name, balancer, balancers.length > 1);
-      for (let repetition = 1; repetition <= repeat; repetition++) {
-        if (opts.signal?.aborted) break;
-        opts.listener?.architecture?.(label, repetition, 'starting', scenario);
-        const arch = await runOne({
-          scenario: sliced,
-          ...common(),
-          architecture: name,
-          balancer,
-          label,
-          repetition,
-          signal: opts.signal,
-          listener: {
-            topology: () => opts.listener?.architecture?.(label, repetition, 'running', scenario),
-            second: (s, soFar) => opts.listener?.second?.(label, s, soFar),
-            fault: (faultLabel) => opts.listener?.fault?.(label, faultLabel),
-          },
-        });
-        addArchitecture(result, arch);
-        opts.listener?.architectureDone?.(arch);
-      }
+  for (const unit of units) {
+    const { name, balancer, label } = unit;
+    const unitScenario = slice === undefined ? unit.scenario : { ...unit.scenario, load: slice.info.load };
+    for (let repetition = 1; repetition <= repeat; repetition++) {
+      if (opts.signal?.aborted) break;
+      opts.listener?.architecture?.(label, repetition, 'starting', unit.scenario);
+      const arch = await runOne({
+        scenario: unitScenario,
+        ...common(),
+        architecture: name,
+        balancer,
+        label,
+        repetition,
+        signal: opts.signal,
+        listener: {
+          topology: () => opts.listener?.architecture?.(label, repetition, 'running', unit.scenario),
+          second: (s, soFar) => opts.listener?.second?.(label, s, soFar),
+          fault: (faultLabel) => opts.listener?.fault?.(label, faultLabel),
+        },
+      });
+      addArchitecture(result, arch);
+      opts.listener?.architectureDone?.(arch);
     }
     if (opts.signal?.aborted) break;
   }
@@ -116,7 +122,7 @@ export async function runScenario(input: Scenario, opts: RunOptions = {}): Promi
  */
 async function runConcurrently(
   scenario: Scenario,
-  units: { name: string; balancer: BalancerKind; label: string }[],
+  units: { name: string; balancer: BalancerKind; label: string; scenario: Scenario }[],
   repeat: number,
   result: RunResult,
   opts: RunOptions,
@@ -135,7 +141,7 @@ async function runConcurrently(
     };
     for (const u of units) {
       const run: ArchitectureRun = new ArchitectureRun({
-        scenario: shared,
+        scenario: { ...shared, store: u.scenario.store },
         ...parts,
         architecture: u.name,
         balancer: u.balancer,
@@ -159,7 +165,7 @@ async function runConcurrently(
       addArchitecture(result, arch);
       opts.listener?.architectureDone?.(arch);
     }
-    const baseline = finished.find((a) => ARCHITECTURES.get(a.architecture)?.routing === 'sticky')?.architecture ?? finished[0].architecture;
+    const baseline = finished.find((a) => ARCHITECTURES.get(architectureOfLabel(a.architecture))?.routing === 'sticky')?.architecture ?? finished[0].architecture;
     result.pairing.differences!.push(...pairedDifferences(finished, baseline));
   }
 }
@@ -182,7 +188,8 @@ export function prepareScenario(scenario: Scenario, opts: { redisUrl?: string; s
   const redisUrl = opts.redisUrl ?? scenario.store.redisUrl;
   const prepared = redisUrl === undefined ? scenario : { ...scenario, store: { ...scenario.store, redisUrl } };
   const architectures = prepared.architectures.map((a) => ARCHITECTURES.get(a)!);
-  const problems = checkFaults(prepared.faults, architectures, prepared.store, prepared.balancers ?? ['router']);
+  // Every value of a compared store setting must take the faults (a network fault and `readFrom: replica`).
+  const problems = checkFaultsForStores(prepared.faults, architectures, storeVariantsOf(prepared.store, prepared.storeVariants), prepared.balancers ?? ['router']);
   for (const kind of prepared.balancers ?? []) {
     const reason = balancerUnavailable(kind);
     if (reason !== undefined) problems.push({ path: ['balancer'], message: `\`${kind}\` cannot run here: ${reason}` });

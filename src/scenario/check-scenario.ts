@@ -1,6 +1,6 @@
 import { ARCHITECTURES, type Architecture } from '../architectures/index.js';
 import { FAULTS } from '../faults/index.js';
-import { STORE_DEFAULTS, type StoreOptions } from '../stores/store-options.js';
+import { COMPARED_SETTINGS, MAX_MEMORY_POLICIES, STORE_DEFAULTS, type ComparedSetting, type StoreOptions } from '../stores/store-options.js';
 import { formatDuration, formatSize, parseDuration, parseSize } from '../syntax/units.js';
 import { LIMITS } from '../syntax/limits.js';
 import { SCENARIO_DEFAULTS } from './defaults.js';
@@ -190,10 +190,16 @@ function checkStore(data: Record<string, unknown>, problems: PathProblem[], opts
   const store = data.store;
   const listed = listedArchitectures(data);
   const architectures = listed ?? SCENARIO_DEFAULTS.architectures.map((name) => ARCHITECTURES.get(name)!);
-  const options = roughStoreOptions(store);
+  const compared = (Object.keys(COMPARED_SETTINGS) as ComparedSetting[]).filter((key) => Array.isArray(store[key]) && (store[key] as unknown[]).length > 1);
+  if (compared.length > 1) {
+    problems.push({ path: ['store', compared[1]], message: `compares values, and so does \`${compared[0]}\`: compare one store setting per run (give one of them a single value)` });
+  }
+  // A compared setting's every value must be one the stores can run with.
+  const variants = compared.length === 0 ? [roughStoreOptions(store)] : (store[compared[0]] as unknown[]).map((v) => roughStoreOptions({ ...store, [compared[0]]: v }));
   const byProblem = new Map<string, { field: string; message: string; inItself?: boolean; names: string[] }>();
   for (const a of architectures) {
-    for (const problem of a.store?.checkOptions(options) ?? []) {
+    for (const problem of variants.flatMap((options) => a.store?.checkOptions(options) ?? [])) {
+      if (byProblem.get(`${problem.field}\0${problem.message}`)?.names.includes(a.name)) continue;
       const key = `${problem.field}\0${problem.message}`;
       const entry = byProblem.get(key) ?? { ...problem, names: [] };
       entry.names.push(a.name);
@@ -206,8 +212,8 @@ function checkStore(data: Record<string, unknown>, problems: PathProblem[], opts
   if ((data.architectures !== undefined && listed === undefined) || opts.architecturesChosen) return;
   const reported = new Set([...byProblem.values()].map((p) => p.field));
   for (const [key, value] of Object.entries(store)) {
-    // Every architecture expires sessions (replica memory and cookies too): `ttl` always applies.
-    if (key === 'kind' || key === 'ttl' || reported.has(key) || value === undefined || value === 0 || value === false || value === '0s') continue;
+    // Every architecture expires sessions (replica memory and cookies too): `ttl` and `rolling` always apply.
+    if (key === 'kind' || key === 'ttl' || key === 'rolling' || reported.has(key) || value === undefined || value === 0 || value === false || value === '0s') continue;
     if (architectures.some((a) => a.store?.settings.includes(key))) continue;
     const readers = [...ARCHITECTURES.values()].filter((a) => a.store?.settings.includes(key));
     const titles = [...new Set(readers.map((a) => a.store!.title))];
@@ -245,7 +251,16 @@ function listedArchitectures(data: Record<string, unknown>): Architecture[] | un
 /** Store settings from raw file data, good enough for the backends' checks (invalid fields are the schema's to report). */
 function roughStoreOptions(store: Record<string, unknown>): StoreOptions {
   const size = store.maxmemory === undefined ? undefined : parseSize(store.maxmemory);
+  // A compared setting is checked with each of its values (checkStore): here the first.
+  const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
+  const readFrom = first(store.readFrom);
+  const rolling = first(store.rolling);
+  const policy = first(store.maxmemoryPolicy);
   return {
+    ...(readFrom === 'primary' || readFrom === 'replica' ? { readFrom } : {}),
+    ...(typeof rolling === 'boolean' ? { rolling } : {}),
+    ...(typeof policy === 'string' && (MAX_MEMORY_POLICIES as readonly string[]).includes(policy) ? { maxMemoryPolicy: policy as StoreOptions['maxMemoryPolicy'] } : {}),
+    ...(okDuration(store.replicationLatency) === undefined ? {} : { replicationLatencyMs: okDuration(store.replicationLatency) }),
     ...STORE_DEFAULTS,
     ...(typeof store.redisUrl === 'string' ? { redisUrl: store.redisUrl } : {}),
     persistence: store.persistence === true,

@@ -1,5 +1,5 @@
 import { ARCHITECTURES } from '../architectures/index.js';
-import { checkFaults } from '../faults/check-faults.js';
+import { checkFaultsForStores } from '../faults/check-faults.js';
 import { checkReplicaConflicts } from '../faults/replica-conflicts.js';
 import { checkScenario, type CheckOptions } from './check-scenario.js';
 import { SCENARIO_DEFAULTS as D, defaultSessions } from './defaults.js';
@@ -10,6 +10,7 @@ import type { HaproxySettings } from '../balancer/haproxy-config.js';
 import type { CapacitySpec, LoadSpec, Scenario, ScenarioTopology, ThresholdSpec } from './types.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, type ExternalTargets } from '../topology/external-spec.js';
 import { checkTopology } from './check-topology.js';
+import { COMPARED_SETTINGS, storeVariantsOf, type ComparedSetting, type StoreVariants } from '../stores/store-options.js';
 import { formatPath, zodIssuesToProblems, type PathProblem } from './zod-problems.js';
 
 /**
@@ -41,7 +42,8 @@ export function validateScenarioData(
   const scenario = resolveScenario(parsed.data, cross.thresholds, defaultName, cross.slo);
   // Needs the resolved scenario (every architecture, the store options): checked last.
   const faultProblems = [
-    ...checkFaults(parsed.data.faults ?? [], scenario.architectures.map((a) => ARCHITECTURES.get(a)!), scenario.store, scenario.balancers),
+    // Every value of a compared store setting must take the faults.
+    ...checkFaultsForStores(parsed.data.faults ?? [], scenario.architectures.map((a) => ARCHITECTURES.get(a)!), storeVariantsOf(scenario.store, scenario.storeVariants), scenario.balancers),
     ...checkReplicaConflicts(parsed.data.faults ?? [], scenario.replicas),
     ...checkTopology(scenario, parsed.data.faults ?? [], data as Record<string, unknown>),
   ];
@@ -104,7 +106,12 @@ export function resolveScenario(file: ScenarioFile, thresholds: ThresholdSpec[],
       ...(store.sentinels === undefined ? {} : { sentinels: store.sentinels }),
       ...(store.cluster === undefined ? {} : { cluster: store.cluster }),
       ...(store.maxmemory === undefined ? {} : { maxMemoryBytes: store.maxmemory }),
+      ...(store.maxmemoryPolicy === undefined ? {} : { maxMemoryPolicy: firstOf(store.maxmemoryPolicy) }),
+      ...(store.rolling === undefined ? {} : { rolling: firstOf(store.rolling) }),
+      ...(store.readFrom === undefined ? {} : { readFrom: firstOf(store.readFrom) }),
+      ...(store.replicationLatency === undefined ? {} : { replicationLatencyMs: store.replicationLatency }),
     },
+    ...storeVariants(store),
     ...(file.hosts === undefined || (file.hosts.replicaCpu === undefined && file.hosts.storeCpu === undefined)
       ? {}
       : {
@@ -149,6 +156,20 @@ function resolveHaproxy(file: NonNullable<ScenarioFile['haproxy']>): HaproxySett
     ...(check.fall === undefined ? {} : { fall: check.fall }),
   };
   return { ...(file.stickiness === undefined ? {} : { stickiness: file.stickiness }), ...(Object.keys(health).length === 0 ? {} : { health }) };
+}
+
+/** A setting given as a list: its first value is the one a single run uses. */
+function firstOf<T>(value: T | T[]): T {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** `storeVariants` for a store setting given as a list of two values (check-scenario.ts allows one such setting). */
+function storeVariants(store: NonNullable<ScenarioFile['store']>): { storeVariants?: StoreVariants } {
+  for (const setting of Object.keys(COMPARED_SETTINGS) as ComparedSetting[]) {
+    const value = store[setting];
+    if (Array.isArray(value) && value.length > 1) return { storeVariants: { setting, values: [...value] } };
+  }
+  return {};
 }
 
 /** `capacity:` with its defaults; an SLO left out is the default one. */

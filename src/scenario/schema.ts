@@ -12,6 +12,7 @@ import { LIMITS } from '../syntax/limits.js';
 import { redisUrlProblem } from '../syntax/url.js';
 import { topologySchema } from './topology-schema.js';
 import { sweepableFields } from './sweep.js';
+import { MAX_MEMORY_POLICIES } from '../stores/store-options.js';
 
 const D = SCENARIO_DEFAULTS;
 
@@ -164,15 +165,50 @@ const store = z
       .literal('redis')
       .meta({ description: 'The store `replicas`, `sentinels` and `cluster` describe; only `redis` can be replicated.' })
       .optional(),
-    replicas: count({ description: 'Redis replicas of the primary (asynchronous replication); needs `sentinels`.', min: 1, max: 5 }).optional(),
+    replicas: count({ description: 'Redis replicas of the primary (asynchronous replication): promoted by `sentinels` (`store-failover`), or read from (`readFrom: replica`).', min: 1, max: 5 }).optional(),
     sentinels: count({ description: 'Sentinels watching the primary (3 for a real quorum); replicas find the primary through them.', min: 1, max: 7 }).optional(),
     cluster: count({ description: 'A Redis Cluster of this many masters (`replicas`: replicas of each), formed with `redis-cli --cluster create`; `store-kill: master-2` kills one master, and the sessions in its slots.', min: 3, max: 9 }).optional(),
     maxmemory: sizeBytes({
-      description: 'Memory limit of the store server (Redis `maxmemory`, Memcached `-m`): beyond it the server evicts sessions.',
+      description: 'Memory limit of the store server (Redis `maxmemory`, Memcached `-m`): beyond it the server evicts sessions or refuses writes, as `maxmemoryPolicy` says.',
       bound: { max: LIMITS.storeMemoryBytes, why: 'beyond any machine' },
+    }).optional(),
+    maxmemoryPolicy: oneOrCompared(
+      z.enum(MAX_MEMORY_POLICIES),
+      'What the store does at `maxmemory` (Redis `maxmemory-policy`): evict sessions (`allkeys-lru`, …; lost sessions then count as `evicted`) or refuse writes (`noeviction`: Redis answers OOM, users get 5xx). Default: the server\'s own (Redis: noeviction; Memcached evicts least recently used, `noeviction` is its `-M`). A list (`[allkeys-lru, noeviction]`) runs each architecture once per value.',
+    ).optional(),
+    rolling: oneOrCompared(
+      z.boolean(),
+      'What extends a session\'s time to live: `true` every request (connect-redis\' touch), `false` nothing (it counts from login); absent: every save (login, add, checkout). A list (`[true, false]`) runs each architecture once per value.',
+    ).optional(),
+    readFrom: oneOrCompared(
+      z.enum(['primary', 'replica']),
+      'Where replicas read sessions a request only reads (GET /cart): `primary`, or a Redis replica (`replica`, with `replicas`) as read-scaling setups do; requests that change the session read the primary. A list (`[primary, replica]`) runs each architecture once per value.',
+    ).optional(),
+    replicationLatency: durationMs({
+      description: 'One-way delay on the replication link from the Redis primary to its replicas (a latency proxy in between): replication lag.',
+      bound: STORE_LATENCY,
     }).optional(),
   })
   .meta({ description: 'Session store options.' });
+
+/**
+ * A store setting given once, or as a list of values to compare: every architecture whose store
+ * honours it then runs once per value (two different values at most).
+ */
+function oneOrCompared<T extends z.ZodType>(value: T, description: string) {
+  return z
+    .union([
+      value,
+      z
+        .array(value)
+        .min(1)
+        .max(2)
+        .superRefine((list, ctx) => {
+          if (new Set(list).size !== list.length) ctx.addIssue({ code: 'custom', message: 'lists a value twice: give each value to compare once', input: list });
+        }),
+    ])
+    .meta({ description });
+}
 
 const machineCores = availableParallelism();
 

@@ -1,7 +1,7 @@
 import type { HaproxySettings } from '../balancer/haproxy-config.js';
 import type { FaultSpec } from '../faults/index.js';
 import type { LoadSpec, SessionMix } from '../load/load-spec.js';
-import type { StoreOptions } from '../stores/store-options.js';
+import type { StoreOptions, StoreVariants } from '../stores/store-options.js';
 import type { HostBudgets } from '../topology/types.js';
 import type { ExternalTargets } from '../topology/external-spec.js';
 
@@ -23,6 +23,12 @@ export interface Scenario {
   load: LoadSpec;
   session: SessionMix;
   store: StoreOptions;
+  /**
+   * A store setting compared within the run (`store.readFrom: [primary, replica]`): each
+   * architecture whose store honours it runs once per value; `store` holds the first value.
+   * Absent: none.
+   */
+  storeVariants?: StoreVariants;
   /** CPU budgets of each replica and store process (`hosts:`); absent: none. */
   hosts?: HostBudgets;
   /** Times are relative to the start of the measured window (after warm-up). */

@@ -6,7 +6,7 @@ import { sleep } from '../process/health-check.js';
 import { hasExited, killNow, stopProcess, waitExit } from '../process/process-signals.js';
 import type { CpuBudget } from '../process/cpu-budget.js';
 import { spawnOwned, type OwnedProcess } from './owned-process.js';
-import type { StoreInstance, StoreMemory, StoreStartOptions } from './store-backend.js';
+import type { StoreCounterReading, StoreInstance, StoreMemory, StoreStartOptions } from './store-backend.js';
 
 const BINARY = 'memcached';
 /** How long a starting or resumed memcached has to answer `version`. */
@@ -106,8 +106,11 @@ export class MemcachedServer implements StoreInstance {
   private proc: OwnedProcess | undefined;
   /** Every start and restart runs inside it (`hosts.storeCpu`). */
   private readonly cpu: CpuBudget | undefined;
+  /** `-M`: at the memory limit, refuse writes (SERVER_ERROR out of memory) instead of evicting. */
+  private readonly noEviction: boolean;
 
   private constructor(options: StoreStartOptions) {
+    this.noEviction = options.maxMemoryPolicy === 'noeviction';
     this.memoryLimitBytes = memcachedMemoryMb(options.maxMemoryBytes) * MIB;
     this.version = memcachedVersion();
     this.cpu = options.cpuBudget?.('store');
@@ -186,6 +189,12 @@ export class MemcachedServer implements StoreInstance {
     }
   }
 
+  /** memcached's own eviction count (`stats`: `evictions`); it keeps no count of expired keys that compares. */
+  async counters(): Promise<StoreCounterReading> {
+    const stats = await memcachedStats(this.port);
+    return { source: 'memcached stats', evictedKeys: stats.get('evictions') };
+  }
+
   /** Nothing to flush (no persistence), so SIGKILL is a complete stop. */
   async stop(): Promise<void> {
     try {
@@ -211,6 +220,7 @@ export class MemcachedServer implements StoreInstance {
       '-p', String(port),
       '-U', '0',
       '-m', String(this.memoryLimitBytes / MIB),
+      ...(this.noEviction ? ['-M'] : []),
       // memcached refuses to run as root without -u; nobody owns nothing memcached could harm.
       ...(process.getuid?.() === 0 ? ['-u', 'nobody'] : []),
     ];

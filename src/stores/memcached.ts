@@ -1,6 +1,6 @@
 import { TargetStartError } from '../errors.js';
 import { MemcachedServer, memcachedAvailable, memcachedVersion } from './memcached-server.js';
-import type { StoreBackend } from './store-backend.js';
+import type { StoreBackend, StoreOptionProblem } from './store-backend.js';
 
 /**
  * Memcached: a `memcached` statebench starts on a free port. It keeps nothing on disk, and past
@@ -9,8 +9,9 @@ import type { StoreBackend } from './store-backend.js';
 export const memcached: StoreBackend = {
   name: 'memcached',
   title: 'Memcached',
-  settings: ['ttl', 'latency', 'jitter', 'maxmemory'],
+  settings: ['ttl', 'latency', 'jitter', 'maxmemory', 'maxmemoryPolicy'],
   pauseHow: 'SIGSTOP',
+  evictsByDefault: true,
   version: () => memcachedVersion(),
 
   unavailable: () => (memcachedAvailable() ? undefined : 'memcached is not on the PATH (install the memcached package)'),
@@ -20,9 +21,13 @@ export const memcached: StoreBackend = {
   },
 
   checkOptions(options) {
-    return options.persistence
-      ? [{ field: 'persistence', message: 'Memcached keeps nothing on disk: a killed memcached loses every session, whatever `persistence` says' }]
-      : [];
+    const problems: StoreOptionProblem[] = [];
+    if (options.persistence) problems.push({ field: 'persistence', message: 'Memcached keeps nothing on disk: a killed memcached loses every session, whatever `persistence` says' });
+    const policy = options.maxMemoryPolicy;
+    if (policy !== undefined && policy !== 'allkeys-lru' && policy !== 'noeviction') {
+      problems.push({ field: 'maxmemoryPolicy', message: `Memcached evicts the least recently used items (\`allkeys-lru\`) or, with \`noeviction\` (its \`-M\`), refuses writes; it has no \`${policy}\`` });
+    }
+    return problems;
   },
 
   async start(start) {

@@ -21,9 +21,10 @@ export const postgres: StoreBackend = {
   },
 
   checkOptions(options) {
-    return options.maxMemoryBytes === undefined
-      ? []
-      : [{ field: 'maxmemory', message: 'PostgreSQL keeps sessions on disk and never evicts them; a memory limit would only size its caches' }];
+    return [
+      ...(options.maxMemoryBytes === undefined ? [] : [{ field: 'maxmemory', message: 'PostgreSQL keeps sessions on disk and never evicts them; a memory limit would only size its caches' }]),
+      ...(options.maxMemoryPolicy === undefined ? [] : [{ field: 'maxmemoryPolicy', message: 'PostgreSQL keeps sessions on disk and never evicts them' }]),
+    ];
   },
 
   async start(start) {

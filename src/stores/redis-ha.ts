@@ -24,8 +24,16 @@ export interface RedisHaOptions {
   dir: string;
   /** Redis replicas of the primary (asynchronous replication). */
   replicas: number;
+  /** 0: no Sentinels, no automatic failover (a primary with read replicas). */
   sentinels: number;
   persistence?: boolean;
+  /** More arguments for every server (`--maxmemory`, `--maxmemory-policy`). */
+  serverArgs?: string[];
+  /**
+   * Replicas reach the primary through this (a latency proxy: replication lag), given the
+   * primary's address; resolves with the port to replicate from. Absent: straight to the primary.
+   */
+  replicationLink?: (primary: { host: string; port: number }) => Promise<number>;
   /** Makes each server's and Sentinel's CPU budget (`hosts.storeCpu`), when there are budgets. */
   cpuBudget?: (name: string) => CpuBudget;
 }
@@ -37,7 +45,8 @@ export interface SentinelAddress {
 }
 
 /**
- * A replicated Redis: a primary, `replicas` replicas (`--replicaof`) and `sentinels` Sentinels
+ * A replicated Redis: a primary, `replicas` replicas (`--replicaof`, through `replicationLink`
+ * when given) and `sentinels` Sentinels (none: no failover)
  * (`redis-server <conf> --sentinel`), every one a {@link RedisServer} on a free port, so each
  * pid is guarded by the watchdog. Resolves `start()` only once replication is up and every
  * Sentinel knows every replica and every other Sentinel: a failover asked for before that would
@@ -61,6 +70,11 @@ export class RedisHa {
     return this.servers[this.primaryIndex];
   }
 
+  /** The replicas' addresses (every server but the current primary that runs). */
+  get replicaAddresses(): SentinelAddress[] {
+    return this.servers.filter((s, i) => i !== this.primaryIndex && s.pid !== undefined).map((s) => ({ host: '127.0.0.1', port: s.port }));
+  }
+
   get sentinels(): SentinelAddress[] {
     return this.sentinelServers.map((s) => ({ host: '127.0.0.1', port: s.port }));
   }
@@ -82,16 +96,22 @@ export class RedisHa {
   async start(): Promise<void> {
     const password = this.password;
     const budget = (name: string): CpuBudget | undefined => this.options.cpuBudget?.(name);
-    const primary = new RedisServer({ dir: this.options.dir, persistence: this.options.persistence, password, cpu: budget('store-server-1') });
+    const args = this.options.serverArgs ?? [];
+    const primary = new RedisServer({ dir: this.options.dir, persistence: this.options.persistence, password, args, cpu: budget('store-server-1') });
     this.servers.push(primary);
     await primary.start();
+    const linkPort = this.options.replicationLink === undefined ? primary.port : await this.options.replicationLink({ host: '127.0.0.1', port: primary.port });
     const replicas = Array.from(
       { length: this.options.replicas },
-      (_, i) => new RedisServer({ dir: this.options.dir, persistence: this.options.persistence, password, args: ['--replicaof', '127.0.0.1', String(primary.port)], cpu: budget(`store-server-${i + 2}`) }),
+      (_, i) => new RedisServer({ dir: this.options.dir, persistence: this.options.persistence, password, args: [...args, '--replicaof', '127.0.0.1', String(linkPort)], cpu: budget(`store-server-${i + 2}`) }),
     );
     this.servers.push(...replicas);
     await Promise.all(replicas.map((r) => r.start()));
 
+    if (this.options.sentinels === 0) {
+      await this.settle();
+      return;
+    }
     const quorum = Math.floor(this.options.sentinels / 2) + 1;
     this.sentinelServers = Array.from({ length: this.options.sentinels }, (_, i) => {
       const config = join(this.options.dir, `sentinel-${i + 1}.conf`);
@@ -163,7 +183,7 @@ export class RedisHa {
       while (Date.now() < deadlineMs) {
         const linked = await Promise.all(replicaClients.map(async (c) => /master_link_status:up/.test(await c.info('replication').catch(() => ''))));
         const views = await Promise.all(sentinelClients.map((c) => c.call('SENTINEL', 'master', SENTINEL_MASTER_NAME).catch(() => []) as Promise<string[]>));
-        const ready = views.every((v) => {
+        const ready = this.options.sentinels === 0 || views.every((v) => {
           const field = (name: string): number => Number(v[v.indexOf(name) + 1]);
           return field('num-slaves') === this.options.replicas && field('num-other-sentinels') === this.options.sentinels - 1;
         });

@@ -60,6 +60,41 @@ export function pingRedis(port: number, timeoutMs = PING_TIMEOUT_MS, password?: 
   });
 }
 
+/**
+ * `INFO <section>` of the Redis at 127.0.0.1:port as `field → value` (numbers only), after AUTH
+ * when a password is given; rejects when it does not answer in time.
+ */
+export function redisInfo(port: number, password: string | undefined, section: string, timeoutMs = 1000): Promise<Map<string, number>> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    let reply = '';
+    const fail = (why: string): void => {
+      socket.destroy();
+      reject(new Error(`redis at 127.0.0.1:${port} did not answer INFO ${section}: ${why}`));
+    };
+    socket.setTimeout(timeoutMs, () => fail('timed out'));
+    const bulk = (word: string): string => `$${Buffer.byteLength(word)}\r\n${word}\r\n`;
+    const auth = password === undefined ? '' : `*2\r\n${bulk('AUTH')}${bulk(password)}`;
+    socket.on('connect', () => socket.write(`${auth}*2\r\n${bulk('INFO')}${bulk(section)}`));
+    socket.on('data', (d) => {
+      reply += d.toString('latin1');
+      if (password !== undefined && !reply.startsWith('+OK\r\n')) {
+        if (reply.includes('\r\n')) fail(reply.split('\r\n')[0]);
+        return;
+      }
+      const body = password === undefined ? reply : reply.slice(5);
+      const header = /^\$(\d+)\r\n/.exec(body);
+      if (body.startsWith('-')) return fail(body.split('\r\n')[0]);
+      if (header === null || body.length < header[0].length + Number(header[1])) return;
+      socket.destroy();
+      const fields = new Map<string, number>();
+      for (const m of body.slice(header[0].length).matchAll(/^([a-z_]+):(-?\d+(?:\.\d+)?)\r$/gm)) fields.set(m[1], Number(m[2]));
+      resolve(fields);
+    });
+    socket.on('error', (err) => fail(err.message));
+  });
+}
+
 export interface RedisServerOptions {
   /** Directory for redis-server's working files (owned and removed by the caller). */
   dir: string;

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { TargetStartError } from '../errors.js';
 import { RedisCluster } from './redis-cluster.js';
 import { redisMemory } from './redis-info.js';
-import { RedisServer, redisAvailable, redisVersion } from './redis-server.js';
-import type { StoreAction, StoreBackend, StoreInstance, StoreOptionProblem, StoreStartOptions } from './store-backend.js';
+import { RedisServer, redisAvailable, redisInfo, redisVersion } from './redis-server.js';
+import type { StoreAction, StoreBackend, StoreCounterReading, StoreInstance, StoreOptionProblem, StoreStartOptions } from './store-backend.js';
 import type { StoreOptions } from './store-options.js';
 
 const EXTERNAL =
@@ -14,6 +14,14 @@ export const SENTINEL_USE_FAILOVER =
   'with `store.sentinels` the primary is killed by `store-failover`, which also waits for a replica to be promoted';
 
 const replicated = (o: StoreOptions): boolean => o.replicas !== undefined || o.sentinels !== undefined;
+const readsReplica = (o: StoreOptions): boolean => o.readFrom === 'replica';
+
+/** Why the latency proxy cannot front a Redis whose replicas serve reads. */
+const READS_AROUND_PROXY =
+  'the latency proxy fronts the primary alone, and with `readFrom: replica` reads go to the replicas around it: not supported yet';
+
+/** The query parameter of a Redis URL that lists the replicas to read from (targets/stores/read-replicas.ts reads it). */
+export const READ_REPLICAS_PARAM = 'readReplicas';
 
 /**
  * Redis: a `redis-server` statebench starts on a free port (or a replicated set watched by
@@ -21,7 +29,7 @@ const replicated = (o: StoreOptions): boolean => o.replicas !== undefined || o.s
  */
 export const redis: StoreBackend = {
   name: 'redis',
-  settings: ['redisUrl', 'persistence', 'ttl', 'latency', 'jitter', 'replicas', 'sentinels', 'maxmemory', 'cluster'],
+  settings: ['redisUrl', 'persistence', 'ttl', 'latency', 'jitter', 'replicas', 'sentinels', 'maxmemory', 'maxmemoryPolicy', 'rolling', 'readFrom', 'replicationLatency', 'cluster'],
   pauseHow: 'SIGSTOP',
   singleThreaded: true,
   version: () => redisVersion(),
@@ -48,7 +56,9 @@ export const redis: StoreBackend = {
       case 'network':
         return sentinels
           ? 'the latency proxy fronts one Redis address, but with `store.sentinels` replicas connect to whichever server is primary; not supported yet'
-          : undefined;
+          : readsReplica(options)
+            ? READS_AROUND_PROXY
+            : undefined;
       case 'failover':
         return sentinels && (options.replicas ?? 0) >= 1 ? undefined : 'needs a replicated Redis to fail over: add `store: { replicas: 1, sentinels: 3 }`';
     }
@@ -59,17 +69,32 @@ export const redis: StoreBackend = {
   checkOptions(options) {
     const problems: StoreOptionProblem[] = [];
     if (options.cluster !== undefined) return clusterProblems(options);
+    if (options.maxMemoryPolicy !== undefined && options.maxMemoryBytes === undefined) {
+      problems.push({ inItself: true, field: 'maxmemoryPolicy', message: 'needs `maxmemory`: the policy says what Redis does at its memory limit, e.g. `{ maxmemory: 2MiB, maxmemoryPolicy: allkeys-lru }`' });
+    }
+    if (readsReplica(options) && options.replicas === undefined) {
+      problems.push({ inItself: true, field: 'readFrom', message: 'needs `replicas`: a Redis replica to read from, e.g. `{ replicas: 1, readFrom: replica }`' });
+    }
+    if (readsReplica(options) && options.sentinels !== undefined) {
+      problems.push({ inItself: true, field: 'readFrom', message: 'reading from replicas found through `sentinels` is not supported yet: use `replicas` without `sentinels`' });
+    }
+    if (options.replicationLatencyMs !== undefined && options.replicas === undefined) {
+      problems.push({ inItself: true, field: 'replicationLatency', message: 'needs `replicas`: the lag is added on the link from the primary to its replicas' });
+    }
+    if (options.replicationLatencyMs !== undefined && options.sentinels !== undefined) {
+      problems.push({ inItself: true, field: 'replicationLatency', message: 'is not supported with `sentinels` yet: after a failover Sentinels point replicas at the new primary\'s own address, around the proxy' });
+    }
     if (!replicated(options)) return problems;
-    if (options.sentinels === undefined || options.replicas === undefined) {
-      const [field, other] = options.sentinels === undefined ? ['replicas', 'sentinels'] : ['sentinels', 'replicas'];
-      problems.push({ inItself: true, field, message: `needs \`${other}\` too: a replicated Redis is a primary, \`replicas\` and \`sentinels\` to promote one, e.g. \`{ replicas: 1, sentinels: 3 }\`` });
+    if (options.sentinels !== undefined && options.replicas === undefined) {
+      problems.push({ inItself: true, field: 'sentinels', message: 'needs `replicas` too: Sentinels promote a replica of the primary, e.g. `{ replicas: 1, sentinels: 3 }`' });
     }
     if (options.redisUrl !== undefined) {
-      problems.push({ inItself: true, field: 'sentinels', message: 'statebench starts the replicated Redis itself, so `store.redisUrl` cannot be used with it: remove one of them' });
+      problems.push({ inItself: true, field: options.sentinels === undefined ? 'replicas' : 'sentinels', message: 'statebench starts the replicated Redis itself, so `store.redisUrl` cannot be used with it: remove one of them' });
     }
     for (const field of ['latency', 'jitter'] as const) {
       if ((field === 'latency' ? options.latencyMs : options.jitterMs) > 0) {
-        problems.push({ inItself: true, field, message: 'is not supported with `store.sentinels` yet: the latency proxy fronts one Redis address, and replicas follow whichever server is primary' });
+        if (options.sentinels !== undefined) problems.push({ inItself: true, field, message: 'is not supported with `store.sentinels` yet: the latency proxy fronts one Redis address, and replicas follow whichever server is primary' });
+        else if (readsReplica(options)) problems.push({ inItself: true, field, message: `is not supported with \`readFrom: replica\` yet: ${READS_AROUND_PROXY.replace(/^the latency proxy /, 'the proxy ')}` });
       }
     }
     return problems;
@@ -79,7 +104,7 @@ export const redis: StoreBackend = {
     if (options.redisUrl !== undefined) return external(options.redisUrl);
     if (!redisAvailable()) throw new TargetStartError('redis-server is not on the PATH: install Redis, or pass --redis-url');
     if (options.cluster !== undefined) return startCluster(start, options.cluster, options.replicas ?? 0);
-    if (options.replicas !== undefined && options.sentinels !== undefined) return startReplicated(start, options.replicas, options.sentinels);
+    if (options.replicas !== undefined) return startReplicated(start, options);
     return startSingle(start);
   },
 };
@@ -106,6 +131,7 @@ async function refused(): Promise<never> {
 
 async function startSingle(start: StoreStartOptions): Promise<StoreInstance> {
   const server = new RedisServer({ dir: start.dir, persistence: start.persistence, args: memoryArgs(start), cpu: start.cpuBudget?.('store') });
+  const counters = (): Promise<StoreCounterReading> => readCounters(server.port, server.password);
   try {
     await server.start();
   } catch (err) {
@@ -129,35 +155,65 @@ async function startSingle(start: StoreStartOptions): Promise<StoreInstance> {
     pause: () => server.pause(),
     resume: () => server.resume(),
     memory: () => redisMemory(server.port, server.password),
+    counters,
     stop: () => server.stop().catch(() => {}),
     killSync: () => killPids([server.pid]),
   };
 }
 
-async function startReplicated(start: StoreStartOptions, replicas: number, sentinels: number): Promise<StoreInstance> {
+/** Redis' own expired and evicted key counts (`INFO stats`), since it last started. */
+async function readCounters(port: number, password: string): Promise<StoreCounterReading> {
+  const stats = await redisInfo(port, password, 'stats');
+  return { source: 'redis INFO stats', expiredKeys: stats.get('expired_keys'), evictedKeys: stats.get('evicted_keys') };
+}
+
+async function startReplicated(start: StoreStartOptions, options: StoreOptions): Promise<StoreInstance> {
   // Loaded here only: ioredis (for the Sentinels) is not worth loading for a single server or `--help`.
   const { RedisHa, SENTINEL_MASTER_NAME } = await import('./redis-ha.js');
-  const ha = new RedisHa({ dir: start.dir, persistence: start.persistence, replicas, sentinels, cpuBudget: start.cpuBudget });
+  const lagMs = options.replicationLatencyMs ?? 0;
+  const link = start.linkProxy;
+  const ha = new RedisHa({
+    dir: start.dir,
+    persistence: start.persistence,
+    replicas: options.replicas ?? 1,
+    sentinels: options.sentinels ?? 0,
+    serverArgs: memoryArgs(start),
+    cpuBudget: start.cpuBudget,
+    // The lag sits on the replication link only: what replicas receive is late, writes are not.
+    ...(lagMs > 0 && link !== undefined ? { replicationLink: (primary: { host: string; port: number }) => link(primary, lagMs) } : {}),
+  });
   try {
     await ha.start();
   } catch (err) {
     await ha.stop();
     throw err;
   }
-  // Replicas ask the Sentinels where the primary is, now and after every failover; one password
-  // for the Sentinels and the servers.
-  const url = `redis-sentinel://:${encodeURIComponent(ha.password)}@${ha.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}/${SENTINEL_MASTER_NAME}`;
+  const password = encodeURIComponent(ha.password);
+  // With Sentinels, replicas ask them where the primary is, now and after every failover; one
+  // password for the Sentinels and the servers. Without, they write to the primary and, with
+  // `readFrom: replica`, read from the replicas the URL lists.
+  const url = (): string =>
+    ha.sentinels.length > 0
+      ? `redis-sentinel://:${password}@${ha.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}/${SENTINEL_MASTER_NAME}`
+      : `redis://:${password}@127.0.0.1:${ha.primary.port}${options.readFrom === 'replica' ? `/?${READ_REPLICAS_PARAM}=${ha.replicaAddresses.map((r) => `${r.host}:${r.port}`).join(',')}` : ''}`;
   const version = redisVersion();
   return {
-    url,
+    get url() {
+      return url();
+    },
     secret: ha.password,
-    address: undefined,
+    // Without Sentinels the primary stays where it is: the latency proxy can front it.
+    get address() {
+      return ha.sentinels.length > 0 ? undefined : { host: '127.0.0.1', port: ha.primary.port };
+    },
     version,
     processes: () => ha.processes(),
     kill: () => ha.primary.kill(),
     restart: () => ha.primary.restart(),
     pause: () => ha.primary.pause(),
     resume: () => ha.primary.resume(),
+    memory: () => redisMemory(ha.primary.port, ha.password),
+    counters: () => readCounters(ha.primary.port, ha.password),
     async failover() {
       const { port, tookMs } = await ha.failover();
       return { promoted: `127.0.0.1:${port}`, tookMs };
@@ -175,6 +231,8 @@ function clusterProblems(options: StoreOptions): StoreOptionProblem[] {
   for (const field of ['latency', 'jitter'] as const) {
     if ((field === 'latency' ? options.latencyMs : options.jitterMs) > 0) problems.push({ inItself: true, field, message: 'is not supported with `store.cluster`: the latency proxy fronts one address, and cluster clients talk to every node' });
   }
+  if (readsReplica(options)) problems.push({ inItself: true, field: 'readFrom', message: 'is not supported with `store.cluster` yet: a cluster client reads from each slot\'s master' });
+  if (options.replicationLatencyMs !== undefined) problems.push({ inItself: true, field: 'replicationLatency', message: 'is not supported with `store.cluster` yet: the lag is added on the link from one primary to its replicas' });
   if (!redisCliAvailable()) problems.push({ inItself: true, field: 'cluster', message: '`redis-cli` is not on the PATH: it forms the cluster (`redis-cli --cluster create`)' });
   return problems;
 }
@@ -212,7 +270,8 @@ async function startCluster(start: StoreStartOptions, masters: number, replicasP
 }
 
 function memoryArgs(start: StoreStartOptions): string[] {
-  return start.maxMemoryBytes === undefined ? [] : ['--maxmemory', String(start.maxMemoryBytes)];
+  if (start.maxMemoryBytes === undefined) return [];
+  return ['--maxmemory', String(start.maxMemoryBytes), ...(start.maxMemoryPolicy === undefined ? [] : ['--maxmemory-policy', start.maxMemoryPolicy])];
 }
 
 /** SIGCONT first: a paused process would not die of SIGKILL until continued on some kernels' accounting. */

@@ -1,5 +1,5 @@
 import type { CpuBudget } from '../process/cpu-budget.js';
-import type { StoreOptions } from './store-options.js';
+import type { MaxMemoryPolicy, StoreOptions } from './store-options.js';
 
 /**
  * A session store statebench runs for one topology (a server process it starts, or a file), and
@@ -17,6 +17,14 @@ export interface StoreStartOptions {
   sessionTtlS: number;
   /** Memory limit of the store server in bytes (Redis `maxmemory`, Memcached `-m`); undefined: the server's default. */
   maxMemoryBytes?: number;
+  /** What the server does at that limit (Redis `maxmemory-policy`; Memcached `-M` for `noeviction`). */
+  maxMemoryPolicy?: MaxMemoryPolicy;
+  /**
+   * Puts a latency proxy in front of `upstream` that delays each direction by `oneWayMs`, and
+   * resolves with the port to connect to instead: a replication link with lag
+   * (`store.replicationLatency`). The caller stops it with the topology.
+   */
+  linkProxy?: (upstream: { host: string; port: number }, oneWayMs: number) => Promise<number>;
   /**
    * Makes the CPU budget (`hosts.storeCpu`) for one store server process, named after it
    * (`store`, `sentinel-1`): the server must be started inside it (CpuBudget.command), so what
@@ -75,10 +83,23 @@ export interface StoreInstance {
    * for memory per session; undefined when it cannot say. Never throws.
    */
   memory?(): Promise<StoreMemory | undefined>;
+  /**
+   * The store's own counters now (cumulative since it started; Redis `INFO stats`), so a run can
+   * print them beside its own counts. Absent when the store has none.
+   */
+  counters?(): Promise<StoreCounterReading>;
   /** Stops everything it started. Idempotent; never throws. */
   stop(): Promise<void>;
   /** Last resort from a process 'exit' hook: SIGKILL every process, synchronously. */
   killSync(): void;
+}
+
+/** A reading of a store's own counters: cumulative since its (last) start. */
+export interface StoreCounterReading {
+  /** `redis INFO stats`, `memcached stats`. */
+  source: string;
+  expiredKeys?: number;
+  evictedKeys?: number;
 }
 
 /**
@@ -119,6 +140,8 @@ export interface StoreBackend {
    * budget, which the capacity search names as the store's single thread.
    */
   readonly singleThreaded?: boolean;
+  /** At its memory limit with no `maxmemoryPolicy`, it evicts sessions (Memcached) rather than refusing writes (Redis). */
+  readonly evictsByDefault?: boolean;
   /** The installed server's version (`7.0.15`), for the result's environment; undefined when unknown. */
   version(): string | undefined;
   /** Why it cannot run on this machine (its server is not installed), or undefined. */

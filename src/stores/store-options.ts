@@ -27,6 +27,80 @@ export interface StoreOptions {
   cluster?: number;
   /** Memory limit of the store server, in bytes (Redis `maxmemory`, Memcached `-m`). */
   maxMemoryBytes?: number;
+  /**
+   * What the store does at its memory limit: evict sessions (`allkeys-lru`, `volatile-ttl`, …)
+   * or refuse writes (`noeviction`: Redis answers OOM, users get 5xx). Absent: the server's
+   * default (Redis: noeviction; Memcached: evicts least recently used).
+   */
+  maxMemoryPolicy?: MaxMemoryPolicy;
+  /**
+   * What extends a session's time to live: `true` every request (connect-redis' touch on
+   * reads too), `false` nothing (it counts from login), absent every save (login, add,
+   * checkout), as express-session with `resave: false` and no touch does.
+   */
+  rolling?: boolean;
+  /**
+   * Where replicas read sessions a request only reads (GET /cart): the primary, or one of its
+   * replicas (`replica`, with `replicas`), as read-scaling setups do. Requests that change the
+   * session read it from the primary, so a stale read never turns into a lost write.
+   */
+  readFrom?: ReadFrom;
+  /** One-way delay added to the replication link from primary to replicas (a latency proxy), ms. */
+  replicationLatencyMs?: number;
+}
+
+export type ReadFrom = 'primary' | 'replica';
+
+/** Redis' `maxmemory-policy` values. */
+export const MAX_MEMORY_POLICIES = [
+  'noeviction',
+  'allkeys-lru',
+  'allkeys-lfu',
+  'allkeys-random',
+  'volatile-lru',
+  'volatile-lfu',
+  'volatile-random',
+  'volatile-ttl',
+] as const;
+export type MaxMemoryPolicy = (typeof MAX_MEMORY_POLICIES)[number];
+
+/**
+ * Whether the store evicts sessions at its memory limit under these settings: a limit is set and
+ * the policy evicts (every session has a time to live, so the `volatile-*` policies evict too);
+ * with `defaultEvicts`, what the server does without a policy (Memcached evicts, Redis refuses).
+ */
+export function evictsSessions(options: Pick<StoreOptions, 'maxMemoryBytes' | 'maxMemoryPolicy'>, defaultEvicts: boolean): boolean {
+  if (options.maxMemoryBytes === undefined) return false;
+  return options.maxMemoryPolicy === undefined ? defaultEvicts : options.maxMemoryPolicy !== 'noeviction';
+}
+
+/**
+ * A store setting compared within one run (`store.readFrom: [primary, replica]`): every
+ * architecture whose store honours it runs once per value, labelled `redis+readFrom=replica`.
+ */
+export interface StoreVariants {
+  /** As written in `store:`. */
+  setting: ComparedSetting;
+  values: (string | boolean)[];
+}
+
+/** The `store:` settings a run can compare, and the StoreOptions field each sets. */
+export const COMPARED_SETTINGS = { readFrom: 'readFrom', rolling: 'rolling', maxmemoryPolicy: 'maxMemoryPolicy' } as const;
+export type ComparedSetting = keyof typeof COMPARED_SETTINGS;
+
+/** The store options of one variant. */
+export function withVariant(store: StoreOptions, setting: ComparedSetting, value: string | boolean): StoreOptions {
+  return { ...store, [COMPARED_SETTINGS[setting]]: value };
+}
+
+/** The store options of every variant: each value of a compared setting, or the options alone. */
+export function storeVariantsOf(store: StoreOptions, variants: StoreVariants | undefined): StoreOptions[] {
+  return variants === undefined ? [store] : variants.values.map((value) => withVariant(store, variants.setting, value));
+}
+
+/** `redis+readFrom=replica`: an architecture run with one value of a compared store setting. */
+export function storeVariantLabel(architecture: string, setting: ComparedSetting, value: string | boolean): string {
+  return `${architecture}+${setting}=${String(value)}`;
 }
 
 /** The defaults a scenario without `store:` runs with. */

@@ -290,6 +290,10 @@ class ExternalTopology extends EventEmitter implements Topology {
     this.unsupported('store-latency');
   }
 
+  async setStoreToxic(): Promise<void> {
+    this.unsupported('a network fault between replicas and store');
+  }
+
   async failoverStore(): Promise<{ promoted: string; tookMs: number }> {
     return this.unsupported('store-failover');
   }

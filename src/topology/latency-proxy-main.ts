@@ -2,7 +2,8 @@
  * The latency proxy as its own process (forked by latency-proxy-process.ts), so its timers and
  * copies neither steal the load generator's event loop nor get delayed by it. argv: `--config
  * <json>` with `{ host, port, latencyMs, jitterMs }`. It reports `{ type: 'ready', port }` over
- * IPC, applies `{ type: 'set', latencyMs, jitterMs }` and answers `{ type: 'set', ok }`, and exits
+ * IPC, applies `{ type: 'set', latencyMs, jitterMs }` and answers `{ type: 'set', ok }`, puts network
+ * faults on and off (`{ type: 'toxic', toxic, on }`, answered `{ type: 'toxic', ok }`), and exits
  * when the IPC channel closes, so it never outlives statebench.
  */
 import { LatencyProxy } from './latency-proxy.js';
@@ -19,6 +20,15 @@ async function main(): Promise<void> {
   const proxy = new LatencyProxy({ host: config.host, port: config.port }, { latencyMs: config.latencyMs, jitterMs: config.jitterMs });
   const port = await proxy.listen(0);
   process.on('message', (m: LatencyProxyRequest) => {
+    if (m?.type === 'toxic') {
+      try {
+        proxy.setToxic(m.toxic, m.on);
+        send({ type: 'toxic', ok: true });
+      } catch (err) {
+        send({ type: 'toxic', ok: false, message: (err as Error).message });
+      }
+      return;
+    }
     if (m?.type !== 'set') return;
     try {
       proxy.setLatency({ latencyMs: m.latencyMs, jitterMs: m.jitterMs });

@@ -2,17 +2,18 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TargetStartError } from '../errors.js';
-import type { LatencySetting } from './latency-proxy.js';
+import type { LatencySetting, ProxyToxic } from './latency-proxy.js';
 import { hasExited, killNow } from '../process/process-signals.js';
 import { forkDyingWithParent } from '../process/parent-death.js';
 import { guardPid, releasePid } from '../process/reaper.js';
 
 /** Parent → proxy process. */
-export type LatencyProxyRequest = { type: 'set'; latencyMs: number; jitterMs: number };
+export type LatencyProxyRequest = { type: 'set'; latencyMs: number; jitterMs: number } | { type: 'toxic'; toxic: ProxyToxic; on: boolean };
 /** Proxy process → parent. */
 export type LatencyProxyMessage =
   | { type: 'ready'; port: number }
   | { type: 'set'; ok: boolean; message?: string }
+  | { type: 'toxic'; ok: boolean; message?: string }
   | { type: 'fatal'; message: string };
 
 const START_TIMEOUT_MS = 10_000;
@@ -87,6 +88,16 @@ export class LatencyProxyProcess {
     const m = await reply;
     if (m.type === 'set' && !m.ok) throw new RangeError(m.message ?? 'the proxy refused the setting');
     this.setting = { ...setting };
+  }
+
+  /** Puts a network fault on the link (`on`) or lifts it; resolves once the proxy applied it. */
+  async toxic(toxic: ProxyToxic, on: boolean): Promise<void> {
+    const child = this.child;
+    if (child === undefined || hasExited(child)) throw new TargetStartError('the store latency proxy is not running');
+    const reply = this.next(child, (m) => m.type === 'toxic', SET_TIMEOUT_MS, () => '');
+    child.send({ type: 'toxic', toxic, on } satisfies LatencyProxyRequest);
+    const m = await reply;
+    if (m.type === 'toxic' && !m.ok) throw new RangeError(m.message ?? 'the proxy refused the toxic');
   }
 
   async stop(): Promise<void> {

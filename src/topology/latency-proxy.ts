@@ -10,6 +10,19 @@ export interface LatencySetting {
 }
 
 /**
+ * A network fault on the proxied link, after Toxiproxy's toxics: `partition` (nothing passes
+ * either way; connections stay open and what was sent is delivered when it heals, as TCP
+ * retransmission would), `reset` (every connection is reset, and new ones are while it lasts),
+ * `bandwidth` (each direction of each connection limited to a rate), `slow-close` (a connection
+ * one side closes or breaks stays open on the other side for `delayMs`).
+ */
+export type ProxyToxic =
+  | { kind: 'partition' }
+  | { kind: 'reset' }
+  | { kind: 'bandwidth'; bytesPerSecond: number }
+  | { kind: 'slow-close'; delayMs: number };
+
+/**
  * Chunks due this soon are delivered now: the timer's wake-up is not finer than this, and a
  * second wake-up for them would make them later than the slack does.
  */
@@ -31,6 +44,12 @@ interface Direction {
   lastDueMs: number;
 }
 
+/** The two sockets of one proxied connection. */
+interface Pair {
+  client: net.Socket;
+  upstream: net.Socket;
+}
+
 /**
  * A TCP proxy that delays every chunk in each direction, like Toxiproxy's latency toxic, so a
  * store on loopback can behave like one on another host. The latency is a round-trip figure:
@@ -42,10 +61,17 @@ interface Direction {
 export class LatencyProxy {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
+  private readonly pairs = new Set<Pair>();
   private readonly pending = new Set<Direction>();
   private timer: PreciseTimer | undefined;
   private setting: LatencySetting;
   private closed = false;
+  // Toxics in place (see ProxyToxic).
+  private partitioned = false;
+  private resetting = false;
+  /** Bytes per millisecond each direction may carry; 0: no limit. */
+  private bytesPerMs = 0;
+  private slowCloseMs = 0;
 
   constructor(
     private readonly upstream: { host: string; port: number },
@@ -77,6 +103,45 @@ export class LatencyProxy {
     this.setting = { ...setting };
   }
 
+  /** The toxics in place, for tests and messages. */
+  get toxics(): ProxyToxic[] {
+    const out: ProxyToxic[] = [];
+    if (this.partitioned) out.push({ kind: 'partition' });
+    if (this.resetting) out.push({ kind: 'reset' });
+    if (this.bytesPerMs > 0) out.push({ kind: 'bandwidth', bytesPerSecond: this.bytesPerMs * 1000 });
+    if (this.slowCloseMs > 0) out.push({ kind: 'slow-close', delayMs: this.slowCloseMs });
+    return out;
+  }
+
+  /** Puts a toxic in place (`on`) or lifts it; a `reset` put in place resets every open connection at once. */
+  setToxic(toxic: ProxyToxic, on: boolean): void {
+    switch (toxic.kind) {
+      case 'partition':
+        if (on === this.partitioned) return;
+        this.partitioned = on;
+        // Nothing is read while partitioned: what senders write waits in the kernel's buffers
+        // (and the queue here keeps what had arrived), so it all flows, in order, on healing.
+        for (const s of this.sockets) {
+          if (on) s.pause();
+          else s.resume();
+        }
+        if (!on) this.arm();
+        return;
+      case 'reset':
+        this.resetting = on;
+        if (on) for (const pair of [...this.pairs]) resetPair(pair);
+        return;
+      case 'bandwidth':
+        if (on && !(toxic.bytesPerSecond > 0)) throw new RangeError('bandwidth must be above 0 bytes per second');
+        this.bytesPerMs = on ? toxic.bytesPerSecond / 1000 : 0;
+        return;
+      case 'slow-close':
+        if (on && !(toxic.delayMs >= 0)) throw new RangeError('slow-close delay must be >= 0 ms');
+        this.slowCloseMs = on ? toxic.delayMs : 0;
+        return;
+    }
+  }
+
   /** Closes the listener and every proxied connection. */
   async close(): Promise<void> {
     this.closed = true;
@@ -92,25 +157,38 @@ export class LatencyProxy {
       client.destroy();
       return;
     }
+    if (this.resetting) {
+      client.resetAndDestroy();
+      return;
+    }
     const upstream = net.connect({ host: this.upstream.host, port: this.upstream.port });
     // Nagle on a proxied request/response protocol would add tens of ms to small writes.
     client.setNoDelay(true);
     upstream.setNoDelay(true);
-    for (const s of [client, upstream]) {
-      this.sockets.add(s);
-      // A crash on either side (store killed, replica gone) ends the pair at once, as a real
-      // network path would: the peer sees a reset, not a hang.
-      s.on('error', () => {
+    const pair: Pair = { client, upstream };
+    this.pairs.add(pair);
+    let tearing = false;
+    // A crash on either side (store killed, replica gone) ends the pair at once, as a real
+    // network path would: the peer sees a reset, not a hang; with `slow-close`, only after its delay.
+    const teardown = (): void => {
+      if (tearing) return;
+      tearing = true;
+      const end = (): void => {
         client.destroy();
         upstream.destroy();
-      });
+      };
+      if (this.slowCloseMs > 0) setTimeout(end, this.slowCloseMs).unref();
+      else end();
+    };
+    for (const s of [client, upstream]) {
+      this.sockets.add(s);
+      if (this.partitioned) s.pause();
+      s.on('error', teardown);
       // A clean close arrives as an `end` queued behind the data before it (see pipe()).
       s.on('close', (hadError) => {
         this.sockets.delete(s);
-        if (hadError) {
-          client.destroy();
-          upstream.destroy();
-        }
+        if (client.destroyed && upstream.destroyed) this.pairs.delete(pair);
+        if (hadError) teardown();
       });
     }
     this.pipe(client, upstream);
@@ -125,12 +203,16 @@ export class LatencyProxy {
 
   private arrive(dir: Direction, chunk: Buffer | null): void {
     const { latencyMs, jitterMs } = this.setting;
-    const oneWayMs = Math.max(0, latencyMs / 2 + (jitterMs > 0 ? (Math.random() - 0.5) * jitterMs : 0));
-    if (oneWayMs === 0 && dir.head === dir.queue.length) {
+    let oneWayMs = Math.max(0, latencyMs / 2 + (jitterMs > 0 ? (Math.random() - 0.5) * jitterMs : 0));
+    // `slow-close`: the end of a stream reaches the other side this much later.
+    if (chunk === null) oneWayMs += this.slowCloseMs;
+    const transmitMs = chunk !== null && this.bytesPerMs > 0 ? chunk.length / this.bytesPerMs : 0;
+    if (oneWayMs === 0 && transmitMs === 0 && dir.head === dir.queue.length && !this.partitioned) {
       deliver(dir, chunk);
       return;
     }
-    const dueMs = Math.max(clockMs() + oneWayMs, dir.lastDueMs);
+    // With a bandwidth limit a chunk leaves once the one before it has, and takes its size ÷ rate.
+    const dueMs = Math.max(clockMs() + oneWayMs, dir.lastDueMs) + transmitMs;
     dir.lastDueMs = dueMs;
     dir.queue.push({ chunk, dueMs });
     this.pending.add(dir);
@@ -138,6 +220,7 @@ export class LatencyProxy {
   }
 
   private fire(): void {
+    if (this.partitioned) return; // held until the partition heals (setToxic arms again)
     const now = clockMs() + DUE_SLACK_MS;
     for (const dir of this.pending) {
       while (dir.head < dir.queue.length && dir.queue[dir.head].dueMs <= now) {
@@ -154,6 +237,10 @@ export class LatencyProxy {
   }
 
   private arm(): void {
+    if (this.partitioned) {
+      this.timer?.disarm();
+      return;
+    }
     let next = Number.POSITIVE_INFINITY;
     for (const dir of this.pending) {
       const due = dir.queue[dir.head].dueMs;
@@ -166,6 +253,12 @@ export class LatencyProxy {
     this.timer ??= new PreciseTimer(() => this.fire());
     this.timer.arm(next);
   }
+}
+
+/** Both sides see a TCP reset (ECONNRESET), as Toxiproxy's reset_peer does. */
+function resetPair(pair: Pair): void {
+  if (!pair.client.destroyed) pair.client.resetAndDestroy();
+  if (!pair.upstream.destroyed) pair.upstream.resetAndDestroy();
 }
 
 function deliver(dir: Direction, chunk: Buffer | null): void {

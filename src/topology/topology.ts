@@ -8,9 +8,10 @@ import { ARCHITECTURE_NAMES, ARCHITECTURES, type Architecture } from '../archite
 import { EXIT, InvalidInputError, StatebenchError } from '../errors.js';
 import { CpuBudget } from '../process/cpu-budget.js';
 import { guardDir, releaseDir } from '../process/reaper.js';
-import type { StoreInstance } from '../stores/store-backend.js';
+import type { StoreCounterReading, StoreInstance } from '../stores/store-backend.js';
 import { STORE_DEFAULTS, type StoreOptions } from '../stores/store-options.js';
 import { LatencyProxyProcess } from './latency-proxy-process.js';
+import type { ProxyToxic } from './latency-proxy.js';
 import { ReplicaProcess } from './replica-process.js';
 import type { FrontBalancer, Replica, StoreHandle, Topology, TopologyOptions } from './types.js';
 
@@ -81,6 +82,8 @@ class LiveTopology extends EventEmitter implements Topology {
   private readonly storeOptions: StoreOptions;
   private instance: StoreInstance | undefined;
   private proxy: LatencyProxyProcess | undefined;
+  /** Latency proxies on the store's own links (replication lag), stopped with the topology. */
+  private readonly linkProxies: LatencyProxyProcess[] = [];
   private tempDir: string | undefined;
   private readonly replicaConfig: Omit<ReplicaConfig, 'name' | 'port'>;
   /** Shared by every replica (the store's password, or a random cookie HMAC key); reaches them by environment only. */
@@ -99,7 +102,11 @@ class LiveTopology extends EventEmitter implements Topology {
   ) {
     super();
     this.storeOptions = { ...STORE_DEFAULTS, ...opts.store };
-    this.replicaConfig = { store: architecture.targetStore, sessionTtlS: this.storeOptions.sessionTtlS };
+    this.replicaConfig = {
+      store: architecture.targetStore,
+      sessionTtlS: this.storeOptions.sessionTtlS,
+      ...(this.storeOptions.rolling === undefined ? {} : { rolling: this.storeOptions.rolling }),
+    };
   }
 
   get replicas(): readonly Replica[] {
@@ -132,6 +139,9 @@ class LiveTopology extends EventEmitter implements Topology {
     }
     const proxyPid = this.proxy?.pid;
     if (proxyPid !== undefined) pids.set('store-proxy', proxyPid);
+    this.linkProxies.forEach((p, i) => {
+      if (p.pid !== undefined) pids.set(`store-link-proxy-${i + 1}`, p.pid);
+    });
     const balancerPid = this.balancer?.pid;
     if (balancerPid !== undefined) pids.set('balancer', balancerPid);
     return pids;
@@ -262,6 +272,14 @@ class LiveTopology extends EventEmitter implements Topology {
     await this.proxy.set(setting);
   }
 
+  async setStoreToxic(toxic: ProxyToxic, on: boolean): Promise<void> {
+    this.assertRunning();
+    if (this.proxy === undefined) {
+      throw new TopologyOperationError(`setStoreToxic: no proxy in front of the store (architecture ${this.architecture.name}); start the topology with storeLatency`);
+    }
+    await this.proxy.toxic(toxic, on);
+  }
+
   async failoverStore(): Promise<{ promoted: string; tookMs: number }> {
     const store = this.ownedStore('failover');
     if (store.failover === undefined) throw new TopologyOperationError('failoverStore: this store has no replica to promote');
@@ -279,6 +297,7 @@ class LiveTopology extends EventEmitter implements Topology {
     this.instance?.killSync();
     this.balancer?.killSync();
     if (this.proxy?.pid !== undefined) trySignal(this.proxy.pid);
+    for (const p of this.linkProxies) if (p.pid !== undefined) trySignal(p.pid);
     if (this.tempDir !== undefined) rmSync(this.tempDir, { recursive: true, force: true });
   }
 
@@ -288,7 +307,7 @@ class LiveTopology extends EventEmitter implements Topology {
     await this.balancer?.stop();
     await Promise.allSettled([...this.all].map((r) => r.stop()));
     // Both never throw; the watchdog still guards the pids if they failed.
-    await Promise.allSettled([this.instance?.stop(), this.proxy?.stop()]);
+    await Promise.allSettled([this.instance?.stop(), this.proxy?.stop(), ...this.linkProxies.map((p) => p.stop())]);
     // Empty now; one still holding a process is left to the watchdog.
     await Promise.allSettled(this.budgets.map((b) => b.remove()));
     if (this.tempDir !== undefined) {
@@ -310,6 +329,8 @@ class LiveTopology extends EventEmitter implements Topology {
         persistence: this.storeOptions.persistence,
         sessionTtlS: this.storeOptions.sessionTtlS,
         maxMemoryBytes: this.storeOptions.maxMemoryBytes,
+        ...(this.storeOptions.maxMemoryPolicy === undefined ? {} : { maxMemoryPolicy: this.storeOptions.maxMemoryPolicy }),
+        linkProxy: (upstream, oneWayMs) => this.linkProxy(upstream, oneWayMs),
         ...(this.opts.hosts?.storeCpuCores === undefined ? {} : { cpuBudget: (name: string) => this.budget(name, this.opts.hosts!.storeCpuCores!) }),
       },
       this.storeOptions,
@@ -344,6 +365,20 @@ class LiveTopology extends EventEmitter implements Topology {
     parsed.hostname = '127.0.0.1';
     parsed.port = String(this.proxy.port);
     return parsed.toString();
+  }
+
+  /** A latency proxy on one of the store's own links, delaying each direction by `oneWayMs`; resolves with its port. */
+  private async linkProxy(upstream: { host: string; port: number }, oneWayMs: number): Promise<number> {
+    // The proxy's figure is a round trip, half each way.
+    const proxy = new LatencyProxyProcess(upstream, { latencyMs: 2 * oneWayMs, jitterMs: 0 });
+    this.linkProxies.push(proxy);
+    await proxy.start();
+    return proxy.port;
+  }
+
+  /** The store's own counters now (Redis `INFO stats`); undefined when it has none. */
+  async storeCounters(): Promise<StoreCounterReading | undefined> {
+    return this.instance?.counters?.();
   }
 
   private makeTempDir(): string {

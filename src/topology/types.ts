@@ -2,6 +2,8 @@ import type { EventEmitter } from 'node:events';
 import type { Architecture } from '../architectures/architecture.js';
 import type { StoreMemory } from '../stores/store-backend.js';
 import type { StoreOptions } from '../stores/store-options.js';
+import type { StoreCounterReading } from '../stores/store-backend.js';
+import type { ProxyToxic } from './latency-proxy.js';
 
 /** What statebench believes about a replica process (not what the router has observed). */
 export type ReplicaState = 'starting' | 'up' | 'paused' | 'killed' | 'stopped';
@@ -105,8 +107,18 @@ export interface Topology extends EventEmitter {
   storeMemory?(): Promise<StoreMemory | undefined>;
   /** Changes the delay the store latency proxy adds from now on; rejects when there is no proxy. */
   setStoreLatency(setting: { latencyMs: number; jitterMs: number }): Promise<void>;
+  /**
+   * Puts a network fault on the link between replicas and store (through the same proxy as the
+   * latency), or lifts it (`on: false`); rejects when there is no proxy.
+   */
+  setStoreToxic(toxic: ProxyToxic, on: boolean): Promise<void>;
   /** Kills the primary of a replicated store; resolves once a replica was promoted (its address). */
   failoverStore(): Promise<{ promoted: string; tookMs: number }>;
+  /**
+   * The store's own counters now (Redis `INFO stats`: expired and evicted keys), cumulative since
+   * it last started; undefined when it has none. Optional: topologies made elsewhere (tests) may lack it.
+   */
+  storeCounters?(): Promise<StoreCounterReading | undefined>;
 
   /** Stops everything and removes temp files. Idempotent; never throws. */
   stop(): Promise<void>;

@@ -20,11 +20,20 @@ export class CookieStore implements SessionStore {
   readonly kind = 'cookie';
   readonly external = false;
 
+  /**
+   * `rolling: true`: a read reissues the cookie with a new expiry (express-session's `rolling`),
+   * since the cookie's expiry is inside it; otherwise absent (reads change nothing).
+   */
+  readonly touch?: (token: string, session: Session) => Promise<string>;
+
   constructor(
     private readonly secret: string,
     private readonly ttlMs: number,
+    /** What extends a session (StoreOpenConfig.rolling): absent every save, `true` every request, `false` nothing. */
+    private readonly rolling?: boolean,
   ) {
     if (secret.length < 16) throw new Error('cookie store secret must be at least 16 characters');
+    if (rolling === true) this.touch = (token, session) => this.save(token, session);
   }
 
   async load(token: string): Promise<Session | undefined> {
@@ -45,7 +54,8 @@ export class CookieStore implements SessionStore {
   }
 
   async save(_token: string | undefined, session: Session): Promise<string> {
-    const body = Buffer.from(JSON.stringify([Date.now() + this.ttlMs, session]), 'utf8').toString('base64url');
+    const expiresAtMs = (this.rolling === false ? session.createdAtMs : Date.now()) + this.ttlMs;
+    const body = Buffer.from(JSON.stringify([expiresAtMs, session]), 'utf8').toString('base64url');
     const token = `${body}.${this.sign(body)}`;
     const bytes = COOKIE_OVERHEAD_BYTES + token.length;
     if (bytes > COOKIE_LIMIT_BYTES) throw new SessionTooLargeError(bytes, COOKIE_LIMIT_BYTES);
@@ -66,5 +76,5 @@ export class CookieStore implements SessionStore {
 /** Store module entry (see store-module.ts): the topology's secret is the HMAC key. */
 export async function open(config: StoreOpenConfig): Promise<CookieStore> {
   if (config.secret === undefined) throw new Error('the cookie store needs the topology secret (environment variable STATEBENCH_STORE_SECRET)');
-  return new CookieStore(config.secret, config.sessionTtlS * 1000);
+  return new CookieStore(config.secret, config.sessionTtlS * 1000, config.rolling);
 }

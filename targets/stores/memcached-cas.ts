@@ -46,7 +46,7 @@ export class MemcachedCasStore extends MemcachedStore {
       session.version++;
       const json = JSON.stringify(session);
       try {
-        await this.client.cas(key, json, { casUniq: reply.casUniq, lifetime: expiryS(this.ttlS) });
+        await this.client.cas(key, json, { casUniq: reply.casUniq, lifetime: this.lifetimeOf(session) });
         return { count: session.items.length, version: session.version };
       } catch (err) {
         if (isReply(err, 'NOT_FOUND')) return undefined; // logged out or expired in between
@@ -61,5 +61,5 @@ export class MemcachedCasStore extends MemcachedStore {
 
 /** The store module's entry point (see memcached.ts `open`). */
 export async function open(config: StoreOpenConfig): Promise<MemcachedCasStore> {
-  return new MemcachedCasStore(await openMemcached(config.url), config.sessionTtlS);
+  return new MemcachedCasStore(await openMemcached(config.url), config.sessionTtlS, config.rolling);
 }

@@ -53,13 +53,28 @@ export class MemcachedStore implements SessionStore {
   constructor(
     protected readonly client: MemcacheClient,
     protected readonly ttlS: number,
+    /** What extends a session (StoreOpenConfig.rolling): absent every save, `true` every load too (`touch`), `false` nothing. */
+    protected readonly rolling?: boolean,
   ) {}
+
+  /** The exptime a save gives `session`: the TTL from now, or what is left of it since creation (`rolling: false`). */
+  protected lifetimeOf(session: Session): number {
+    if (this.rolling !== false) return expiryS(this.ttlS);
+    // Whole seconds, as memcached counts; at least 1 (0 would mean "never expires"), and an
+    // already expired session is written with a time in the past.
+    const leftS = Math.ceil((session.createdAtMs + this.ttlS * 1000 - Date.now()) / 1000);
+    return leftS > 0 ? expiryS(leftS) : Math.floor(Date.now() / 1000) - 1;
+  }
 
   async load(token: string): Promise<Session | undefined> {
     if (!validToken(token)) return undefined;
     let reply: { value: unknown } | undefined;
     try {
       reply = await this.client.get<string>(KEY_PREFIX + token);
+      // connect-memcached's touch: a rolling session's TTL restarts on every request.
+      if (reply !== undefined && this.rolling === true) await this.client.touch(KEY_PREFIX + token, expiryS(this.ttlS)).catch((err: unknown) => {
+        if (!isReply(err, 'NOT_FOUND')) throw err;
+      });
     } catch (err) {
       throw unavailable(err);
     }
@@ -70,7 +85,7 @@ export class MemcachedStore implements SessionStore {
     const id = token !== undefined && validToken(token) ? token : newToken();
     const json = JSON.stringify(session);
     try {
-      await this.client.set(KEY_PREFIX + id, json, { lifetime: expiryS(this.ttlS) });
+      await this.client.set(KEY_PREFIX + id, json, { lifetime: this.lifetimeOf(session) });
     } catch (err) {
       throw storeError(err, json);
     }
@@ -93,7 +108,7 @@ export class MemcachedStore implements SessionStore {
 
 /** The store module's entry point: connects before resolving, so a replica is ready only once it can serve sessions. */
 export async function open(config: StoreOpenConfig): Promise<MemcachedStore> {
-  return new MemcachedStore(await openMemcached(config.url), config.sessionTtlS);
+  return new MemcachedStore(await openMemcached(config.url), config.sessionTtlS, config.rolling);
 }
 
 /**

@@ -21,7 +21,11 @@ export class MemoryStore implements SessionStore {
   private readonly sessions = new Map<string, Entry>();
   private readonly sweepTimer: NodeJS.Timeout;
 
-  constructor(private readonly ttlMs: number) {
+  constructor(
+    private readonly ttlMs: number,
+    /** What extends a session (StoreOpenConfig.rolling): absent every save, `true` every load too, `false` nothing. */
+    private readonly rolling?: boolean,
+  ) {
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
   }
@@ -29,16 +33,18 @@ export class MemoryStore implements SessionStore {
   async load(token: string): Promise<Session | undefined> {
     const entry = this.sessions.get(token);
     if (entry === undefined) return undefined;
-    if (entry.expiresAtMs <= Date.now()) {
+    const nowMs = Date.now();
+    if (entry.expiresAtMs <= nowMs) {
       this.sessions.delete(token);
       return undefined;
     }
+    if (this.rolling === true) entry.expiresAtMs = nowMs + this.ttlMs;
     return entry.session;
   }
 
   async save(token: string | undefined, session: Session): Promise<string> {
     const id = token ?? randomBytes(18).toString('base64url');
-    this.sessions.set(id, { session, expiresAtMs: Date.now() + this.ttlMs });
+    this.sessions.set(id, { session, expiresAtMs: (this.rolling === false ? session.createdAtMs : Date.now()) + this.ttlMs });
     return id;
   }
 
@@ -61,5 +67,5 @@ export class MemoryStore implements SessionStore {
 
 /** Store module entry (see store-module.ts): sessions in this replica's memory. */
 export async function open(config: StoreOpenConfig): Promise<MemoryStore> {
-  return new MemoryStore(config.sessionTtlS * 1000);
+  return new MemoryStore(config.sessionTtlS * 1000, config.rolling);
 }

@@ -36,7 +36,7 @@ export class PostgresTxStore extends PostgresStore {
       }
       session.items.push(item);
       session.version++;
-      await client.query(UPDATE_SQL, [token, JSON.stringify(session), this.ttlS]);
+      await client.query(UPDATE_SQL, [token, JSON.stringify(session), this.lifetimeS(session)]);
       await client.query('COMMIT');
       return { count: session.items.length, version: session.version };
     } catch (err) {
@@ -51,5 +51,5 @@ export class PostgresTxStore extends PostgresStore {
 
 /** The store module's entry point (see postgres.ts `open`). */
 export async function open(config: StoreOpenConfig): Promise<PostgresTxStore> {
-  return new PostgresTxStore(await openPool(config), config.sessionTtlS);
+  return new PostgresTxStore(await openPool(config), config.sessionTtlS, config.rolling);
 }

@@ -31,6 +31,8 @@ const LOAD_SQL = `SELECT sess FROM ${SESSION_TABLE} WHERE sid = $1 AND expire > 
 const SAVE_SQL =
   `INSERT INTO ${SESSION_TABLE} (sid, sess, expire) VALUES ($1, $2, now() + $3 * interval '1 second') ` +
   `ON CONFLICT (sid) DO UPDATE SET sess = EXCLUDED.sess, expire = EXCLUDED.expire`;
+/** `rolling: true`: a load extends the session too (connect-pg-simple's touch), in the same statement. */
+const TOUCH_LOAD_SQL = `UPDATE ${SESSION_TABLE} SET expire = now() + $2 * interval '1 second' WHERE sid = $1 AND expire > now() RETURNING sess`;
 const DESTROY_SQL = `DELETE FROM ${SESSION_TABLE} WHERE sid = $1`;
 const PRUNE_SQL = `DELETE FROM ${SESSION_TABLE} WHERE expire < now()`;
 
@@ -47,24 +49,31 @@ export class PostgresStore implements SessionStore {
   constructor(
     protected readonly pool: Pool,
     protected readonly ttlS: number,
+    /** What extends a session (StoreOpenConfig.rolling): absent every save, `true` every load too, `false` nothing. */
+    protected readonly rolling?: boolean,
   ) {
     this.pruneTimer = setInterval(() => void this.prune().catch(() => {}), PRUNE_INTERVAL_MS);
     this.pruneTimer.unref();
   }
 
   async load(token: string): Promise<Session | undefined> {
-    const rows = await this.query<{ sess: Session }>(LOAD_SQL, [token]);
+    const rows = this.rolling === true ? await this.query<{ sess: Session }>(TOUCH_LOAD_SQL, [token, this.ttlS]) : await this.query<{ sess: Session }>(LOAD_SQL, [token]);
     return rows[0]?.sess;
   }
 
   async save(token: string | undefined, session: Session): Promise<string> {
     const id = token ?? randomBytes(18).toString('base64url');
-    await this.query(SAVE_SQL, [id, JSON.stringify(session), this.ttlS]);
+    await this.query(SAVE_SQL, [id, JSON.stringify(session), this.lifetimeS(session)]);
     return id;
   }
 
   async destroy(token: string): Promise<void> {
     await this.query(DESTROY_SQL, [token]);
+  }
+
+  /** Seconds from now a save gives `session` to live: the TTL, or what is left of it since creation (`rolling: false`). */
+  protected lifetimeS(session: Session): number {
+    return this.rolling === false ? (session.createdAtMs + this.ttlS * 1000 - Date.now()) / 1000 : this.ttlS;
   }
 
   /** Deletes expired rows; returns how many. */
@@ -92,7 +101,7 @@ export class PostgresStore implements SessionStore {
 
 /** The store module's entry point: connects before resolving, so a replica is ready only once it can serve sessions. */
 export async function open(config: StoreOpenConfig): Promise<PostgresStore> {
-  return new PostgresStore(await openPool(config), config.sessionTtlS);
+  return new PostgresStore(await openPool(config), config.sessionTtlS, config.rolling);
 }
 
 /**

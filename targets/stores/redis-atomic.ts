@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AddedItem, CartItem, Session, SessionStore } from '../session.js';
-import { closeRedis, openRedis, unavailable } from './redis.js';
+import { closeRedis, openRedisWithReaders, unavailable } from './redis.js';
 import type { StoreOpenConfig } from './store-module.js';
 
 /** Not the blob store's prefix: both layouts may share one Redis given by URL. */
@@ -12,19 +12,26 @@ const KEY_PREFIX = 'statebench:asess:';
  * runs a script to completion before any other command, so the existence check cannot race a
  * logout or an expiry, and two adds can never see the same cart. Returns nil for an unknown
  * session, else {item count, version}.
- * KEYS: the session hash, the item list. ARGV: the item as JSON, the TTL in seconds.
+ * KEYS: the session hash, the item list. ARGV: the item as JSON, the TTL in seconds, and `1` when
+ * the TTL counts from the session's creation (`rolling: false`) rather than from now.
  */
 const ADD_ITEM_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local count = redis.call('RPUSH', KEYS[2], ARGV[1])
 local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('EXPIRE', KEYS[2], ARGV[2])
+if ARGV[3] == '1' then
+  local at = tonumber(redis.call('HGET', KEYS[1], 'createdAtMs')) + tonumber(ARGV[2]) * 1000
+  redis.call('PEXPIREAT', KEYS[1], at)
+  redis.call('PEXPIREAT', KEYS[2], at)
+else
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[2])
+end
 return {count, version}`;
 
 /** ioredis adds a method per `defineCommand`; this is its shape for the script above. */
 interface WithAddItem {
-  statebenchAddItem(sessionKey: string, itemsKey: string, itemJson: string, ttlS: number): Promise<[number, number] | null>;
+  statebenchAddItem(sessionKey: string, itemsKey: string, itemJson: string, ttlS: number, fromCreation: '0' | '1'): Promise<[number, number] | null>;
 }
 
 /**
@@ -42,23 +49,46 @@ export class RedisAtomicStore implements SessionStore {
   readonly kind = 'redis-atomic';
   readonly external = true;
 
+  private nextReader = 0;
+
   private constructor(
     private readonly redis: Redis & WithAddItem,
     private readonly ttlS: number,
+    /** See RedisStore: absent, saves and adds extend the TTL; `true`, loads too; `false`, it counts from creation. */
+    private readonly rolling: boolean | undefined,
+    private readonly readers: readonly Redis[],
   ) {}
 
   /** Connects before resolving, so a replica reports ready only once it can serve sessions. */
-  static async connect(url: string, ttlS: number): Promise<RedisAtomicStore> {
-    const redis = await openRedis(url);
+  static async connect(url: string, ttlS: number, rolling?: boolean): Promise<RedisAtomicStore> {
+    const { primary, readers } = await openRedisWithReaders(url);
     // EVALSHA with a fallback to EVAL when Redis does not know the script (e.g. after a restart).
-    redis.defineCommand('statebenchAddItem', { numberOfKeys: 2, lua: ADD_ITEM_LUA });
-    return new RedisAtomicStore(redis as Redis & WithAddItem, ttlS);
+    primary.defineCommand('statebenchAddItem', { numberOfKeys: 2, lua: ADD_ITEM_LUA });
+    return new RedisAtomicStore(primary as Redis & WithAddItem, ttlS, rolling, readers);
   }
 
   async load(token: string): Promise<Session | undefined> {
+    return this.loadFrom(this.redis, token, this.rolling === true);
+  }
+
+  /** From a read replica in turn when there are any; one that lacks the session defers to the primary (see RedisStore). */
+  async loadForRead(token: string): Promise<Session | undefined> {
+    if (this.readers.length === 0) return this.load(token);
+    const reader = this.readers[this.nextReader++ % this.readers.length];
+    const [session] = await Promise.all([this.loadFrom(reader, token, false), this.rolling === true ? this.extend(token) : undefined]);
+    return session ?? this.load(token);
+  }
+
+  private async extend(token: string): Promise<void> {
+    await this.exec(this.redis.multi().expire(sessionKey(token), this.ttlS).expire(itemsKey(token), this.ttlS));
+  }
+
+  private async loadFrom(redis: Redis, token: string, extend: boolean): Promise<Session | undefined> {
     let replies: [Error | null, unknown][] | null;
     try {
-      replies = await this.redis.multi().hgetall(sessionKey(token)).lrange(itemsKey(token), 0, -1).exec();
+      const tx = redis.multi().hgetall(sessionKey(token)).lrange(itemsKey(token), 0, -1);
+      if (extend) tx.expire(sessionKey(token), this.ttlS).expire(itemsKey(token), this.ttlS);
+      replies = await tx.exec();
     } catch (err) {
       throw unavailable(err);
     }
@@ -86,7 +116,12 @@ export class RedisAtomicStore implements SessionStore {
       .del(items)
       .hset(sessionKey(id), { user: session.user, version: session.version, createdAtMs: session.createdAtMs });
     if (session.items.length > 0) tx.rpush(items, ...session.items.map((i) => JSON.stringify(i)));
-    tx.expire(sessionKey(id), this.ttlS).expire(items, this.ttlS);
+    if (this.rolling === false) {
+      const atMs = session.createdAtMs + this.ttlS * 1000;
+      tx.pexpireat(sessionKey(id), atMs).pexpireat(items, atMs);
+    } else {
+      tx.expire(sessionKey(id), this.ttlS).expire(items, this.ttlS);
+    }
     await this.exec(tx);
     return id;
   }
@@ -94,7 +129,7 @@ export class RedisAtomicStore implements SessionStore {
   async addItem(token: string, item: CartItem): Promise<AddedItem | undefined> {
     let reply: [number, number] | null;
     try {
-      reply = await this.redis.statebenchAddItem(sessionKey(token), itemsKey(token), JSON.stringify(item), this.ttlS);
+      reply = await this.redis.statebenchAddItem(sessionKey(token), itemsKey(token), JSON.stringify(item), this.ttlS, this.rolling === false ? '1' : '0');
     } catch (err) {
       throw unavailable(err);
     }
@@ -110,7 +145,7 @@ export class RedisAtomicStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    await closeRedis(this.redis);
+    await Promise.all([closeRedis(this.redis), ...this.readers.map(closeRedis)]);
   }
 
   private async exec(tx: ReturnType<Redis['multi']>): Promise<void> {
@@ -135,5 +170,5 @@ function itemsKey(token: string): string {
 
 /** Store module entry (see store-module.ts). */
 export function open(config: StoreOpenConfig): Promise<RedisAtomicStore> {
-  return RedisAtomicStore.connect(config.url, config.sessionTtlS);
+  return RedisAtomicStore.connect(config.url, config.sessionTtlS, config.rolling);
 }

@@ -3,6 +3,7 @@ import { Cluster, Redis } from 'ioredis';
 import { parseClusterUrl } from './cluster-url.js';
 import { StoreUnavailableError, type Session, type SessionStore } from '../session.js';
 import { parseSentinelUrl } from './sentinel-url.js';
+import { parseReadReplicas } from './read-replicas.js';
 import type { StoreOpenConfig } from './store-module.js';
 
 /** Key prefix, so a shared Redis given by URL can tell statebench keys apart. */
@@ -18,40 +19,65 @@ const CONNECT_TIMEOUT_MS = 1000;
 /** Reconnect backoff cap: recovery after `restartStore` is bounded by this, so keep it short. */
 const MAX_RECONNECT_DELAY_MS = 200;
 
-/** Sessions as JSON strings in Redis with a TTL, like connect-redis. */
+/**
+ * Sessions as JSON strings in Redis with a TTL, like connect-redis. How the TTL moves follows
+ * `rolling` (StoreOpenConfig): absent, every save sets it anew (SET EX); `true`, every load
+ * does too (GETEX, connect-redis' touch); `false`, it counts from the session's creation
+ * (SET PXAT createdAt + TTL). With read replicas (`store.readFrom: replica`), a request that only
+ * reads loads from one of them in turn: what it shows may lag behind what was acknowledged.
+ */
 export class RedisStore implements SessionStore {
   readonly kind = 'redis';
   readonly external = true;
+  private nextReader = 0;
 
   private constructor(
     private readonly redis: Redis,
     private readonly ttlS: number,
+    private readonly rolling: boolean | undefined,
+    /** Read replicas (`store.readFrom: replica`); empty: every load goes to the primary. */
+    private readonly readers: readonly Redis[],
   ) {}
 
   /** Connects before resolving, so a replica reports ready only once it can serve sessions. */
-  static async connect(url: string, ttlS: number): Promise<RedisStore> {
-    return new RedisStore(await openRedis(url), ttlS);
+  static async connect(url: string, ttlS: number, rolling?: boolean): Promise<RedisStore> {
+    const { primary, readers } = await openRedisWithReaders(url);
+    return new RedisStore(primary, ttlS, rolling, readers);
   }
 
   async load(token: string): Promise<Session | undefined> {
     let json: string | null;
     try {
-      json = await this.redis.get(KEY_PREFIX + token);
+      json = this.rolling === true ? await this.redis.getex(KEY_PREFIX + token, 'EX', this.ttlS) : await this.redis.get(KEY_PREFIX + token);
     } catch (err) {
       throw unavailable(err);
     }
-    if (json === null) return undefined;
+    return parse(json);
+  }
+
+  /**
+   * From a read replica, in turn, when there are any. A session the replica has not received yet
+   * (a login moments ago) is read from the primary, as read-scaling apps do, rather than
+   * answered 401: lag shows as stale carts, never as a user logged out.
+   */
+  async loadForRead(token: string): Promise<Session | undefined> {
+    if (this.readers.length === 0) return this.load(token);
+    const reader = this.readers[this.nextReader++ % this.readers.length];
+    let json: string | null;
     try {
-      return JSON.parse(json) as Session;
-    } catch {
-      return undefined;
+      // A replica is read-only: a rolling session is touched on the primary beside the read.
+      [json] = await Promise.all([reader.get(KEY_PREFIX + token), this.rolling === true ? this.redis.expire(KEY_PREFIX + token, this.ttlS) : undefined]);
+    } catch (err) {
+      throw unavailable(err);
     }
+    return json === null ? this.load(token) : parse(json);
   }
 
   async save(token: string | undefined, session: Session): Promise<string> {
     const id = token ?? randomBytes(18).toString('base64url');
     try {
-      await this.redis.set(KEY_PREFIX + id, JSON.stringify(session), 'EX', this.ttlS);
+      if (this.rolling === false) await this.redis.set(KEY_PREFIX + id, JSON.stringify(session), 'PXAT', session.createdAtMs + this.ttlS * 1000);
+      else await this.redis.set(KEY_PREFIX + id, JSON.stringify(session), 'EX', this.ttlS);
     } catch (err) {
       throw unavailable(err);
     }
@@ -67,8 +93,39 @@ export class RedisStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    await closeRedis(this.redis);
+    await Promise.all([closeRedis(this.redis), ...this.readers.map(closeRedis)]);
   }
+}
+
+function parse(json: string | null): Session | undefined {
+  if (json === null) return undefined;
+  try {
+    return JSON.parse(json) as Session;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The primary, and a client per read replica when the URL lists some (`?readReplicas=`, see
+ * read-replicas.ts), all with the fail-fast settings below.
+ */
+export async function openRedisWithReaders(url: string): Promise<{ primary: Redis; readers: Redis[] }> {
+  const target = parseReadReplicas(url);
+  if (target === undefined) return { primary: await openRedis(url), readers: [] };
+  const password = new URL(target.primaryUrl).password;
+  const primary = await openRedis(target.primaryUrl);
+  const readers: Redis[] = [];
+  try {
+    for (const r of target.replicas) {
+      const auth = password === '' ? '' : `:${password}@`;
+      readers.push(await openRedis(`redis://${auth}${r.host}:${r.port}`));
+    }
+  } catch (err) {
+    await Promise.all([primary, ...readers].map(closeRedis));
+    throw err;
+  }
+  return { primary, readers };
 }
 
 /**
@@ -166,5 +223,5 @@ export function unavailable(err: unknown): StoreUnavailableError {
 
 /** Store module entry (see store-module.ts). */
 export function open(config: StoreOpenConfig): Promise<RedisStore> {
-  return RedisStore.connect(config.url, config.sessionTtlS);
+  return RedisStore.connect(config.url, config.sessionTtlS, config.rolling);
 }

@@ -19,8 +19,8 @@ export class SqliteTxStore extends SqliteStore {
   override readonly kind = 'sqlite-tx';
   private readonly addTx: Database.Transaction<(token: string, item: CartItem, nowMs: number) => AddedItem | undefined>;
 
-  constructor(path: string, ttlMs: number) {
-    super(path, ttlMs);
+  constructor(path: string, ttlMs: number, rolling?: boolean) {
+    super(path, ttlMs, rolling);
     try {
       const select = this.db.prepare<[string, number], { data: string }>('SELECT data FROM sessions WHERE token = ? AND expires_at_ms > ?');
       const update = this.db.prepare<[string, number, string]>('UPDATE sessions SET data = ?, expires_at_ms = ? WHERE token = ?');
@@ -35,7 +35,7 @@ export class SqliteTxStore extends SqliteStore {
         }
         session.items.push(item);
         session.version++;
-        update.run(JSON.stringify(session), nowMs + ttlMs, token);
+        update.run(JSON.stringify(session), this.expiresAtMs(session, nowMs), token);
         return { count: session.items.length, version: session.version };
       });
     } catch (err) {
@@ -55,5 +55,5 @@ export class SqliteTxStore extends SqliteStore {
 
 /** Store module entry (see store-module.ts): `url` is the file path. */
 export async function open(config: StoreOpenConfig): Promise<SqliteTxStore> {
-  return new SqliteTxStore(config.url, config.sessionTtlS * 1000);
+  return new SqliteTxStore(config.url, config.sessionTtlS * 1000, config.rolling);
 }

@@ -45,9 +45,16 @@ export class SqliteStore implements SessionStore {
   private readonly upsertStmt: Database.Statement<[string, string, number]>;
   private readonly deleteStmt: Database.Statement<[string]>;
   private readonly sweepStmt: Database.Statement<[number]>;
+  /** `rolling: true`: a load extends the session too (a write: it takes the file's write lock). */
+  private readonly touchStmt: Database.Statement<[number, string, number], { data: string }>;
   private readonly sweepTimer: NodeJS.Timeout;
 
-  constructor(path: string, private readonly ttlMs: number) {
+  constructor(
+    path: string,
+    private readonly ttlMs: number,
+    /** What extends a session (StoreOpenConfig.rolling): absent every save, `true` every load too, `false` nothing. */
+    private readonly rolling?: boolean,
+  ) {
     try {
       this.db = new Database(path);
       this.db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
@@ -62,6 +69,7 @@ export class SqliteStore implements SessionStore {
       );
       this.deleteStmt = this.db.prepare('DELETE FROM sessions WHERE token = ?');
       this.sweepStmt = this.db.prepare('DELETE FROM sessions WHERE expires_at_ms <= ?');
+      this.touchStmt = this.db.prepare('UPDATE sessions SET expires_at_ms = ? WHERE token = ? AND expires_at_ms > ? RETURNING data');
     } catch (err) {
       throw unavailable(err);
     }
@@ -72,7 +80,8 @@ export class SqliteStore implements SessionStore {
   async load(token: string): Promise<Session | undefined> {
     let row: { data: string } | undefined;
     try {
-      row = this.selectStmt.get(token, Date.now());
+      const nowMs = Date.now();
+      row = this.rolling === true ? this.touchStmt.get(nowMs + this.ttlMs, token, nowMs) : this.selectStmt.get(token, nowMs);
     } catch (err) {
       throw unavailable(err);
     }
@@ -87,7 +96,7 @@ export class SqliteStore implements SessionStore {
   async save(token: string | undefined, session: Session): Promise<string> {
     const id = token ?? randomBytes(18).toString('base64url');
     try {
-      this.upsertStmt.run(id, JSON.stringify(session), Date.now() + this.ttlMs);
+      this.upsertStmt.run(id, JSON.stringify(session), this.expiresAtMs(session, Date.now()));
     } catch (err) {
       throw unavailable(err);
     }
@@ -111,6 +120,11 @@ export class SqliteStore implements SessionStore {
     }
   }
 
+  /** When a save at `nowMs` makes `session` expire: the TTL from now, or from its creation (`rolling: false`). */
+  protected expiresAtMs(session: Session, nowMs: number): number {
+    return (this.rolling === false ? session.createdAtMs : nowMs) + this.ttlMs;
+  }
+
   /** Exposed for tests: deletes expired rows now and returns how many went. */
   sweep(): number {
     try {
@@ -129,5 +143,5 @@ export function unavailable(err: unknown): StoreUnavailableError {
 
 /** Store module entry (see store-module.ts): `url` is the file path. */
 export async function open(config: StoreOpenConfig): Promise<SqliteStore> {
-  return new SqliteStore(config.url, config.sessionTtlS * 1000);
+  return new SqliteStore(config.url, config.sessionTtlS * 1000, config.rolling);
 }

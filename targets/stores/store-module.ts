@@ -6,6 +6,8 @@ export interface StoreOpenConfig {
   url: string;
   /** Session time to live, in seconds. */
   sessionTtlS: number;
+  /** What extends it (ReplicaConfig.rolling): `true` every request, `false` nothing, absent every save. */
+  rolling?: boolean;
   /** A secret the store needs (the cookie HMAC key, a store password); never on a command line. */
   secret?: string;
 }

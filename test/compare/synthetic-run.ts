@@ -66,7 +66,7 @@ export function syntheticRun(spec: SyntheticRunSpec): ArchitectureResult {
     requests: {
       sent: completed,
       ok: completed - failed,
-      errors: { refused: failed, reset: 0, timeout: 0, 'http-4xx': 0, 'http-5xx': 0, 'session-lost': 0, 'update-lost': 0 },
+      errors: { refused: failed, reset: 0, timeout: 0, 'http-4xx': 0, 'http-5xx': 0, 'session-lost': 0, 'stale-read': 0, 'update-lost': 0 },
       failed,
       dropped: 0,
       unfinished: 0,

@@ -26,6 +26,8 @@ describe('four tabs per session, no faults', () => {
       const a = results.get(name);
       if (a === undefined) continue; // no redis-server here
       expect(overwritten(a), name).toBeGreaterThan(0);
+      // Reads lacked acknowledged items, and checkouts found them gone for good.
+      expect(a.requests.errors['stale-read'], name).toBeGreaterThan(0);
       expect(a.requests.errors['update-lost'], name).toBeGreaterThan(0);
     }
   });

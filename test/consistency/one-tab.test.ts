@@ -14,6 +14,7 @@ it('one tab per session: no architecture loses an update', async () => {
     );
     expect(a.updatesLost, a.architecture).toBe(0);
     expect(a.requests.errors['update-lost'], a.architecture).toBe(0);
+    expect(a.consistency?.readYourWritesViolations, a.architecture).toBe(0);
     expect(a.requests.failed, a.architecture).toBe(0);
   }
 }, 40_000);

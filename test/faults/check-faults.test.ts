@@ -2,16 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
+import { problemsOf } from '../helpers/scenario-problems.js';
 
-function problemsOf(text: string): string[] {
-  try {
-    parseScenario(text, 'x.yaml');
-  } catch (err) {
-    if (err instanceof InvalidInputError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
 
 describe('faults are checked against the architectures before anything starts', () => {
   it('rejects a store fault when no architecture has a store, naming the field', () => {

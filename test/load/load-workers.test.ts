@@ -26,8 +26,14 @@ class CallLog implements LoadRecorder {
   sessionStarted(nowMs: number): void {
     this.calls.push(`started ${nowMs}`);
   }
-  sessionLost(nowMs: number, items: number): void {
-    this.calls.push(`lost ${nowMs} ${items}`);
+  sessionLost(nowMs: number, items: number, loginAckMs: number, lastAckMs: number, lastWriteAckMs: number, lossSentMs: number, home: string | undefined): void {
+    this.calls.push(`lost ${nowMs} ${items} ${loginAckMs} ${lastAckMs} ${lastWriteAckMs} ${lossSentMs} ${home}`);
+  }
+  readAnomaly(nowMs: number, ryw: number, monotonic: number): void {
+    this.calls.push(`read-anomaly ${nowMs} ${ryw} ${monotonic}`);
+  }
+  staleItem(nowMs: number, stalenessMs: number): void {
+    this.calls.push(`stale ${nowMs} ${stalenessMs}`);
   }
   updateLost(nowMs: number, items: number): void {
     this.calls.push(`update-lost ${nowMs} ${items}`);
@@ -43,8 +49,10 @@ describe('recorder log', () => {
     const b = new LogRecorder();
     a.request('add', 'ok', 1500, 1200, 300, 'replica-1', 10);
     b.request('read', 'session-lost', 900, 900, -1, undefined, 11);
-    b.sessionLost(11, 3);
+    b.sessionLost(11, 3, 1, 2, 3, 10.5, 'replica-3');
     a.updateLost(12, 2);
+    a.readAnomaly(12, 1, 0);
+    a.staleItem(12, 20.25);
     a.late(42, 13);
     b.request('login', 'ok', 700, 700, 0, 'replica-2', 14);
     const out = new CallLog();
@@ -57,8 +65,10 @@ describe('recorder log', () => {
     expect(out.calls).toEqual([
       'request add ok 1500 1200 300 replica-1 10',
       'request read session-lost 900 900 -1 undefined 11',
-      'lost 11 3',
+      'lost 11 3 1 2 3 10.5 replica-3',
       'update-lost 12 2',
+      'read-anomaly 12 1 0',
+      'stale 12 20.25',
       'late 42 13',
     ]);
     replay.end(0);

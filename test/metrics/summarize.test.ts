@@ -42,13 +42,13 @@ describe('summarize', () => {
     expect(r.error).toBeUndefined();
     expect(r.requests).toEqual({
       sent: 400, ok: 380, failed: 10, dropped: 0, unfinished: 10,
-      errors: { refused: 10, reset: 0, timeout: 0, 'http-4xx': 0, 'http-5xx': 0, 'session-lost': 0, 'update-lost': 0 },
+      errors: { refused: 10, reset: 0, timeout: 0, 'http-4xx': 0, 'http-5xx': 0, 'session-lost': 0, 'stale-read': 0, 'update-lost': 0 },
     });
     expect(r.measuredMs).toBe(4000);
     expect(r.throughputRps).toBe(97.5);
     expect(r.targetRps).toBe(100);
     expect(r.achievedRps).toBe(100);
-    expect(r.sessions).toEqual({ started: 1, lost: 1 });
+    expect(r.sessions).toEqual({ started: 1, lost: 1, lostByCause: { unexplained: 1 } });
     expect(r.updatesLost).toBe(5);
     expect(r.perReplica).toEqual({ 'replica-1': 190, 'replica-2': 190 });
     expect(r.timeline).toHaveLength(4);

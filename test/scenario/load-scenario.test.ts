@@ -203,7 +203,7 @@ faults:
     scale: 0
 `);
     expect(problemAt(problems, 'faults[0].scale')).toEqual(['would leave 0 replicas (3 before it): at least one must remain (line 4)']);
-    expect(problemAt(problems, 'faults[1].for')[0]).toMatch(/^`for` does not apply to `kill` \(it goes with `pause`, `store-pause`\)/);
+    expect(problemAt(problems, 'faults[1].for')[0]).toMatch(/^`for` does not apply to `kill` \(it goes with `pause`, `store-pause`, `store-partition`, `store-reset`, `store-bandwidth`, `store-slow-close`\)/);
     expect(problemAt(problems, 'faults[2].for')[0]).toMatch(/^is required \(a duration/);
     expect(problemAt(problems, 'faults[3]')[0]).toMatch(/one fault per entry, but this one has `kill` and `restart`/);
     expect(problemAt(problems, 'faults[4]')[0]).toMatch(/a fault needs one kind key beside `at`: kill, restart, pause/);

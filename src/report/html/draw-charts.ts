@@ -45,6 +45,7 @@ export function drawCharts(
     'http-4xx': '#7f7f7f',
     'http-5xx': '#882255',
     'session-lost': '#000000',
+    'stale-read': '#BF812D',
     'update-lost': '#8C510A',
     dropped: '#56B4E9',
   };

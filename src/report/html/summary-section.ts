@@ -1,7 +1,8 @@
 import { ERROR_KINDS } from '../../load/outcome.js';
 import type { ArchitectureResult, RunResult } from '../../result/types.js';
-import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, formatRate, NOT_APPLICABLE, plural } from '../format.js';
+import { formatCount, formatDurationMs, formatLatencyUs, formatMetric, formatPercent, formatRate, NOT_APPLICABLE, plural } from '../format.js';
 import { storeApplies } from '../../metrics/store-applies.js';
+import { consistencyRows, lossCauseRows, type ConsistencyRow } from '../consistency-rows.js';
 import { budgetRows } from '../budget-rows.js';
 import { escapeHtml } from './escape-html.js';
 
@@ -29,6 +30,19 @@ export interface RunColumn {
 const completedOf = (r: ArchitectureResult): number => r.requests.ok + r.requests.failed;
 const plain = (text: string): { text: string } => ({ text });
 const toneIf = (value: number, tone: Tone): Tone => (value > 0 ? tone : 'plain');
+
+/** A shared consistency row (src/report/consistency-rows.ts) as this table draws it. */
+function htmlRow(row: ConsistencyRow): Row {
+  return {
+    label: row.label.replace(/^\s*↳ /, ''),
+    sub: row.sub,
+    cell: (r) => {
+      const value = row.value(r);
+      const text = formatMetric(value, row.unit);
+      return row.nonZero === 'plain' || value === null ? plain(text) : { text, tone: toneIf(value, row.nonZero) };
+    },
+  };
+}
 
 function cpuPerRequestUs(r: ArchitectureResult, pick: (component: string) => boolean): number | null {
   const parts = r.cpu.filter((c) => pick(c.component));
@@ -94,9 +108,11 @@ function sections(result: RunResult): Section[] {
       title: 'Losses',
       rows: [
         { label: 'lost sessions', cell: (r) => ({ text: formatCount(r.sessions.lost), tone: toneIf(r.sessions.lost, 'bad') }) },
+        ...lossCauseRows(runs).map(htmlRow),
         { label: 'lost updates (cart items)', cell: (r) => ({ text: formatCount(r.updatesLost), tone: toneIf(r.updatesLost, 'bad') }) },
       ],
     },
+    ...(consistencyRows(runs).length === 0 ? [] : [{ title: 'Consistency', rows: consistencyRows(runs).map(htmlRow) }]),
     {
       title: 'Store',
       rows: [
