@@ -8,7 +8,7 @@ describe.skipIf(!HAS_REDIS)('store-partition', () => {
     const runs = await runByLabel(`
 architectures: [redis]
 replicas: 2
-duration: 5s
+duration: 7s
 warmup: 500ms
 load: { model: closed, users: 20, grace: 500ms }
 session: { thinkTime: 10ms }
@@ -25,11 +25,12 @@ faults:
     // the next one waits for the heal; nothing is lost, and the window recovers.
     expect(window.errors['http-5xx'] ?? 0).toBeGreaterThanOrEqual(10);
     expect(window.p99Us).toBeGreaterThanOrEqual(900_000);
-    // Recovered: two clean seconds with p99 back near its level before; a busy machine's noise
-    // can keep p99 up, which the run's own quality figures then say.
+    // Recovered: two clean seconds in a row with p99 back near its level before. Four seconds
+    // follow the heal, so one second of another test's noise (a full run saw it) leaves room; a
+    // busy machine's noise can keep p99 up throughout, which the run's own quality figures then say.
     expectBoundUnlessDisturbed(a.measurementQuality, 'recovered after the partition', () => expect(window.recoveredAtMs).not.toBeNull());
-    // Whatever the machine, the errors stop once the link heals: none in the last two seconds.
-    expect(a.timeline.filter((s) => s.second >= 3 && s.second < 5).every((s) => Object.keys(s.errors).length === 0)).toBe(true);
+    // Whatever the machine, the errors stop once the link heals: none in the last four seconds.
+    expect(a.timeline.filter((s) => s.second >= 3 && s.second < 7).every((s) => Object.keys(s.errors).length === 0)).toBe(true);
     expect(a.sessions.lost).toBe(0);
     expect(a.updatesLost).toBe(0);
     // The requests that failed are the partition's: before it, none.
