@@ -6,7 +6,7 @@ import { ARCHITECTURE_NAMES, architecturesHelp } from './architectures/index.js'
 
 const EXAMPLES_RUN = `
 Examples:
-  $ statebench run                              the default: sticky vs redis vs sqlite vs cookie, one replica killed
+  $ statebench run                              the default: sticky vs the stores, one replica killed
   $ statebench run --arch sticky,redis -d 5s -r 1000/s     no file: the defaults plus the flags
   $ statebench run kill-one-replica --arch sticky,sqlite --set load.rate=500/s
   $ statebench run scenarios/ci-smoke.yaml --markdown summary.md --junit junit.xml

@@ -300,8 +300,9 @@ export interface MeasurementQuality {
   stealShare: { mean: number; max: number } | null;
   /**
    * Whether the first measured second was a warm-up transient: it completed less than half of
-   * the requests sent in it (they waited behind the warm-up), or alone moved the window's p50 or
-   * p99 by more than `limits.transientShare`; with the counts and the figures with and without
+   * the requests sent in it (they waited behind the warm-up), or was slow (p50 at least
+   * `limits.transientFactor` times the rest's) and alone moved the window's p50 or p99 by more
+   * than `limits.transientShare`; with the counts and the figures with and without
    * it, µs. Null when the window is too short to tell, or a fault fired in its first second.
    */
   firstSecond: {
@@ -332,8 +333,10 @@ export interface QualityLimits {
   foreignCores: number;
   /** Disturbed when the hypervisor stole more than this share (0..1) of CPU time on average (or in a second). */
   stealShare: number;
-  /** Transient when the first second moves the window's p50 or p99 by more than this share (0.2 = 20%). */
+  /** Transient when the first second moves the window's p50 or p99 by more than this share (0.2 = 20%)… */
   transientShare: number;
+  /** …and its own p50 is at least this many times the rest's (absent in results before it existed: 1). */
+  transientFactor?: number;
 }
 
 
