@@ -18,26 +18,29 @@ import { installSignalCleanup, isStopping, stop, stopEverything, track } from '.
  *
  *   npm run build && node dist/bench/paired-spread.js
  *
- * Environment: BENCH_PAIRED_RUNS (10 per mode), BENCH_PAIRED_SECONDS (10), BENCH_PAIRED_KEEP (a
- * directory: keep the result files there).
+ * Environment: BENCH_PAIRED_RUNS (10 per mode), BENCH_PAIRED_SECONDS (10), BENCH_PAIRED_ARCHS
+ * (sticky,redis,sqlite,cookie), BENCH_PAIRED_REPLICAS (3), BENCH_PAIRED_RATE (2000, req/s),
+ * BENCH_PAIRED_KEEP (a directory: keep the result files there).
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = path.join(ROOT, 'dist/src/main.js');
 const RUNS = Number(process.env.BENCH_PAIRED_RUNS ?? 10);
 const SECONDS = Number(process.env.BENCH_PAIRED_SECONDS ?? 10);
+const ARCHITECTURES = process.env.BENCH_PAIRED_ARCHS ?? 'sticky,redis,sqlite,cookie';
+const REPLICAS = Number(process.env.BENCH_PAIRED_REPLICAS ?? 3);
+const RATE = Number(process.env.BENCH_PAIRED_RATE ?? 2000);
 
-/** The default comparison's architectures and load (kill-one-replica) without its faults. */
+/** By default the default comparison's architectures and load (kill-one-replica) without its faults. */
 const SCENARIO = `name: paired-spread
-description: the default comparison without faults, for paired against sequential measurement
-architectures: [sticky, redis, sqlite, cookie]
-replicas: 3
+description: a comparison without faults, for paired against sequential measurement
+architectures: [${ARCHITECTURES}]
+replicas: ${REPLICAS}
 duration: ${SECONDS}s
 warmup: 2s
 load:
   model: open
-  rate: 2000/s
-  sessions: 300
+  rate: ${RATE}/s
 session:
   adds: 8
   readRatio: 0.5
@@ -113,7 +116,7 @@ async function main(): Promise<void> {
     }
   }
   const lines = [
-    `statebench paired-spread · ${RUNS} runs per mode of sticky, redis, sqlite, cookie (3 replicas, 2,000 req/s open, ${SECONDS} s after 2 s of warm-up) · results in ${dir}`,
+    `statebench paired-spread · ${RUNS} runs per mode of ${ARCHITECTURES} (${REPLICAS} replicas, ${RATE} req/s open, ${SECONDS} s after 2 s of warm-up) · results in ${dir}`,
     `load average ${startLoad.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end`,
     '',
     '| mode | redis p50 − sticky p50, µs: each run | median | standard deviation | range | sign flips | runs disturbed |',

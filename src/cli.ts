@@ -68,7 +68,7 @@ function scenarioOptions(command: Command): Command {
     .option('--set <path=value>', 'any scenario field, validated as in the file, e.g. --set store.latency=1ms; repeatable', (value: string, previous: string[] = []) => [...previous, value])
     .option('--workers <n>', 'engines generating the load, each in a worker thread (keep 1 on 2 cores; sets `load.workers`)')
     .option('--balancer <list>', 'what routes requests: router (in-process), haproxy, or router,haproxy to measure the hop (sets `balancer`)')
-    .addOption(new Option('--pairing <mode>', 'sequential: one architecture after another; concurrent: all at once, each with 1/N of the load (sets `pairing`)').choices(['sequential', 'concurrent']));
+    .addOption(new Option('--pairing <mode>', 'sequential (the default): one architecture after another; concurrent: all at once, each with 1/N of the load (sets `pairing`)').choices(['sequential', 'concurrent']));
 }
 
 function positiveInt(value: string): number {

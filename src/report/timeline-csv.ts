@@ -37,6 +37,8 @@ export function renderTimelineCsv(input: RunResult | readonly LabelledResult[]):
     'loop_delay_p99_us',
     'foreign_cores',
     'steal_share',
+    'requests_in_flight',
+    'sessions_open',
     'faults',
     ...replicas.map((r) => `requests_${r.replace(/-/g, '_')}`),
   ];
@@ -63,6 +65,8 @@ export function renderTimelineCsv(input: RunResult | readonly LabelledResult[]):
           optional(s.loopDelayP99Us),
           optional(s.foreignCores),
           optional(s.stealShare),
+          optional(s.requestsInFlight),
+          optional(s.sessionsOpen),
           s.faults.join('; '),
           ...replicas.map((r) => optional(s.byReplica[r])),
         ]);

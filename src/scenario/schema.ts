@@ -329,7 +329,7 @@ export const scenarioFileSchema = z
       .enum(['sequential', 'concurrent'])
       .meta({
         description:
-          '`sequential`: architectures one after another, each alone with the whole load; `concurrent`: all at once, each with an equal share of the load, so the machine\'s noise lands on all alike and each difference from sticky gets a confidence interval. Default: concurrent for two or more architectures without faults, else sequential.',
+          '`sequential` (the default): architectures one after another, each alone with the whole load; `concurrent`: all at once, each with an equal share of the load, so drift of the machine lands on all alike and each difference from sticky gets a confidence interval, at the price of the topologies contending with each other (on 2 cores this widened the spread of differences between runs and biased them up: docs/scenarios.md).',
       })
       .optional(),
     topology: topologySchema.optional(),

@@ -39,7 +39,7 @@ describe('defaults', () => {
       faults: [],
       thresholds: [],
       // Two architectures and no fault: measured together, each with half of the load.
-      pairing: 'concurrent',
+      pairing: 'sequential',
     });
   });
 

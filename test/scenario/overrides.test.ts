@@ -99,7 +99,7 @@ describe('parseScenario with overrides', () => {
         { source: '--rate', flag: 'rate', value: '1000/s' },
       ],
     });
-    expect(s).toMatchObject({ name: 'ad-hoc', architectures: ['sticky', 'redis'], durationMs: 5000, warmupMs: 2000, replicas: 3, load: { model: 'open', rateRps: 1000 }, pairing: 'concurrent' });
+    expect(s).toMatchObject({ name: 'ad-hoc', architectures: ['sticky', 'redis'], durationMs: 5000, warmupMs: 2000, replicas: 3, load: { model: 'open', rateRps: 1000 }, pairing: 'sequential' });
     expect(s.overrides?.map((o) => `${o.source} ${o.path}`)).toEqual(['--arch architectures', '--duration duration', '--rate load.model', '--rate load.rate']);
   });
 
