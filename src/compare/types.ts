@@ -54,7 +54,7 @@ export interface SideFigure {
    * metric has no per-second figure.
    */
   withinRun: NoiseBand | null;
-  /** From the median repetition to the lowest and the highest; null for a single run. */
+  /** Where one more repetition could land, from the median (a 90% prediction interval, at least the repetitions' range); null for a single run. */
   repetitions: NoiseBand | null;
   /** The larger of the two on each side: the noise of this side's figure; null when neither is known. */
   noise: NoiseBand | null;

@@ -1,3 +1,4 @@
+import { repetitionBand } from '../../src/compare/side-figure.js';
 import { describe, expect, test } from 'vitest';
 import { NOISE_RULE } from '../../src/compare/compare-results.js';
 import { judgeMetric } from '../../src/compare/judge-metric.js';
@@ -61,10 +62,29 @@ describe('repetitions widen the noise', () => {
   test('a baseline repeated at 1.00, 1.15 and 1.30 ms: 1.30 ms now is within noise, although beyond the tolerance', () => {
     const baseline = [1000, 1150, 1300].map((p50, i) => syntheticRun({ seconds: steadySeconds(10, p50), repetition: i + 1 }));
     const m = judge('p50', baseline, [syntheticRun({ seconds: steadySeconds(10, 1300) })]);
-    expect(m.baseline).toMatchObject({ value: 1150, min: 1000, max: 1300, runs: 3, repetitions: { below: 150, above: 150 } });
+    expect(m.baseline).toMatchObject({ value: 1150, min: 1000, max: 1300, runs: 3 });
+    // s = 150, so one more run lands within 2.92 × 150 × √(4/3) = 506 µs of the mean (90%).
+    expect(m.baseline!.repetitions!.above).toBeCloseTo(505.8, 0);
+    expect(m.baseline!.repetitions!.below).toBeCloseTo(505.8, 0);
     expect(m.beyondTolerance).toBe(true);
     expect(m.noise).toBeGreaterThanOrEqual(150);
     expect(m.verdict).toBe('within-noise');
+  });
+});
+
+describe('where one more repetition could land', () => {
+  test('the quiet machine’s case: three repetitions at 196, 197 and 236 µs, then 258 µs, is within noise', () => {
+    
+    const band = repetitionBand([196, 197, 236], 197);
+    // The range reached 39 µs above the median; a fourth run can land 90 µs above it.
+    expect(band.above).toBeGreaterThan(258 - 197);
+    expect(band.below).toBeGreaterThanOrEqual(1);
+  });
+
+  test('never narrower than the repetitions reached', () => {
+    
+    const band = repetitionBand([100, 100, 100, 100, 100, 100, 100, 100, 100, 300], 100);
+    expect(band.above).toBeGreaterThanOrEqual(200);
   });
 });
 
