@@ -132,7 +132,7 @@ export function compareResults(baseline: RunResult, current: RunResult, opts: Co
     const complete = b.every((r) => r.complete) && c.every((r) => r.complete);
     const disturbed = [...disturbances('baseline', b), ...disturbances('current', c)];
     const doubt = doubtOf(disturbed, complete);
-    const metrics = metricNames.map((m) => judgeMetric(m, tolerances[m] as Tolerance, usable(b), usable(c), doubt, NOISE_RULE));
+    const metrics = metricNames.map((m) => judgeMetric(m, tolerances[m] as Tolerance, usable(b), usable(c), doubt, NOISE_RULE, { baseline: b, current: c }));
     architectures.push({
       architecture,
       baselineRuns: b.length,

@@ -61,10 +61,12 @@ export function judgeMetric(
   currentRuns: readonly ArchitectureResult[],
   doubt: ArchitectureDoubt,
   rule: NoiseRule,
+  /** Every repetition of each side, disturbed ones too: how far they differ is noise (see sideFigure). */
+  all: { baseline: readonly ArchitectureResult[]; current: readonly ArchitectureResult[] } = { baseline: baselineRuns, current: currentRuns },
 ): MetricComparison {
   const { unit, higherIsWorse } = METRICS[metric];
-  const baseline = sideFigure(baselineRuns, metric, rule);
-  const current = sideFigure(currentRuns, metric, rule);
+  const baseline = sideFigure(baselineRuns, metric, rule, all.baseline);
+  const current = sideFigure(currentRuns, metric, rule, all.current);
   const head = { metric, unit, higherIsWorse, tolerance, baseline, current };
   if (!baseline || !current) {
     const reason = `does not apply to the ${!baseline && !current ? 'either run' : !baseline ? 'baseline' : 'current run'}`;

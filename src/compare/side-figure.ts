@@ -71,9 +71,21 @@ function larger(a: NoiseBand | null, b: NoiseBand | null): NoiseBand | null {
  * One side's figure of `metric` over its repetitions: the median value, and its noise, on each
  * side the larger of what a run says about itself (median over repetitions) and where one more
  * repetition could land ({@link repetitionBand}). Null when the metric applies to no repetition (no store
- * timings).
+ * timings). `spread`: every repetition, disturbed ones too, when `runs` left some out: a
+ * disturbed repetition does not give the figure, but how far repetitions differ is noise the
+ * gate must allow for, and leaving it out would narrow the band (two of three left out once made
+ * an identical run a regression).
  */
-export function sideFigure(runs: readonly ArchitectureResult[], metric: MetricName, rule: NoiseRule): SideFigure | null {
+/** The metric's value in each run it applies to. */
+function valuesOf(runs: readonly ArchitectureResult[], metric: MetricName): number[] {
+  return runs.flatMap((r) => {
+    if (METRICS[metric].storeOnly && !storeApplies(r)) return [];
+    const v = METRICS[metric].extract(r);
+    return v !== null && Number.isFinite(v) ? [v] : [];
+  });
+}
+
+export function sideFigure(runs: readonly ArchitectureResult[], metric: MetricName, rule: NoiseRule, spread: readonly ArchitectureResult[] = runs): SideFigure | null {
   const present = runs.filter((r) => {
     if (METRICS[metric].storeOnly && !storeApplies(r)) return false;
     const v = METRICS[metric].extract(r);
@@ -87,7 +99,8 @@ export function sideFigure(runs: readonly ArchitectureResult[], metric: MetricNa
   const value = median(values) as number;
   const min = Math.min(...values);
   const max = Math.max(...values);
-  const repetitions = present.length > 1 ? repetitionBand(values, value) : null;
+  const spreadValues = spread.length > runs.length ? valuesOf(spread, metric) : values;
+  const repetitions = spreadValues.length > 1 ? repetitionBand(spreadValues, value) : null;
   return {
     value,
     min,

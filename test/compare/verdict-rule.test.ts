@@ -81,6 +81,17 @@ describe('where one more repetition could land', () => {
     expect(band.below).toBeGreaterThanOrEqual(1);
   });
 
+  test('repetitions left out as disturbed still widen the band: their spread is noise', () => {
+    // The fresh compare-noise run: sticky p50 273 (disturbed), 237, 264 (disturbed), then 270.
+    const reps = [273, 237, 264].map((p50, i) => syntheticRun({ seconds: steadySeconds(6, p50), repetition: i + 1 }));
+    const current = [syntheticRun({ seconds: steadySeconds(6, 270) })];
+    const quietOnly = judgeMetric('p50', DEFAULT_MAX_REGRESS.p50 as Tolerance, [reps[1]], current, undefined, NOISE_RULE);
+    expect(quietOnly.verdict).toBe('regression');
+    const withSpread = judgeMetric('p50', DEFAULT_MAX_REGRESS.p50 as Tolerance, [reps[1]], current, undefined, NOISE_RULE, { baseline: reps, current });
+    expect(withSpread.baseline).toMatchObject({ value: 237, runs: 1 });
+    expect(withSpread.verdict).toBe('within-noise');
+  });
+
   test('never narrower than the repetitions reached', () => {
     
     const band = repetitionBand([100, 100, 100, 100, 100, 100, 100, 100, 100, 300], 100);
