@@ -126,7 +126,8 @@ describe('statebench k8s', () => {
   it('refuses what has no cluster form, naming each field, exit 2', async () => {
     const run = await cli(['k8s', 'kill-one-replica']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('architectures[2]: `sqlite` keeps sessions in an SQLite file, which pods on several nodes cannot share');
+    expect(run.stderr).toContain('architectures[4]: `sqlite` keeps sessions in an SQLite file, which pods on several nodes cannot share');
+    expect(run.stderr).toContain('architectures[3]: `postgres` needs PostgreSQL, which `statebench k8s` has no manifest for yet');
     expect(run.stderr).toContain('faults[0].kill: names `replica-2`, but pods have generated names: use `random`');
     expect(run.stderr).toContain('faults[1].restart: has no kubectl form here');
     const file = path.join(dir, 'few.yaml');

@@ -345,9 +345,9 @@ describe('shipped scenarios', () => {
     expect((await readFile(file, 'utf8')).split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/scenario.schema.json');
   });
 
-  test('kill-one-replica compares all four architectures and kills then restarts replica-2', async () => {
+  test('kill-one-replica compares sticky with every store and the cookie, and kills then restarts replica-2', async () => {
     const { scenario } = await loadScenarioFile(resolveBuiltinScenario('kill-one-replica'));
-    expect(scenario.architectures).toEqual(['sticky', 'redis', 'sqlite', 'cookie']);
+    expect(scenario.architectures).toEqual(['sticky', 'redis', 'memcached', 'postgres', 'sqlite', 'cookie']);
     expect(scenario.replicas).toBe(3);
     expect(scenario.faults).toEqual([
       { atMs: 8000, kind: 'kill', target: 'replica-2' },

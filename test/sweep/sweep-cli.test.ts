@@ -20,6 +20,7 @@ afterAll(async () => {
 
 const SCENARIO = `name: tiny-sweep
 architectures: [sticky, cookie]
+pairing: concurrent
 replicas: 1
 duration: 1s
 warmup: 500ms
