@@ -19,6 +19,7 @@ afterAll(async () => {
 // sessions and of the rate.
 const SCENARIO = `name: memory-sweep
 architectures: [sticky, redis]
+pairing: concurrent
 replicas: 1
 duration: 3s
 warmup: 500ms
