@@ -150,9 +150,12 @@ export async function openRedis(url: string): Promise<Redis> {
         sentinels: sentinel.sentinels,
         name: sentinel.name,
         ...(sentinel.password === undefined ? {} : { password: sentinel.password, sentinelPassword: sentinel.password }),
-        // Hear +switch-master from the Sentinels instead of waiting for a failed command: the
-        // failover users feel is the Sentinels' and not ioredis' polling.
-        failoverDetector: true,
+        // No `failoverDetector`: on +switch-master it calls the connector's disconnect(), and when
+        // that lands while ioredis is asking a Sentinel where the primary is (which it does over
+        // and over while the primary is dead), connect() rejects with "Connection is closed." and
+        // ioredis gives up for good (status `end`, every command a 503 for the rest of the run;
+        // seen on a busy machine: one replica of two never recovered). A killed primary closes
+        // the connection anyway, and the reconnect loop below asks the Sentinels every ≤200 ms.
         sentinelRetryStrategy: (times: number) => Math.min(times * 20, MAX_RECONNECT_DELAY_MS),
         sentinelCommandTimeout: CONNECT_TIMEOUT_MS,
       })

@@ -42,7 +42,8 @@ faults:
     // reconnect; recovery by p99 is left to the report: one steady second is too noisy a base.
     // On a machine busy with other tests, Sentinels and reconnects have taken up to ~7 s.
     const failing = redis.timeline.filter((s) => s.completed > s.ok).map((s) => s.second);
-    console.log(`failover: ${event.detail}; seconds with errors: ${failing.join(', ')}`);
+    const kinds = redis.timeline.filter((s) => s.completed > s.ok).map((s) => `${s.second} ${JSON.stringify(s.errors)}`);
+    console.log(`failover: ${event.detail}; seconds with errors: ${kinds.join(', ')}`);
     expect(Math.max(...failing)).toBeLessThan(10);
     // The last seconds are served by the promoted replica without a single error.
     const tail = redis.timeline.filter((s) => s.second >= 10 && s.second < 12);
