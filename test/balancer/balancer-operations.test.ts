@@ -100,7 +100,7 @@ describe.skipIf(!HAS_HAPROXY)('topology changes through the runtime API, under t
 
   it('sticky: a replica SIGKILLed behind the balancer loses its pinned sessions, and nothing else fails', async () => {
     const [t, b] = await startBoth('sticky', 2);
-    const s = await loadThrough(b, 2500, async () => {
+    const s = await loadThrough(b, 3500, async () => {
       await new Promise((r) => setTimeout(r, 500));
       await t.kill('replica-1');
     });
@@ -108,11 +108,19 @@ describe.skipIf(!HAS_HAPROXY)('topology changes through the runtime API, under t
     // pinned to the dead replica come back as 401s.
     expect(s.sessions.lost).toBeGreaterThan(0);
     const e = s.requests.errors;
+    const bySecond = s.timeline.map((x) => `${x.second}: ${x.errors.reset ?? 0} reset, ${x.errors['http-5xx'] ?? 0} 5xx, ${x.errors['session-lost'] ?? 0} lost`);
+    console.log(`sticky kill behind HAProxy: ${bySecond.join('; ')}`);
     expect(e['session-lost']).toBeGreaterThan(0);
     expect([e.refused, e.timeout]).toEqual([0, 0]);
     // Requests in flight at the SIGKILL fail as they do without a balancer: a 502, or (on a
     // reused server connection, `http-reuse safe`) HAProxy closes the client connection so that
-    // a browser would retry; the engine counts a reset. At most one per user.
-    expect(e.reset + e['http-5xx']).toBeLessThanOrEqual(8);
+    // a browser would retry; the engine counts a reset. How many depends on the server
+    // connections in use or idle at the kill (more than one per user on a busy machine: 12 for
+    // 8 users in CI), but they end with it: from a second after it (health checks every 200 ms,
+    // passive checks at once) the dead replica is out and nothing fails but the lost sessions.
+    const afterKill = s.timeline.filter((x) => x.second >= 2);
+    expect(afterKill.length).toBe(2);
+    expect(afterKill.map((x) => (x.errors.reset ?? 0) + (x.errors['http-5xx'] ?? 0))).toEqual([0, 0]);
+    expect(afterKill.reduce((n, x) => n + x.ok, 0)).toBeGreaterThan(100);
   });
 });
