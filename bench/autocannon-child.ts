@@ -12,6 +12,8 @@ export interface AutocannonJob {
   connections: number;
   warmupMs: number;
   durationMs: number;
+  /** Paced at this many requests per second over all connections (autocannon's `overallRate`); absent: as fast as it can. */
+  overallRate?: number;
 }
 
 interface AutocannonResult {
@@ -28,7 +30,14 @@ type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 async function run(job: AutocannonJob): Promise<RunFigures> {
-  const base = { url: job.url, method: job.method, connections: job.connections, pipelining: 1, timeout: 2 };
+  const base = {
+    url: job.url,
+    method: job.method,
+    connections: job.connections,
+    pipelining: 1,
+    timeout: 2,
+    ...(job.overallRate === undefined ? {} : { overallRate: job.overallRate }),
+  };
   if (job.warmupMs > 0) await autocannon({ ...base, duration: job.warmupMs / 1000 });
   process.send?.({ type: 'window-start' });
   const cpuStart = process.cpuUsage();

@@ -2,6 +2,10 @@ import { cpus } from 'node:os';
 import { SCENARIO_DEFAULTS, defaultSessions } from '../src/scenario/defaults.js';
 import type { OpenLoad } from '../src/scenario/types.js';
 import { startTopology } from '../src/topology/topology.js';
+import type { AutocannonJob } from './autocannon-child.js';
+import { startFixedTarget } from './fixed-target.js';
+import { runChild } from './run-child.js';
+import type { RunFigures } from './measure.js';
 import { cpuPercent, cpuUsPerRequest, envInt, fmtRps, fmtUs, loadLine, median, table } from './measure.js';
 import { runEngine, type EngineResult } from './run-engine.js';
 
@@ -89,5 +93,61 @@ export async function pacingBench(log: (line: string) => void): Promise<string> 
       ` p50 gap ${fmtUs(m(gapUs))} ≤ 50µs ${goal(m(gapUs) <= 50)};` +
       ` lateness p99 ${fmtUs(m((r) => r.latenessUs?.p99 ?? 0))} < 500µs ${goal(m((r) => r.latenessUs?.p99 ?? 0) < 500)}`,
   );
+  out.push('', ...(await pacedReference(rateRps, durationMs, warmupMs, runs, log)));
   return out.join('\n');
 }
+
+/**
+ * The same rate from the engine's open model and from autocannon's `overallRate`, each in its own
+ * process, interleaved, against the fixed target (HAProxy answering by itself, so neither waits on
+ * a server): what pacing a Node generator at this rate costs on this machine, whoever writes it.
+ * autocannon paces with millisecond timers and measures from the actual send, so its lateness is
+ * neither bounded nor corrected; the engine's is both.
+ */
+async function pacedReference(rateRps: number, durationMs: number, warmupMs: number, runs: number, log: (line: string) => void): Promise<string[]> {
+  const connections = 50;
+  const target = await startFixedTarget();
+  const byTool = new Map<string, RunFigures[]>();
+  const add = (f: RunFigures): void => {
+    byTool.set(f.tool, [...(byTool.get(f.tool) ?? []), f]);
+    log(`  paced ${f.tool}: ${fmtRps(f.rps)} req/s, CPU ${cpuUsPerRequest(f).toFixed(1)} µs/req, p50 ${fmtUs(f.p50Us)}`);
+  };
+  const loads: string[] = [];
+  try {
+    for (let run = 1; run <= runs; run++) {
+      loads.push(loadLine().replace('load average ', '').replace(/ \(1 min\).*/, ''));
+      add(
+        await runEngine({
+          router: 'fixed',
+          targets: [{ name: 'fixed', url: target.url }],
+          load: {
+            model: 'open',
+            rateRps,
+            sessions: connections,
+            maxBacklog: SCENARIO_DEFAULTS.load.maxBacklog,
+            timeoutMs: SCENARIO_DEFAULTS.load.timeoutMs,
+            graceMs: SCENARIO_DEFAULTS.load.graceMs,
+            parallelPerSession: 1,
+          },
+          mix: { ...SCENARIO_DEFAULTS.session },
+          warmupMs,
+          durationMs,
+        }),
+      );
+      const job: AutocannonJob = { url: `${target.url}/login`, method: 'POST', connections, warmupMs, durationMs, overallRate: rateRps };
+      add(await runChild<AutocannonJob, RunFigures>('autocannon-child', job, {}));
+    }
+  } finally {
+    await target.stop();
+  }
+  const rows = [...byTool].map(([tool, fs]) => {
+    const cpu = fs.map(cpuUsPerRequest);
+    return [tool, fmtRps(median(fs.map((f) => f.rps))), median(cpu).toFixed(1), `${Math.min(...cpu).toFixed(1)} – ${Math.max(...cpu).toFixed(1)}`];
+  });
+  return [
+    `== paced reference: ${fmtRps(rateRps)} req/s over ${connections} connections against the fixed target (HAProxy answering by itself), engine vs autocannon overallRate, ${runs} interleaved runs ==`,
+    table(['tool', 'req/s', 'CPU µs/request (median)', 'range'], rows),
+    `load average (1 min) before each run: ${loads.join('; ')}`,
+  ];
+}
+
