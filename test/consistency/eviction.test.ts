@@ -2,15 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { HAS_REDIS } from '../helpers/redis.js';
 import { runByLabel } from './store-pitfalls.js';
 
-// Sessions of up to 16 KiB for 150 users in a Redis limited to 2 MiB.
+// Sessions of up to 16 KiB for 300 users in a Redis limited to 2 MiB. No warm-up: Redis' counter
+// is read over the measured window, and a session evicted during a warm-up but found missing in
+// the window counted as lost with no eviction to match (334 lost against 333 evictions once).
 describe.skipIf(!HAS_REDIS)('a store out of memory', () => {
   it('allkeys-lru evicts sessions (users logged out, as Redis counts); noeviction answers OOM (5xx) and loses none', async () => {
     const runs = await runByLabel(`
 architectures: [redis]
 pairing: concurrent
 replicas: 2
-duration: 2s
-warmup: 1s
+duration: 3s
+warmup: 0s
 load: { model: closed, users: 300, rampUp: 500ms, grace: 500ms }
 session: { adds: 8, payload: 2KiB, thinkTime: 50ms }
 store: { maxmemory: 2MiB, maxmemoryPolicy: [allkeys-lru, noeviction] }
