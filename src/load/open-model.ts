@@ -167,20 +167,16 @@ export function startOpenModel(
 
   return {
     stop: () => {
+      // The pacer's wake-up and the window's end race when the generator is held up (a busy
+      // machine): arrivals due in the window that it has not sent yet go now, late, as they
+      // would had the wake-up run first. Left out, they were missing from every count (open-stall
+      // counted 2,996 of 3,000 beside two CPU hogs).
+      wake(performance.now());
       stopped = true;
       void timer.close();
       // Still waiting for a session when the window closed: due, never sent, so unfinished.
       // The caller adds them to the engine's in-flight count, or sent ≠ completed + unfinished.
       let unsent = 0;
-      // Due in the window, but the generator was held up past their time and the window closed
-      // first (a busy machine: the pacer's wake-up and the window's end race): the same, never
-      // sent. Without this the run reported fewer requests due than the rate asked for.
-      for (let intendedMs = schedule.atMs(sent); intendedMs < engine.windowEndMs; intendedMs = schedule.atMs(++sent)) {
-        if (intendedMs < engine.windowStartMs) continue;
-        dueInWindow++;
-        recorder.sent(intendedMs);
-        unsent++;
-      }
       for (; size > 0; size--, head = (head + 1) % backlog.length) {
         const intendedMs = backlog[head];
         if (intendedMs >= engine.windowStartMs && intendedMs < engine.windowEndMs) {

@@ -66,10 +66,10 @@ describe('killing a replica under closed load', () => {
     );
     // Logins go round robin, so about a third of the 30 users live on each replica; a new user
     // (after a logout) carries no affinity, so the split drifts from 10/10/10 as users come and
-    // go (a full test run once saw 2 on the victim). What matters is that the victim held some
-    // and that exactly those are lost.
+    // go (full test runs have seen 2 and 18 on the victim). What matters is that the victim held
+    // some, not all, and that exactly those are lost.
     expect(run.pinnedAtKill).toBeGreaterThanOrEqual(1);
-    expect(run.pinnedAtKill).toBeLessThanOrEqual(17);
+    expect(run.pinnedAtKill).toBeLessThan(30);
     // Every session the victim held is lost, except those whose logout fails (they were ending
     // anyway; the engine drops them without a 401 to see). Counting happens just before SIGKILL,
     // and answers the victim had already written still arrive: each checkout among them becomes
