@@ -67,6 +67,13 @@ function larger(a: NoiseBand | null, b: NoiseBand | null): NoiseBand | null {
   return { below: Math.max(a.below, b.below), above: Math.max(a.above, b.above) };
 }
 
+/** Whether `run` has a figure of `metric` (store metrics need a store, and every value must be finite). */
+function hasFigure(run: ArchitectureResult, metric: MetricName): boolean {
+  if (METRICS[metric].storeOnly && !storeApplies(run)) return false;
+  const v = METRICS[metric].extract(run);
+  return v !== null && Number.isFinite(v);
+}
+
 /**
  * One side's figure of `metric` over its repetitions: the median value, and its noise, on each
  * side the larger of what a run says about itself (median over repetitions) and where one more
@@ -76,21 +83,8 @@ function larger(a: NoiseBand | null, b: NoiseBand | null): NoiseBand | null {
  * gate must allow for, and leaving it out would narrow the band (two of three left out once made
  * an identical run a regression).
  */
-/** The metric's value in each run it applies to. */
-function valuesOf(runs: readonly ArchitectureResult[], metric: MetricName): number[] {
-  return runs.flatMap((r) => {
-    if (METRICS[metric].storeOnly && !storeApplies(r)) return [];
-    const v = METRICS[metric].extract(r);
-    return v !== null && Number.isFinite(v) ? [v] : [];
-  });
-}
-
 export function sideFigure(runs: readonly ArchitectureResult[], metric: MetricName, rule: NoiseRule, spread: readonly ArchitectureResult[] = runs): SideFigure | null {
-  const present = runs.filter((r) => {
-    if (METRICS[metric].storeOnly && !storeApplies(r)) return false;
-    const v = METRICS[metric].extract(r);
-    return v !== null && Number.isFinite(v);
-  });
+  const present = runs.filter((r) => hasFigure(r, metric));
   if (present.length === 0) return null;
   const values = present.map((r) => METRICS[metric].extract(r) as number);
   const noises = present.map((r) => runNoise(r, metric, rule));
@@ -99,7 +93,7 @@ export function sideFigure(runs: readonly ArchitectureResult[], metric: MetricNa
   const value = median(values) as number;
   const min = Math.min(...values);
   const max = Math.max(...values);
-  const spreadValues = spread.length > runs.length ? valuesOf(spread, metric) : values;
+  const spreadValues = spread.filter((r) => hasFigure(r, metric)).map((r) => METRICS[metric].extract(r) as number);
   const repetitions = spreadValues.length > 1 ? repetitionBand(spreadValues, value) : null;
   return {
     value,
