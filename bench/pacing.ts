@@ -5,8 +5,7 @@ import { startTopology } from '../src/topology/topology.js';
 import type { AutocannonJob } from './autocannon-child.js';
 import { startFixedTarget } from './fixed-target.js';
 import { runChild } from './run-child.js';
-import type { RunFigures } from './measure.js';
-import { cpuPercent, cpuUsPerRequest, envInt, fmtRps, fmtUs, loadLine, median, table } from './measure.js';
+import { cpuPercent, cpuUsPerRequest, envInt, fmtRps, fmtUs, loadLine, median, table, type RunFigures } from './measure.js';
 import { runEngine, type EngineResult } from './run-engine.js';
 
 /**
@@ -93,7 +92,7 @@ export async function pacingBench(log: (line: string) => void): Promise<string> 
       ` p50 gap ${fmtUs(m(gapUs))} ≤ 50µs ${goal(m(gapUs) <= 50)};` +
       ` lateness p99 ${fmtUs(m((r) => r.latenessUs?.p99 ?? 0))} < 500µs ${goal(m((r) => r.latenessUs?.p99 ?? 0) < 500)}`,
   );
-  out.push('', ...(await pacedReference(rateRps, durationMs, warmupMs, runs, log)));
+  out.push('', ...(await pacedReference(load, durationMs, warmupMs, runs, log)));
   return out.join('\n');
 }
 
@@ -104,8 +103,9 @@ export async function pacingBench(log: (line: string) => void): Promise<string> 
  * autocannon paces with millisecond timers and measures from the actual send, so its lateness is
  * neither bounded nor corrected; the engine's is both.
  */
-async function pacedReference(rateRps: number, durationMs: number, warmupMs: number, runs: number, log: (line: string) => void): Promise<string[]> {
+async function pacedReference(load: OpenLoad, durationMs: number, warmupMs: number, runs: number, log: (line: string) => void): Promise<string[]> {
   const connections = 50;
+  const rateRps = load.rateRps;
   const target = await startFixedTarget();
   const byTool = new Map<string, RunFigures[]>();
   const add = (f: RunFigures): void => {
@@ -120,15 +120,7 @@ async function pacedReference(rateRps: number, durationMs: number, warmupMs: num
         await runEngine({
           router: 'fixed',
           targets: [{ name: 'fixed', url: target.url }],
-          load: {
-            model: 'open',
-            rateRps,
-            sessions: connections,
-            maxBacklog: SCENARIO_DEFAULTS.load.maxBacklog,
-            timeoutMs: SCENARIO_DEFAULTS.load.timeoutMs,
-            graceMs: SCENARIO_DEFAULTS.load.graceMs,
-            parallelPerSession: 1,
-          },
+          load: { ...load, sessions: connections },
           mix: { ...SCENARIO_DEFAULTS.session },
           warmupMs,
           durationMs,
