@@ -4,6 +4,8 @@ import type { OpenLoad } from '../src/scenario/types.js';
 import { startTopology } from '../src/topology/topology.js';
 import type { AutocannonJob } from './autocannon-child.js';
 import { startFixedTarget } from './fixed-target.js';
+import { buildPacedFloor } from './paced-floor.js';
+import type { PacedFloorJob, PacedFloorResult } from './paced-floor-child.js';
 import { runChild } from './run-child.js';
 import { cpuPercent, cpuUsPerRequest, envInt, fmtRps, fmtUs, loadLine, median, table, type RunFigures } from './measure.js';
 import { runEngine, type EngineResult } from './run-engine.js';
@@ -97,49 +99,88 @@ export async function pacingBench(log: (line: string) => void): Promise<string> 
 }
 
 /**
- * The same rate from the engine's open model and from autocannon's `overallRate`, each in its own
- * process, interleaved, against the fixed target (HAProxy answering by itself, so neither waits on
- * a server): what pacing a Node generator at this rate costs on this machine, whoever writes it.
- * autocannon paces with millisecond timers and measures from the actual send, so its lateness is
- * neither bounded nor corrected; the engine's is both.
+ * The same rate, interleaved, against the fixed target (HAProxy answering by itself, so nobody
+ * waits on a server), from five senders: the engine's open model; autocannon's `overallRate`;
+ * the least a Node sender can do, woken by the engine's wake timer and by millisecond timers
+ * (bench/paced-floor-child.ts); and the C floor (bench/c/paced-floor.c), the cheapest on-time
+ * open-loop client this machine allows. What pacing costs here, whoever writes the generator,
+ * and how on time it is. autocannon paces per second with millisecond timers and measures from
+ * the actual send: its lateness is neither bounded nor measured (—).
  */
 async function pacedReference(load: OpenLoad, durationMs: number, warmupMs: number, runs: number, log: (line: string) => void): Promise<string[]> {
   const connections = 50;
   const rateRps = load.rateRps;
   const target = await startFixedTarget();
-  const byTool = new Map<string, RunFigures[]>();
-  const add = (f: RunFigures): void => {
-    byTool.set(f.tool, [...(byTool.get(f.tool) ?? []), f]);
-    log(`  paced ${f.tool}: ${fmtRps(f.rps)} req/s, CPU ${cpuUsPerRequest(f).toFixed(1)} µs/req, p50 ${fmtUs(f.p50Us)}`);
+  const floor = buildPacedFloor();
+  const byTool = new Map<string, { figures: RunFigures; late?: [number, number] }[]>();
+  const add = (f: RunFigures, late?: [number, number]): void => {
+    byTool.set(f.tool, [...(byTool.get(f.tool) ?? []), { figures: f, late }]);
+    log(`  paced ${f.tool}: ${fmtRps(f.rps)} req/s, CPU ${cpuUsPerRequest(f).toFixed(1)} µs/req${late ? `, lateness p50 ${fmtUs(late[0])} p99 ${fmtUs(late[1])}` : ''}`);
   };
   const loads: string[] = [];
+  const port = Number(new URL(target.url).port);
   try {
     for (let run = 1; run <= runs; run++) {
       loads.push(loadLine().replace('load average ', '').replace(/ \(1 min\).*/, ''));
-      add(
-        await runEngine({
-          router: 'fixed',
-          targets: [{ name: 'fixed', url: target.url }],
-          load: { ...load, sessions: connections },
-          mix: { ...SCENARIO_DEFAULTS.session },
-          warmupMs,
-          durationMs,
-        }),
-      );
+      const engine = await runEngine({
+        router: 'fixed',
+        targets: [{ name: 'fixed', url: target.url }],
+        load: { ...load, sessions: connections },
+        mix: { ...SCENARIO_DEFAULTS.session },
+        warmupMs,
+        durationMs,
+      });
+      add(engine, engine.latenessUs ? [engine.latenessUs.p50, engine.latenessUs.p99] : undefined);
       const job: AutocannonJob = { url: `${target.url}/login`, method: 'POST', connections, warmupMs, durationMs, overallRate: rateRps };
       add(await runChild<AutocannonJob, RunFigures>('autocannon-child', job, {}));
+      for (const timer of ['wake', 'ms'] as const) {
+        const f = await runChild<PacedFloorJob, PacedFloorResult>('paced-floor-child', { port, rateRps, warmupMs, durationMs, timer });
+        add(f, [f.lateP50Us, f.lateP99Us]);
+      }
+      if (typeof floor !== 'string') {
+        const f = await floor.run(port, rateRps, warmupMs, durationMs);
+        add(f, [f.lateP50Us, f.lateP99Us]);
+      }
     }
   } finally {
+    if (typeof floor !== 'string') floor.remove();
     await target.stop();
   }
   const rows = [...byTool].map(([tool, fs]) => {
-    const cpu = fs.map(cpuUsPerRequest);
-    return [tool, fmtRps(median(fs.map((f) => f.rps))), median(cpu).toFixed(1), `${Math.min(...cpu).toFixed(1)} – ${Math.max(...cpu).toFixed(1)}`];
+    const cpu = fs.map((f) => cpuUsPerRequest(f.figures));
+    const late = (i: 0 | 1): string => (fs[0].late ? fmtUs(median(fs.map((f) => f.late![i]))) : '—');
+    return [
+      tool,
+      fmtRps(median(fs.map((f) => f.figures.rps))),
+      median(cpu).toFixed(1),
+      `${Math.min(...cpu).toFixed(1)} – ${Math.max(...cpu).toFixed(1)}`,
+      late(0),
+      late(1),
+    ];
   });
+  const cpuOf = (tool: string): number | undefined => {
+    const fs = byTool.get(tool);
+    return fs === undefined ? undefined : median(fs.map((f) => cpuUsPerRequest(f.figures)));
+  };
+  const [engineCpu, nodeCpu, cCpu] = ['statebench', 'node floor (wake timer)', 'C floor (clock_nanosleep)'].map(cpuOf);
+  const split: string[] = [];
+  if (engineCpu !== undefined && nodeCpu !== undefined) {
+    split.push(`split: the engine's own work ${(engineCpu - nodeCpu).toFixed(1)} µs/request (engine − node floor with the wake timer)`);
+  }
+  if (nodeCpu !== undefined && cCpu !== undefined) {
+    split.push(
+      `       Node and the wake timer ${(nodeCpu - cCpu).toFixed(1)} µs/request (node floor − C floor); the machine's own ${cCpu.toFixed(1)} µs/request (C floor)`,
+      cCpu > 30 ? '       the 30 µs goal lies below the C floor here: no sender that sends each request at its own time reaches it on this machine' : '',
+    );
+  }
   return [
-    `== paced reference: ${fmtRps(rateRps)} req/s over ${connections} connections against the fixed target (HAProxy answering by itself), engine vs autocannon overallRate, ${runs} interleaved runs ==`,
-    table(['tool', 'req/s', 'CPU µs/request (median)', 'range'], rows),
+    `== paced reference: ${fmtRps(rateRps)} req/s against the fixed target (HAProxy answering by itself), ${runs} interleaved runs ==`,
+    table(['sender', 'req/s', 'CPU µs/request (median)', 'range', 'lateness p50', 'lateness p99'], rows),
     `load average (1 min) before each run: ${loads.join('; ')}`,
+    ...(typeof floor === 'string' ? [floor] : []),
+    ...split.filter((line) => line !== ''),
+    'notes: the engine over 50 sessions with the session mix, autocannon over 50 connections, the floors over one connection with a fixed GET;',
+    '       lateness = actual send − intended send (the floors and the engine); the C floor sleeps to each intended time and is late by the',
+    "       kernel's timer slack; the wake timer learns how early to wake (src/timing/wake-timer.ts).",
   ];
 }
-
