@@ -264,7 +264,7 @@ const capacity = z
       .optional(),
     slo: slo.optional(),
     probe: durationMs({ description: 'Measured window of each probe (after its own warm-up).', positive: true, default: formatDuration(D.capacity.probeMs) }).optional(),
-    warmup: durationMs({ description: 'Warm-up of each probe.', default: formatDuration(D.capacity.probeWarmupMs) }).optional(),
+    warmup: durationMs({ description: 'Warm-up of each probe (ramping up to its rate over the first half).', default: formatDuration(D.capacity.probeWarmupMs) }).optional(),
     from: rateRps({ description: 'The first probe\'s rate (for 1 replica; later counts start from what the previous one sustained).', default: `${D.capacity.startRps}/s` }).optional(),
     upTo: rateRps({ description: 'The search never probes above this rate.', default: `${D.capacity.maxRps}/s` }).optional(),
     precision: z
@@ -308,7 +308,7 @@ export const scenarioFileSchema = z
       .optional(),
     replicas: count({ description: 'Application replicas per architecture.', min: 1, max: LIMITS.replicas, default: D.replicas }).optional(),
     duration: durationMs({ description: 'Measured window per architecture (after warm-up).', positive: true, default: formatDuration(D.durationMs) }).optional(),
-    warmup: durationMs({ description: 'Load runs but nothing is recorded.', default: formatDuration(D.warmupMs) }).optional(),
+    warmup: durationMs({ description: 'Load runs but nothing is recorded; an open load ramps up from a tenth of its rate over the first half.', default: formatDuration(D.warmupMs) }).optional(),
     load: load.optional(),
     session: session.optional(),
     store: store.optional(),
