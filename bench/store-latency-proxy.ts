@@ -14,8 +14,8 @@ import { RedisServer } from '../src/stores/redis-server.js';
 const COMMANDS = Number(process.env.COMMANDS ?? 3000);
 const WARMUP = 300;
 
-async function roundTrips(port: number): Promise<number[]> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
+async function roundTrips(port: number, password: string): Promise<number[]> {
+  const client = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true });
   await client.connect();
   await client.set('bench:key', 'x'.repeat(200));
   const us: number[] = [];
@@ -39,11 +39,11 @@ async function main(): Promise<void> {
     await redis.start();
     proxy = new LatencyProxyProcess({ host: '127.0.0.1', port: redis.port }, { latencyMs: 0, jitterMs: 0 });
     await proxy.start();
-    const direct = await roundTrips(redis.port);
+    const direct = await roundTrips(redis.port, redis.password);
     const rows: [string, number[]][] = [['direct', direct]];
     for (const latencyMs of [0, 0.5, 2]) {
       await proxy.set({ latencyMs, jitterMs: 0 });
-      rows.push([`proxy +${latencyMs} ms`, await roundTrips(proxy.port)]);
+      rows.push([`proxy +${latencyMs} ms`, await roundTrips(proxy.port, redis.password)]);
     }
     console.log(`${COMMANDS} sequential GETs each (200-byte value), one connection`);
     console.log('setting          p50        p99        p50 − direct');
