@@ -123,6 +123,7 @@ export function buildProgram(io: CliIO, exit: { code: number }): Command {
     .description('find the highest rate each architecture sustains within an SLO, per replica count, and project beyond')
     .argument('[scenario]', 'a scenario file, a shipped scenario\'s name, or - for stdin (default: capacity)')
     .option('-o, --out <path>', 'where to write the result JSON, every probe included (default: results/<time>-<scenario>.json)')
+    .option('--force', 'replace the file at --out if it exists (otherwise refused)')
     .option('--json', 'the result JSON on stdout, and nothing else there')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'no colours (NO_COLOR is respected too)')

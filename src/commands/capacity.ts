@@ -6,13 +6,16 @@ import { KNEE_WORDS, sustainableText } from '../report/capacity-summary.js';
 import { renderCapacityTerminal } from '../report/capacity-terminal.js';
 import { formatLatencyUs } from '../report/format.js';
 import { onEmergency } from '../run/emergency.js';
-import { defaultResultPath, writeResultFile } from '../run/write-result.js';
+import { ResultFile } from '../run/result-file.js';
 import { useColor, type CliIO } from './io.js';
 import { planOutputs, takesStdout, writeOutputs, type OutputFlags, type OutputFormat, type Renderers } from './outputs.js';
+import { partialSavedLine, tellWhereSaved } from './saved-result.js';
 import { resolveScenarioSource } from './scenario-source.js';
 
 export interface CapacityCommandOptions extends Pick<OutputFlags, 'json' | 'markdown' | 'html'> {
   out?: string;
+  /** Replace an existing file at `out`. */
+  force?: boolean;
   quiet?: boolean;
   color?: boolean;
   redisUrl?: string;
@@ -31,29 +34,34 @@ export const CAPACITY_REFUSED: Partial<Record<OutputFormat, string>> = {
 export async function capacityCommand(scenarioArg: string | undefined, options: CapacityCommandOptions, io: CliIO): Promise<number> {
   const replicas = options.replicas === undefined ? [] : [{ source: '--replicas', set: `capacity.replicas=[${options.replicas}]` }];
   const { scenario, file } = await resolveScenarioSource(scenarioArg, { arch: options.arch }, io, 'capacity', replicas);
-  const out = options.out ?? defaultResultPath({ startedAt: new Date().toISOString(), scenario });
-  const outputs = await planOutputs(options, { refused: CAPACITY_REFUSED, resultPath: out });
-
-  const listener = options.quiet || takesStdout(outputs) ? { notice: (m: string) => io.stderr.write(`notice: ${m}\n`) } : progressLines(io);
-  let partial: CapacityResult | undefined;
-  const forget = onEmergency(async (reason) => {
-    if (!partial) return;
-    partial.complete = false;
-    partial.incompleteReason = `crashed: ${reason}`;
-    partial.finishedAt = new Date().toISOString();
-    await writeResultFile(partial, out);
-    io.stderr.write(`statebench: partial result written to ${out}\n`);
-  });
-  const result = await runCapacity(scenario, { scenarioFile: file ?? (scenarioArg === '-' ? '-' : undefined), redisUrl: options.redisUrl, signal: io.signal, listener, onResult: (r) => (partial = r) }).finally(forget);
-
-  await writeResultFile(result, out);
-  const failures = await writeOutputs(outputs, capacityRenderers(result), io);
-  if (!takesStdout(outputs)) {
-    io.stdout.write(renderCapacityTerminal(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
-    io.stdout.write(`\nresult: ${out}\n`);
-  } else {
-    io.stderr.write(`result: ${out}\n`);
+  // The result path is checked and claimed before the search starts, as `run` does: minutes of
+  // probes must not be lost to a path that could never be written, nor replace a file silently.
+  const sink = await ResultFile.reserve({ requested: options.out, scenarioName: scenario.name, startedAt: new Date().toISOString(), force: options.force });
+  let result: CapacityResult;
+  let saved: boolean;
+  let failures: number;
+  try {
+    const outputs = await planOutputs(options, { refused: CAPACITY_REFUSED, resultPath: sink.path });
+    if (options.force && options.out !== undefined) io.stderr.write(`notice: --force: ${sink.path} will be replaced\n`);
+    const stdoutTaken = takesStdout(outputs);
+    const listener = options.quiet || stdoutTaken ? { notice: (m: string) => io.stderr.write(`notice: ${m}\n`) } : progressLines(io);
+    let partial: CapacityResult | undefined;
+    const forget = onEmergency(async (reason) => {
+      if (!partial) return;
+      partial.complete = false;
+      partial.incompleteReason = `crashed: ${reason}`;
+      partial.finishedAt = new Date().toISOString();
+      io.stderr.write(partialSavedLine(await sink.finish(partial)));
+    });
+    result = await runCapacity(scenario, { scenarioFile: file ?? (scenarioArg === '-' ? '-' : undefined), redisUrl: options.redisUrl, signal: io.signal, listener, onResult: (r) => (partial = r) }).finally(forget);
+    const outcome = await sink.finish(result);
+    failures = await writeOutputs(outputs, capacityRenderers(result), io);
+    if (!stdoutTaken) io.stdout.write(renderCapacityTerminal(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
+    saved = tellWhereSaved(outcome, result, outputs, stdoutTaken, io);
+  } finally {
+    await sink.release();
   }
+  if (!saved) return EXIT.outputNotWritten;
   if (!result.complete && result.incompleteReason === 'interrupted') return EXIT.interrupted;
   if (failures > 0) return EXIT.outputNotWritten;
   return result.complete ? EXIT.ok : EXIT.runFailed;

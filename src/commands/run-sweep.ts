@@ -1,3 +1,4 @@
+import { partialSavedLine, tellWhereSaved } from './saved-result.js';
 import { EXIT, interruptedExitCode } from '../errors.js';
 import { isDisturbed } from '../metrics/measurement-quality.js';
 import { renderSweepMarkdown } from '../report/sweep-markdown.js';
@@ -54,18 +55,9 @@ export async function runSweepCommand(file: string | undefined, scenario: Scenar
     const result = await runAndSave(file, scenario, options, io, sink, takesStdout(outputs));
     const outcome = await sink.finish(result);
     const sideFailures = await writeOutputs(outputs, sweepRenderers(result), io);
-    if (!takesStdout(outputs)) {
-      io.stdout.write(renderSweepTerminal(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
-      if (outcome.saved === 'asked') io.stdout.write(`\nresult: ${outcome.path}\n`);
-    } else if (outcome.saved === 'asked') {
-      io.stderr.write(`result: ${outcome.path}\n`);
-    }
-    if (outcome.saved === 'fallback') io.stderr.write(`statebench: could not write the result to ${outcome.asked} (${outcome.error}); it is in ${outcome.path} instead\n`);
-    else if (outcome.saved === 'nowhere') {
-      io.stderr.write(`statebench: could not write the result to ${outcome.asked} (${outcome.error}), nor to a fallback file; the result JSON follows on stderr\n`);
-      if (!outputs.some((o) => o.format === 'json' && o.path === undefined)) io.stderr.write(`${JSON.stringify(result)}\n`);
-    }
-    if (outcome.saved !== 'asked' || sideFailures > 0) return EXIT.outputNotWritten;
+    const stdoutTaken = takesStdout(outputs);
+    if (!stdoutTaken) io.stdout.write(renderSweepTerminal(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns }));
+    if (!tellWhereSaved(outcome, result, outputs, stdoutTaken, io) || sideFailures > 0) return EXIT.outputNotWritten;
     return sweepExitCode(result, { signal: io.signal.reason, strict: options.strict || result.scenario.strict });
   } finally {
     await sink.release();
@@ -82,8 +74,7 @@ async function runAndSave(file: string | undefined, scenario: Scenario, options:
     partial.complete = false;
     partial.incompleteReason = `crashed: ${reason}`;
     partial.finishedAt = new Date().toISOString();
-    const outcome = await sink.finish(partial);
-    io.stderr.write(`statebench: partial result ${outcome.saved === 'nowhere' ? `could not be written (${outcome.error})` : `written to ${outcome.path}`}\n`);
+    io.stderr.write(partialSavedLine(await sink.finish(partial)));
   });
   return runSweep(scenario, {
     scenarioFile: file,

@@ -1,4 +1,5 @@
 import type { RunResult } from '../result/types.js';
+import { partialSavedLine, tellWhereSaved } from './saved-result.js';
 import { EXIT, interruptedExitCode } from '../errors.js';
 import { runScenario, type RunListener } from '../run/run-scenario.js';
 import { ResultFile } from '../run/result-file.js';
@@ -95,8 +96,7 @@ async function runAndSave(
     partial.complete = false;
     partial.incompleteReason = `crashed: ${reason}`;
     partial.finishedAt = new Date().toISOString();
-    const outcome = await sink.finish(partial);
-    io.stderr.write(`statebench: partial result ${outcome.saved === 'nowhere' ? `could not be written (${outcome.error})` : `written to ${outcome.path}`}\n`);
+    io.stderr.write(partialSavedLine(await sink.finish(partial)));
   });
   const result = await runScenario(scenario, {
     scenarioFile: file,
@@ -114,20 +114,10 @@ async function runAndSave(
 
   const outcome = await sink.finish(result);
   const sideFailures = await writeOutputs(outputs, runRenderers(result), io);
-  if (!takesStdout(outputs)) {
-    io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns, endpoints: options.endpoints }));
-    if (outcome.saved === 'asked') io.stdout.write(`\nresult: ${outcome.path}\n`);
-  } else if (outcome.saved === 'asked') {
-    io.stderr.write(`result: ${outcome.path}\n`);
-  }
-  if (outcome.saved === 'fallback') {
-    io.stderr.write(`statebench: could not write the result to ${outcome.asked} (${outcome.error}); it is in ${outcome.path} instead\n`);
-  } else if (outcome.saved === 'nowhere') {
-    io.stderr.write(`statebench: could not write the result to ${outcome.asked} (${outcome.error}), nor to a fallback file; the result JSON follows on stderr\n`);
-    if (!outputs.some((o) => o.format === 'json' && o.path === undefined)) io.stderr.write(`${JSON.stringify(result)}\n`);
-  }
+  const stdoutTaken = takesStdout(outputs);
+  if (!stdoutTaken) io.stdout.write(renderTerminalReport(result, { color: useColor(io, 'stdout', options.color), width: io.stdout.columns, endpoints: options.endpoints }));
   // Before any other code: the user must be told to look for the result elsewhere.
-  if (outcome.saved !== 'asked' || sideFailures > 0) return EXIT.outputNotWritten;
+  if (!tellWhereSaved(outcome, result, outputs, stdoutTaken, io) || sideFailures > 0) return EXIT.outputNotWritten;
   return exitCodeFor(result, { signal: io.signal.reason, strict: options.strict || result.scenario.strict });
 }
 

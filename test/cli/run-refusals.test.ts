@@ -50,6 +50,13 @@ describe('run refuses before starting anything', () => {
     expect(await refused(['run', scenario, '--out', path.join(dir, `${'x'.repeat(300)}.json`)])).toMatch(/longer than 255 bytes/);
   });
 
+  it('capacity follows the same rule: an existing result or a directory is refused before any probe', async () => {
+    const existing = path.join(dir, 'capacity-existing.json');
+    writeFileSync(existing, '{}');
+    expect(await refused(['capacity', '--arch', 'sticky', '--out', existing])).toMatch(/--out: .*already exists: pass `--force` to replace it/);
+    expect(await refused(['capacity', '--arch', 'sticky', '--out', dir])).toMatch(/--out: .*is a directory/);
+  });
+
   it('a side report path that is a directory, or empty', async () => {
     expect(await refused(['run', scenario, '--out', path.join(dir, 'a.json'), '--junit', dir])).toMatch(/--junit: .*is a directory/);
     expect(await refused(['run', scenario, '--out', path.join(dir, 'b.json'), '--markdown', ''])).toMatch(/--markdown: '': the path is empty/);
