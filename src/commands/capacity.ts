@@ -5,11 +5,10 @@ import { renderCapacityMarkdown } from '../report/capacity-markdown.js';
 import { KNEE_WORDS, sustainableText } from '../report/capacity-summary.js';
 import { renderCapacityTerminal } from '../report/capacity-terminal.js';
 import { formatLatencyUs } from '../report/format.js';
-import { onEmergency } from '../run/emergency.js';
 import { ResultFile } from '../run/result-file.js';
 import { useColor, type CliIO } from './io.js';
 import { planOutputs, takesStdout, writeOutputs, type OutputFlags, type OutputFormat, type Renderers } from './outputs.js';
-import { partialSavedLine, tellWhereSaved } from './saved-result.js';
+import { savePartialOnCrash, tellWhereSaved } from './saved-result.js';
 import { resolveScenarioSource } from './scenario-source.js';
 
 export interface CapacityCommandOptions extends Pick<OutputFlags, 'json' | 'markdown' | 'html'> {
@@ -46,13 +45,7 @@ export async function capacityCommand(scenarioArg: string | undefined, options: 
     const stdoutTaken = takesStdout(outputs);
     const listener = options.quiet || stdoutTaken ? { notice: (m: string) => io.stderr.write(`notice: ${m}\n`) } : progressLines(io);
     let partial: CapacityResult | undefined;
-    const forget = onEmergency(async (reason) => {
-      if (!partial) return;
-      partial.complete = false;
-      partial.incompleteReason = `crashed: ${reason}`;
-      partial.finishedAt = new Date().toISOString();
-      io.stderr.write(partialSavedLine(await sink.finish(partial)));
-    });
+    const forget = savePartialOnCrash(sink, () => partial, io);
     result = await runCapacity(scenario, { scenarioFile: file ?? (scenarioArg === '-' ? '-' : undefined), redisUrl: options.redisUrl, signal: io.signal, listener, onResult: (r) => (partial = r) }).finally(forget);
     const outcome = await sink.finish(result);
     failures = await writeOutputs(outputs, capacityRenderers(result), io);

@@ -1,9 +1,8 @@
-import { partialSavedLine, tellWhereSaved } from './saved-result.js';
+import { savePartialOnCrash, tellWhereSaved } from './saved-result.js';
 import { EXIT, interruptedExitCode } from '../errors.js';
 import { isDisturbed } from '../metrics/measurement-quality.js';
 import { renderSweepMarkdown } from '../report/sweep-markdown.js';
 import { renderSweepTerminal } from '../report/sweep-terminal.js';
-import { onEmergency } from '../run/emergency.js';
 import { ResultFile } from '../run/result-file.js';
 import type { Scenario } from '../scenario/types.js';
 import { formatDuration } from '../syntax/units.js';
@@ -69,13 +68,7 @@ async function runAndSave(file: string | undefined, scenario: Scenario, options:
   const listener: SweepListener = quiet ? { notice: (m) => io.stderr.write(`notice: ${m}\n`) } : sweepProgress(io, options);
   let partial: SweepResult | undefined;
   const total = scenario.sweep!.points.length;
-  const forget = onEmergency(async (reason) => {
-    if (!partial) return;
-    partial.complete = false;
-    partial.incompleteReason = `crashed: ${reason}`;
-    partial.finishedAt = new Date().toISOString();
-    io.stderr.write(partialSavedLine(await sink.finish(partial)));
-  });
+  const forget = savePartialOnCrash(sink, () => partial, io);
   return runSweep(scenario, {
     scenarioFile: file,
     redisUrl: options.redisUrl,

@@ -1,5 +1,5 @@
 import type { RunResult } from '../result/types.js';
-import { partialSavedLine, tellWhereSaved } from './saved-result.js';
+import { savePartialOnCrash, tellWhereSaved } from './saved-result.js';
 import { EXIT, interruptedExitCode } from '../errors.js';
 import { runScenario, type RunListener } from '../run/run-scenario.js';
 import { ResultFile } from '../run/result-file.js';
@@ -10,7 +10,6 @@ import { progressListener } from './progress.js';
 import { planOutputs, takesStdout, writeOutputs, type OutputFlags, type PlannedOutput } from './outputs.js';
 import { runRenderers } from './run-renderers.js';
 import { resolveScenarioSource, type ScenarioFlags } from './scenario-source.js';
-import { onEmergency } from '../run/emergency.js';
 import { useColor, type CliIO } from './io.js';
 import { isDisturbed } from '../metrics/measurement-quality.js';
 import { parseShard } from './shard-option.js';
@@ -91,13 +90,7 @@ async function runAndSave(
     },
   };
   // Should statebench crash mid-run, the architectures already measured are still saved.
-  const forget = onEmergency(async (reason) => {
-    if (!partial) return;
-    partial.complete = false;
-    partial.incompleteReason = `crashed: ${reason}`;
-    partial.finishedAt = new Date().toISOString();
-    io.stderr.write(partialSavedLine(await sink.finish(partial)));
-  });
+  const forget = savePartialOnCrash(sink, () => partial, io);
   const result = await runScenario(scenario, {
     scenarioFile: file,
     redisUrl: options.redisUrl,

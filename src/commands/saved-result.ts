@@ -1,4 +1,5 @@
-import type { SaveOutcome } from '../run/result-file.js';
+import { onEmergency } from '../run/emergency.js';
+import type { ResultFile, SaveOutcome, SavedResult } from '../run/result-file.js';
 import type { CliIO } from './io.js';
 import type { PlannedOutput } from './outputs.js';
 
@@ -24,7 +25,18 @@ export function tellWhereSaved(outcome: SaveOutcome, result: unknown, outputs: r
   return false;
 }
 
-/** What the emergency handler says of a partial result it saved while statebench was crashing. */
-export function partialSavedLine(outcome: SaveOutcome): string {
-  return `statebench: partial result ${outcome.saved === 'nowhere' ? `could not be written (${outcome.error})` : `written to ${outcome.path}`}\n`;
+/**
+ * Should statebench crash mid-run, what `partial()` holds then is saved, marked incomplete with
+ * the reason, and stderr says where. Returns the function that removes the hook.
+ */
+export function savePartialOnCrash(sink: ResultFile, partial: () => SavedResult | undefined, io: CliIO): () => void {
+  return onEmergency(async (reason) => {
+    const result = partial();
+    if (result === undefined) return;
+    result.complete = false;
+    result.incompleteReason = `crashed: ${reason}`;
+    result.finishedAt = new Date().toISOString();
+    const outcome = await sink.finish(result);
+    io.stderr.write(`statebench: partial result ${outcome.saved === 'nowhere' ? `could not be written (${outcome.error})` : `written to ${outcome.path}`}\n`);
+  });
 }
