@@ -22,10 +22,11 @@ const WARMUP_RAMP_SHARE = 0.5;
 
 /**
  * Warm-up from `warmupStartMs`, ramping up to the starting rate (see WARMUP_START_SHARE), then
- * from `windowStartMs` a rate ramping to `rampToRps` over `rampMs` (constant afterwards; the caller ends the window). Arrivals are
- * numbered across both, so a sender and a timer can each keep their own cursor. The warm-up
- * contributes only arrivals due strictly before the window: the window's first arrival is due
- * at its first instant, and keeping the warm-up's too would put two requests on one instant.
+ * from `windowStartMs` a rate ramping to `rampToRps` over `rampMs` (constant afterwards; the
+ * caller ends the window). Arrivals are numbered across both, so a sender and a timer can each
+ * keep their own cursor. The warm-up contributes only arrivals due strictly before the window:
+ * the window's first arrival is due at its first instant, and keeping the warm-up's too would
+ * put two requests on one instant.
  */
 export function createArrivalSchedule(
   rateRps: number,
