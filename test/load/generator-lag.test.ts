@@ -81,11 +81,21 @@ describe("the generator's own lag, measured", () => {
     // backlog, some find it free. What it can do depends on the machine: a fixed 1,000/s was 40%
     // of it on a quiet machine (834 of 1,000 sent straight) and more than all of it beside two
     // CPU hogs (none sent straight, the backlog growing to 285). So it is measured first, with
-    // one closed-model user, and the open load asks for 70% of it.
+    // one closed-model user, and the open load asks for 70% of it; and since a busy machine can
+    // lose half its speed between the two (beside hogs and other test files, 801/s still found
+    // the session always busy), a run that had only one kind is repeated at a rate adjusted
+    // towards the other, up to four times. The assertions below hold for whichever run had both.
     const probe = await run(closedLoad({ users: 1 }), 500);
-    const rateRps = Math.max(100, Math.min(2000, Math.round((0.7 * probe.recorder.requests) / 0.5)));
-    const { stats, recorder } = await run(openLoad({ rateRps, sessions: 1 }), 1000);
-    console.log(`1 session at ${rateRps}/s (70% of its closed rate): ${recorder.lates.length} of ${stats.open!.due} sent straight, backlog up to ${stats.open!.maxBacklog}`);
+    let rateRps = Math.max(100, Math.min(2000, Math.round((0.7 * probe.recorder.requests) / 0.5)));
+    let measured = await run(openLoad({ rateRps, sessions: 1 }), 1000);
+    for (let attempt = 1; attempt < 4; attempt++) {
+      const straight = measured.recorder.lates.length;
+      if (straight > 0 && measured.stats.open!.maxBacklog > 0) break;
+      rateRps = Math.max(50, Math.round(rateRps * (straight === 0 ? 0.5 : 1.5)));
+      measured = await run(openLoad({ rateRps, sessions: 1 }), 1000);
+    }
+    const { stats, recorder } = measured;
+    console.log(`1 session at ${rateRps}/s: ${recorder.lates.length} of ${stats.open!.due} sent straight, backlog up to ${stats.open!.maxBacklog}`);
     expect(stats.open!.maxBacklog).toBeGreaterThan(0);
     expect(recorder.lates.length).toBe(stats.open!.latenessUs.count);
     expect(recorder.lates.length).toBeLessThan(stats.open!.due);
