@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { RunFigures } from './measure.js';
+import { answerOneJob } from './answer-one-job.js';
 
 /**
  * Runs autocannon (its API, one process, no workers) against a URL: a warm-up run, then the
@@ -58,10 +59,4 @@ async function run(job: AutocannonJob): Promise<RunFigures> {
   };
 }
 
-process.once('message', (job: AutocannonJob) => {
-  run(job).then(
-    (result) => process.send?.({ type: 'result', result }, () => process.exit(0)),
-    (err: unknown) => process.send?.({ type: 'error', message: String((err as Error)?.stack ?? err) }, () => process.exit(1)),
-  );
-});
-process.on('disconnect', () => process.exit(0));
+answerOneJob(run);

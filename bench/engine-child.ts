@@ -8,6 +8,7 @@ import { summarize } from '../src/metrics/summarize.js';
 import { createRouter } from '../src/topology/router.js';
 import type { Replica, Router, Topology } from '../src/topology/types.js';
 import type { EngineJob, EngineResult } from './run-engine.js';
+import { answerOneJob } from './answer-one-job.js';
 
 /**
  * Runs statebench's load engine in a process of its own, so its CPU and memory are measured
@@ -137,10 +138,4 @@ function figures(d: { p50: number; p99: number; max: number; count: number } | u
   return d === undefined ? undefined : { p50: d.p50, p99: d.p99, max: d.max, count: d.count };
 }
 
-process.once('message', (job: EngineJob) => {
-  run(job).then(
-    (result) => process.send?.({ type: 'result', result }, () => process.exit(0)),
-    (err: unknown) => process.send?.({ type: 'error', message: String((err as Error)?.stack ?? err) }, () => process.exit(1)),
-  );
-});
-process.on('disconnect', () => process.exit(0));
+answerOneJob(run);

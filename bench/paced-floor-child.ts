@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { createHistogram, percentilesOf, recordDurationUs } from '../src/hdr/histogram.js';
 import { WakeTimer } from '../src/timing/wake-timer.js';
 import type { RunFigures } from './measure.js';
+import { answerOneJob } from './answer-one-job.js';
 
 /**
  * The least a Node generator can do per paced request: one keep-alive socket, a fixed GET at
@@ -106,10 +107,4 @@ async function run(job: PacedFloorJob): Promise<PacedFloorResult> {
   };
 }
 
-process.once('message', (job: PacedFloorJob) => {
-  run(job).then(
-    (result) => process.send?.({ type: 'result', result }, () => process.exit(0)),
-    (err: unknown) => process.send?.({ type: 'error', message: String((err as Error)?.stack ?? err) }, () => process.exit(1)),
-  );
-});
-process.on('disconnect', () => process.exit(0));
+answerOneJob(run);

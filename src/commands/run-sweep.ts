@@ -1,9 +1,9 @@
-import { savePartialOnCrash, tellWhereSaved } from './saved-result.js';
 import { EXIT, interruptedExitCode } from '../errors.js';
 import { isDisturbed } from '../metrics/measurement-quality.js';
 import { renderSweepMarkdown } from '../report/sweep-markdown.js';
 import { renderSweepTerminal } from '../report/sweep-terminal.js';
 import { ResultFile } from '../run/result-file.js';
+import { savePartialOnCrash, tellWhereSaved } from './saved-result.js';
 import type { Scenario } from '../scenario/types.js';
 import { formatDuration } from '../syntax/units.js';
 import { runSweep, type SweepListener } from '../sweep/run-sweep.js';

@@ -1,5 +1,4 @@
 import type { RunResult } from '../result/types.js';
-import { savePartialOnCrash, tellWhereSaved } from './saved-result.js';
 import { EXIT, interruptedExitCode } from '../errors.js';
 import { runScenario, type RunListener } from '../run/run-scenario.js';
 import { ResultFile } from '../run/result-file.js';
@@ -9,6 +8,7 @@ import { renderTerminalReport } from '../report/terminal-table.js';
 import { progressListener } from './progress.js';
 import { planOutputs, takesStdout, writeOutputs, type OutputFlags, type PlannedOutput } from './outputs.js';
 import { runRenderers } from './run-renderers.js';
+import { savePartialOnCrash, tellWhereSaved } from './saved-result.js';
 import { resolveScenarioSource, type ScenarioFlags } from './scenario-source.js';
 import { useColor, type CliIO } from './io.js';
 import { isDisturbed } from '../metrics/measurement-quality.js';
